@@ -1,0 +1,7 @@
+//! Building blocks shared by pages.
+
+pub mod csrf_field;
+pub mod footer;
+pub mod header;
+pub mod require_role;
+pub mod urgent_box;

@@ -1,0 +1,27 @@
+//! The desk's Leptos application: UI, server functions and the domain types shared by the
+//! server and the browser. Server-only code (the data layer, authentication) sits behind the
+//! `ssr` feature; the browser entry point `hydrate()` behind `hydrate`.
+#![recursion_limit = "256"]
+
+pub mod components;
+pub mod domain;
+pub mod errors;
+pub mod functions;
+pub mod i18n;
+pub mod page_context;
+pub mod pages;
+pub mod root;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(root::App);
+}

@@ -1,0 +1,80 @@
+//! The document shell and the router.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::footer::SiteFooter;
+use crate::components::header::SiteHeader;
+use crate::page_context::{ELEMENT_ID, PageContext};
+use crate::pages::{
+    admin_home::AdminHome, counter_home::CounterHome, help_home::HelpHome, login::LoginPage,
+    not_found::NotFound, supporter_home::SupporterHome,
+};
+
+/// The whole HTML document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let ctx = PageContext::current();
+    let context_json = ctx.to_embedded_json();
+    view! {
+        <!DOCTYPE html>
+        <html lang=ctx.lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="stylesheet" href="/pkg/supportdesk.css"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <script type="application/json" id=ELEMENT_ID inner_html=context_json></script>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let ctx = PageContext::current();
+    let lang = ctx.lang;
+    provide_context(ctx);
+    // Effects run only in the browser, after hydration: mark the document so tests (and
+    // styles) can tell the enhanced page from the server-rendered one.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Title formatter=move |page: String| {
+            if page.is_empty() {
+                lang.pick("Hjælp til MitID og digital selvbetjening", "Help with MitID and digital self-service").to_owned()
+            } else {
+                format!("{page} – {}", lang.pick("Fælles support", "Shared support"))
+            }
+        }/>
+        <Router>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HelpHome ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}

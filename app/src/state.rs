@@ -1,0 +1,34 @@
+//! The server-side state every server function reaches through Leptos's context.
+
+use std::sync::Arc;
+
+use leptos::prelude::use_context;
+
+use crate::domain::SupportContacts;
+use crate::errors::AppError;
+use crate::store::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+/// Runtime settings that server functions need (the server's own config is wider).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Mark cookies `Secure`: on when the desk is served over TLS.
+    pub secure_cookies: bool,
+    pub contacts: SupportContacts,
+}
+
+impl AppState {
+    /// The state provided to this request. Missing state is a wiring bug, reported as an
+    /// internal error rather than a panic.
+    pub fn from_context() -> Result<Self, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::Internal
+        })
+    }
+}

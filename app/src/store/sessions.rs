@@ -1,0 +1,62 @@
+//! Server-side sessions. The cookie holds a random token; the database holds only its SHA-256,
+//! so a copy of the database does not let anyone log in.
+
+use super::{Db, StoreError};
+use crate::domain::Role;
+use crate::page_context::SessionUser;
+
+pub async fn create(
+    db: &Db,
+    user_id: i64,
+    token_hash: &[u8],
+    now: i64,
+    ttl_secs: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    // Housekeeping rides along with logins, so expired rows never pile up.
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(now + ttl_secs)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The active staff member behind a session token hash, if the session is live.
+pub async fn find_user(
+    db: &Db,
+    token_hash: &[u8],
+    now: i64,
+) -> Result<Option<SessionUser>, StoreError> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT u.username, u.display_name, u.role
+         FROM sessions s JOIN staff_users u ON u.id = s.user_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(|(username, display_name, role)| {
+        Role::parse(&role).ok().map(|role| SessionUser { username, display_name, role })
+    }))
+}
+
+pub async fn delete(db: &Db, token_hash: &[u8]) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

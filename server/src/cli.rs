@@ -1,0 +1,153 @@
+//! The command line: `serve` (the default), `migrate`, `seed`, `user add`, `user list`.
+
+use std::io::Read;
+
+use app::auth::password;
+use app::domain::{Role, StaffPassword, Username};
+use app::store::{StoreError, users};
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError};
+use crate::demo::{self, DEMO_LOGINS, DemoError};
+use crate::startup::{Application, StartupError};
+use crate::telemetry;
+
+#[derive(Parser)]
+#[command(name = "supportdesk", version, about = "The unified support desk")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the desk (the default). Applies migrations and loads demo data into an empty database.
+    Serve,
+    /// Create the data directory and database if missing, and apply migrations.
+    Migrate,
+    /// Load the demo data (what is missing of it).
+    Seed,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// supporter, borgerservice or admin
+        #[arg(long)]
+        role: String,
+        /// The name shown in the desk (defaults to the username).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List staff accounts.
+    List,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+    #[error("could not read the password from standard input: {0}")]
+    Stdin(std::io::Error),
+    #[error("could not hash the password: {0}")]
+    Password(#[from] password::PasswordError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn run() -> Result<(), CliError> {
+    let cli = Cli::parse();
+    let config = Config::from_env()?;
+    telemetry::init(&config.log_filter, config.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = Application::open_database(&config).await?;
+            println!("Database ready at {}", config.database_path().display());
+            db.close().await;
+            Ok(())
+        }
+        Command::Seed => {
+            let db = Application::open_database(&config).await?;
+            let added = demo::ensure_demo_staff(&db).await?;
+            println!("Demo data loaded: {added} staff account(s) added.");
+            db.close().await;
+            Ok(())
+        }
+        Command::User { action: UserCommand::Add { username, role, name } } => {
+            add_user(&config, &username, &role, name).await
+        }
+        Command::User { action: UserCommand::List } => {
+            let db = Application::open_database(&config).await?;
+            for u in users::list(&db).await? {
+                let state = if u.active { "active" } else { "disabled" };
+                println!("{:<24} {:<14} {:<9} {}", u.username, u.role.as_str(), state, u.display_name);
+            }
+            db.close().await;
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), CliError> {
+    let app = Application::build(&config).await?;
+    println!("The support desk is running at {}", app.url());
+    if config.demo_data {
+        println!("Demo logins (from the demo data):");
+        for login in &DEMO_LOGINS {
+            println!("  {:<10} {:<15} password: {}", login.role.as_str(), login.username, login.password);
+        }
+    }
+    app.run_until_stopped().await.map_err(CliError::Serve)
+}
+
+async fn add_user(
+    config: &Config,
+    username: &str,
+    role: &str,
+    name: Option<String>,
+) -> Result<(), CliError> {
+    let username = Username::parse(username).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).map_err(CliError::Stdin)?;
+    let raw = input.strip_suffix('\n').unwrap_or(&input);
+    let raw = raw.strip_suffix('\r').unwrap_or(raw);
+    let pw = StaffPassword::parse(raw, username.as_str()).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let display_name = name.unwrap_or_else(|| username.to_string());
+    let hash = password::hash(pw.expose().to_owned()).await?;
+
+    let db = Application::open_database(config).await?;
+    let result = users::insert(
+        &db,
+        users::NewStaff { username: &username, display_name: &display_name, role, password_hash: &hash },
+    )
+    .await;
+    db.close().await;
+    match result {
+        Ok(_) => {
+            println!("Added {} ({}).", username, role.as_str());
+            Ok(())
+        }
+        Err(StoreError::Conflict(_)) => {
+            Err(CliError::Invalid(format!("a staff account named {username} already exists")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,140 @@
+//! Configuration from environment variables. Every variable is listed in README.md.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::domain::SupportContacts;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be an address like 127.0.0.1:3000, not {value:?}")]
+    Address { name: &'static str, value: String },
+    #[error("{name} must be true or false, not {value:?}")]
+    Bool { name: &'static str, value: String },
+    #[error("{name} must be text or json, not {value:?}")]
+    LogFormat { name: &'static str, value: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub secure_cookies: bool,
+    pub demo_data: bool,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+    pub contacts: SupportContacts,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds the config from any variable source (the environment, or a table in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let addr = match get("DESK_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::Address { name: "DESK_ADDR", value: v })?,
+        };
+        let bool_var = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
+            match get(name).map(|v| v.trim().to_ascii_lowercase()) {
+                None => Ok(default),
+                Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+                Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+                Some(value) => Err(ConfigError::Bool { name, value }),
+            }
+        };
+        let log_format = match get("DESK_LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()) {
+            None => LogFormat::Text,
+            Some(v) if v == "text" => LogFormat::Text,
+            Some(v) if v == "json" => LogFormat::Json,
+            Some(value) => return Err(ConfigError::LogFormat { name: "DESK_LOG_FORMAT", value }),
+        };
+        let defaults = SupportContacts::default();
+        let contacts = SupportContacts {
+            mitid_support_phone: get("DESK_MITID_SUPPORT_PHONE")
+                .unwrap_or(defaults.mitid_support_phone),
+            mitid_support_weekday_hours: get("DESK_MITID_SUPPORT_WEEKDAY_HOURS")
+                .unwrap_or(defaults.mitid_support_weekday_hours),
+            mitid_support_weekend_hours: get("DESK_MITID_SUPPORT_WEEKEND_HOURS")
+                .unwrap_or(defaults.mitid_support_weekend_hours),
+            identity_theft_phone: get("DESK_IDENTITY_THEFT_PHONE")
+                .unwrap_or(defaults.identity_theft_phone),
+            borger_dk_phone: get("DESK_BORGER_DK_PHONE").unwrap_or(defaults.borger_dk_phone),
+        };
+        Ok(Self {
+            addr,
+            data_dir: get("DESK_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            // cargo-leptos sets LEPTOS_SITE_ROOT when it runs the server itself.
+            site_root: get("DESK_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            secure_cookies: bool_var("DESK_SECURE_COOKIES", false)?,
+            demo_data: bool_var("DESK_DEMO_DATA", true)?,
+            log_filter: get("DESK_LOG").unwrap_or_else(|| "info".into()),
+            log_format,
+            contacts,
+        })
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("desk.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_locally_with_demo_data() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_path(), PathBuf::from("data/desk.db"));
+        assert!(c.demo_data && !c.secure_cookies);
+        assert_eq!(c.contacts, SupportContacts::default());
+    }
+
+    #[test]
+    fn reads_overrides() {
+        let c = config(&[
+            ("DESK_ADDR", "0.0.0.0:8080"),
+            ("DESK_DATA_DIR", "/var/lib/desk"),
+            ("DESK_SECURE_COOKIES", "true"),
+            ("DESK_DEMO_DATA", "off"),
+            ("DESK_MITID_SUPPORT_PHONE", "11 22 33 44"),
+        ])
+        .unwrap();
+        assert_eq!(c.addr.port(), 8080);
+        assert_eq!(c.database_path(), PathBuf::from("/var/lib/desk/desk.db"));
+        assert!(c.secure_cookies && !c.demo_data);
+        assert_eq!(c.contacts.mitid_support_phone, "11 22 33 44");
+    }
+
+    #[test]
+    fn refuses_bad_values_with_the_variable_named() {
+        let err = config(&[("DESK_ADDR", "localhost")]).unwrap_err().to_string();
+        assert!(err.contains("DESK_ADDR"), "{err}");
+        let err = config(&[("DESK_DEMO_DATA", "maybe")]).unwrap_err().to_string();
+        assert!(err.contains("DESK_DEMO_DATA"), "{err}");
+    }
+}

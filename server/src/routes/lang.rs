@@ -1,0 +1,33 @@
+//! The language switch: a plain link that sets a cookie and returns to the page.
+
+use app::auth::cookies;
+use app::functions::auth::is_safe_next;
+use app::i18n::Lang;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::startup::ServerState;
+
+#[derive(Deserialize)]
+pub struct SwitchQuery {
+    next: Option<String>,
+}
+
+pub async fn switch(
+    State(state): State<ServerState>,
+    Path(code): Path<String>,
+    Query(query): Query<SwitchQuery>,
+) -> Response {
+    let Some(lang) = Lang::parse(&code) else {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    };
+    let next = query.next.filter(|n| is_safe_next(n)).unwrap_or_else(|| "/".to_owned());
+    let cookie = cookies::lang(lang.code(), state.app.settings.secure_cookies);
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, value);
+    }
+    res
+}

@@ -1,0 +1,5 @@
+//! Plain axum routes beside the Leptos app.
+
+pub mod errors;
+pub mod health;
+pub mod lang;

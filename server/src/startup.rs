@@ -1,0 +1,159 @@
+//! Building the application: database, state, router; then serving until stopped.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::root::{App, shell};
+use app::state::{AppState, Settings};
+use app::store::{Db, StoreError, users};
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::demo::{self, DemoError};
+use crate::{middleware, routes};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot open the database: {0}")]
+    Database(#[from] StoreError),
+    #[error("cannot load demo data: {0}")]
+    Demo(#[from] DemoError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+/// The axum state: what Leptos needs plus the desk's own.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+impl Application {
+    /// Creates the data directory and database when missing and applies migrations.
+    pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+        tokio::fs::create_dir_all(&config.data_dir).await.map_err(|source| {
+            StartupError::DataDir { path: config.data_dir.display().to_string(), source }
+        })?;
+        let db = Db::open(&config.database_path()).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        let db = Self::open_database(config).await?;
+        if config.demo_data && users::count(&db).await? == 0 {
+            let added = demo::ensure_demo_staff(&db).await?;
+            tracing::info!(added, "demo staff accounts loaded into an empty database");
+        }
+
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("supportdesk")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let app_state = AppState {
+            db: db.clone(),
+            settings: Arc::new(Settings {
+                secure_cookies: config.secure_cookies,
+                contacts: config.contacts.clone(),
+            }),
+        };
+        let state = ServerState { leptos_options, app: app_state.clone() };
+        let router = router(state, app_state);
+        Ok(Self { listener, router, db })
+    }
+
+    pub fn url(&self) -> String {
+        match self.listener.local_addr() {
+            Ok(addr) => format!("http://{addr}"),
+            Err(_) => "http://(unknown address)".to_owned(),
+        }
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+fn router(state: ServerState, app_state: AppState) -> Router {
+    let context = move || provide_context(app_state.clone());
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(routes::health::healthz))
+        .route("/readyz", get(routes::health::readyz))
+        .route("/lang/{code}", get(routes::lang::switch))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn(middleware::csrf::verify))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::request_context::resolve,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(routes::errors::panic_response))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,102 @@
+//! An HTTP client that behaves like a browser without JavaScript: it keeps cookies, does not
+//! follow redirects on its own (tests check them), and posts forms.
+
+use regex::Regex;
+use reqwest::header::ACCEPT;
+use reqwest::redirect::Policy;
+use reqwest::{Response, StatusCode};
+
+use crate::TestServer;
+
+pub struct WebClient {
+    pub client: reqwest::Client,
+    base: String,
+}
+
+impl WebClient {
+    pub fn new(server: &TestServer) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("http client");
+        Self { client, base: server.url.clone() }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// Status and body of a page.
+    pub async fn page(&self, path: &str) -> (StatusCode, String) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// The CSRF token the server put into a page's forms.
+    pub async fn csrf_token(&self) -> String {
+        let (_, html) = self.page("/login").await;
+        csrf_in(&html).expect("a csrf_token field on the login page")
+    }
+
+    /// Posts a form as a browser without JavaScript does (`Accept: text/html`).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(ACCEPT, "text/html")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts a form as the app's own client does (expects data back, not a page).
+    pub async fn post_data(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .header(ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn login(&self, (username, password): (&str, &str)) -> Response {
+        let token = self.csrf_token().await;
+        self.post_form(
+            "/api/auth/login",
+            &[("csrf_token", &token), ("username", username), ("password", password)],
+        )
+        .await
+    }
+
+    /// Follows one redirect and returns the page it leads to.
+    pub async fn follow(&self, res: Response) -> (StatusCode, String) {
+        let location = location(&res).expect("a redirect");
+        self.page(&location).await
+    }
+}
+
+pub fn location(res: &Response) -> Option<String> {
+    res.headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    Regex::new(r#"name="csrf_token" value="([^"]+)""#)
+        .expect("regex")
+        .captures(html)
+        .map(|c| c[1].to_owned())
+}
