@@ -25,7 +25,11 @@ pub enum AppError {
     #[error("the form has expired")]
     CsrfRejected,
     #[error("invalid input in field {field}")]
-    Invalid { field: String, message_da: String, message_en: String },
+    Invalid {
+        field: String,
+        message_da: String,
+        message_en: String,
+    },
     #[error("internal error")]
     Internal,
     #[error("request failed: {0}")]
@@ -40,7 +44,9 @@ impl AppError {
                 "Brugernavnet eller adgangskoden er forkert.",
                 "The username or password is wrong.",
             ),
-            AppError::TooManyAttempts { retry_after_minutes } => {
+            AppError::TooManyAttempts {
+                retry_after_minutes,
+            } => {
                 return match lang {
                     Lang::Da => format!(
                         "For mange forkerte forsøg. Prøv igen om {retry_after_minutes} minutter."
@@ -61,7 +67,11 @@ impl AppError {
                 "Formularen er udløbet. Genindlæs siden, og prøv igen.",
                 "The form has expired. Reload the page and try again.",
             ),
-            AppError::Invalid { message_da, message_en, .. } => lang.pick(message_da, message_en),
+            AppError::Invalid {
+                message_da,
+                message_en,
+                ..
+            } => lang.pick(message_da, message_en),
             AppError::Internal => lang.pick(
                 "Der skete en fejl hos os. Prøv igen om lidt.",
                 "Something went wrong on our side. Please try again shortly.",
@@ -102,7 +112,9 @@ mod tests {
     fn every_variant_has_a_message_in_both_languages() {
         let all = [
             AppError::InvalidCredentials,
-            AppError::TooManyAttempts { retry_after_minutes: 5 },
+            AppError::TooManyAttempts {
+                retry_after_minutes: 5,
+            },
             AppError::Unauthenticated,
             AppError::Forbidden,
             AppError::CsrfRejected,
@@ -125,7 +137,13 @@ mod tests {
     #[test]
     fn statuses_fit_the_error() {
         assert_eq!(AppError::Forbidden.status_code(), 403);
-        assert_eq!(AppError::TooManyAttempts { retry_after_minutes: 1 }.status_code(), 429);
+        assert_eq!(
+            AppError::TooManyAttempts {
+                retry_after_minutes: 1
+            }
+            .status_code(),
+            429
+        );
         assert_eq!(AppError::InvalidCredentials.status_code(), 401);
     }
 }

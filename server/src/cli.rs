@@ -90,14 +90,27 @@ pub async fn run() -> Result<(), CliError> {
             db.close().await;
             Ok(())
         }
-        Command::User { action: UserCommand::Add { username, role, name } } => {
-            add_user(&config, &username, &role, name).await
-        }
-        Command::User { action: UserCommand::List } => {
+        Command::User {
+            action:
+                UserCommand::Add {
+                    username,
+                    role,
+                    name,
+                },
+        } => add_user(&config, &username, &role, name).await,
+        Command::User {
+            action: UserCommand::List,
+        } => {
             let db = Application::open_database(&config).await?;
             for u in users::list(&db).await? {
                 let state = if u.active { "active" } else { "disabled" };
-                println!("{:<24} {:<14} {:<9} {}", u.username, u.role.as_str(), state, u.display_name);
+                println!(
+                    "{:<24} {:<14} {:<9} {}",
+                    u.username,
+                    u.role.as_str(),
+                    state,
+                    u.display_name
+                );
             }
             db.close().await;
             Ok(())
@@ -111,7 +124,12 @@ async fn serve(config: Config) -> Result<(), CliError> {
     if config.demo_data {
         println!("Demo logins (from the demo data):");
         for login in &DEMO_LOGINS {
-            println!("  {:<10} {:<15} password: {}", login.role.as_str(), login.username, login.password);
+            println!(
+                "  {:<10} {:<15} password: {}",
+                login.role.as_str(),
+                login.username,
+                login.password
+            );
         }
     }
     app.run_until_stopped().await.map_err(CliError::Serve)
@@ -126,17 +144,25 @@ async fn add_user(
     let username = Username::parse(username).map_err(|e| CliError::Invalid(e.to_string()))?;
     let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
     let mut input = String::new();
-    std::io::stdin().read_to_string(&mut input).map_err(CliError::Stdin)?;
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(CliError::Stdin)?;
     let raw = input.strip_suffix('\n').unwrap_or(&input);
     let raw = raw.strip_suffix('\r').unwrap_or(raw);
-    let pw = StaffPassword::parse(raw, username.as_str()).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let pw = StaffPassword::parse(raw, username.as_str())
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
     let display_name = name.unwrap_or_else(|| username.to_string());
     let hash = password::hash(pw.expose().to_owned()).await?;
 
     let db = Application::open_database(config).await?;
     let result = users::insert(
         &db,
-        users::NewStaff { username: &username, display_name: &display_name, role, password_hash: &hash },
+        users::NewStaff {
+            username: &username,
+            display_name: &display_name,
+            role,
+            password_hash: &hash,
+        },
     )
     .await;
     db.close().await;
@@ -145,9 +171,9 @@ async fn add_user(
             println!("Added {} ({}).", username, role.as_str());
             Ok(())
         }
-        Err(StoreError::Conflict(_)) => {
-            Err(CliError::Invalid(format!("a staff account named {username} already exists")))
-        }
+        Err(StoreError::Conflict(_)) => Err(CliError::Invalid(format!(
+            "a staff account named {username} already exists"
+        ))),
         Err(e) => Err(e.into()),
     }
 }

@@ -42,10 +42,10 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let addr = match get("DESK_ADDR") {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError::Address { name: "DESK_ADDR", value: v })?,
+            Some(v) => v.trim().parse().map_err(|_| ConfigError::Address {
+                name: "DESK_ADDR",
+                value: v,
+            })?,
         };
         let bool_var = |name: &'static str, default: bool| -> Result<bool, ConfigError> {
             match get(name).map(|v| v.trim().to_ascii_lowercase()) {
@@ -59,7 +59,12 @@ impl Config {
             None => LogFormat::Text,
             Some(v) if v == "text" => LogFormat::Text,
             Some(v) if v == "json" => LogFormat::Json,
-            Some(value) => return Err(ConfigError::LogFormat { name: "DESK_LOG_FORMAT", value }),
+            Some(value) => {
+                return Err(ConfigError::LogFormat {
+                    name: "DESK_LOG_FORMAT",
+                    value,
+                });
+            }
         };
         let defaults = SupportContacts::default();
         let contacts = SupportContacts {
@@ -100,8 +105,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -132,9 +139,13 @@ mod tests {
 
     #[test]
     fn refuses_bad_values_with_the_variable_named() {
-        let err = config(&[("DESK_ADDR", "localhost")]).unwrap_err().to_string();
+        let err = config(&[("DESK_ADDR", "localhost")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("DESK_ADDR"), "{err}");
-        let err = config(&[("DESK_DEMO_DATA", "maybe")]).unwrap_err().to_string();
+        let err = config(&[("DESK_DEMO_DATA", "maybe")])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("DESK_DEMO_DATA"), "{err}");
     }
 }

@@ -23,13 +23,19 @@ use crate::{middleware, routes};
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Database(#[from] StoreError),
     #[error("cannot load demo data: {0}")]
     Demo(#[from] DemoError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// The axum state: what Leptos needs plus the desk's own.
@@ -54,9 +60,12 @@ pub struct Application {
 impl Application {
     /// Creates the data directory and database when missing and applies migrations.
     pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
-        tokio::fs::create_dir_all(&config.data_dir).await.map_err(|source| {
-            StartupError::DataDir { path: config.data_dir.display().to_string(), source }
-        })?;
+        tokio::fs::create_dir_all(&config.data_dir)
+            .await
+            .map_err(|source| StartupError::DataDir {
+                path: config.data_dir.display().to_string(),
+                source,
+            })?;
         let db = Db::open(&config.database_path()).await?;
         db.migrate().await?;
         Ok(db)
@@ -69,12 +78,17 @@ impl Application {
             tracing::info!(added, "demo staff accounts loaded into an empty database");
         }
 
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| StartupError::Bind { addr: config.addr, source })?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
 
         let leptos_options = LeptosOptions::builder()
             .output_name("supportdesk")
@@ -89,9 +103,16 @@ impl Application {
                 contacts: config.contacts.clone(),
             }),
         };
-        let state = ServerState { leptos_options, app: app_state.clone() };
+        let state = ServerState {
+            leptos_options,
+            app: app_state.clone(),
+        };
         let router = router(state, app_state);
-        Ok(Self { listener, router, db })
+        Ok(Self {
+            listener,
+            router,
+            db,
+        })
     }
 
     pub fn url(&self) -> String {
@@ -103,8 +124,12 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
         self.db.close().await;
         Ok(())
     }
@@ -121,9 +146,10 @@ fn router(state: ServerState, app_state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
         .layer(axum::middleware::from_fn(middleware::csrf::verify))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

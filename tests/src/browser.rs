@@ -28,7 +28,9 @@ fn find(candidates: &[&str]) -> PathBuf {
         .iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
-        .unwrap_or_else(|| panic!("none of {candidates:?} is installed (the test command installs them)"))
+        .unwrap_or_else(|| {
+            panic!("none of {candidates:?} is installed (the test command installs them)")
+        })
 }
 
 impl Browser {
@@ -65,7 +67,13 @@ impl Browser {
                 .connect(&webdriver)
                 .await
             {
-                Ok(client) => return Self { client, _driver: driver, _profile: profile },
+                Ok(client) => {
+                    return Self {
+                        client,
+                        _driver: driver,
+                        _profile: profile,
+                    };
+                }
                 Err(e) => {
                     last_err = e.to_string();
                     tokio::time::sleep(Duration::from_millis(200)).await;

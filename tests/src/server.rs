@@ -73,7 +73,12 @@ impl TestServer {
         .expect("server did not start within 60 s");
         // Keep draining stdout so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { url, data_dir: data_dir.to_owned(), _temp: None, child }
+        Self {
+            url,
+            data_dir: data_dir.to_owned(),
+            _temp: None,
+            child,
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -111,7 +116,10 @@ pub async fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> (bool, Stri
         .spawn()
         .expect("spawn cli");
     let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.as_bytes()).await.expect("write stdin");
+    input
+        .write_all(stdin.as_bytes())
+        .await
+        .expect("write stdin");
     drop(input);
     let out = child.wait_with_output().await.expect("cli output");
     (

@@ -20,7 +20,10 @@ impl WebClient {
             .redirect(Policy::none())
             .build()
             .expect("http client");
-        Self { client, base: server.url.clone() }
+        Self {
+            client,
+            base: server.url.clone(),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -75,7 +78,11 @@ impl WebClient {
         let token = self.csrf_token().await;
         self.post_form(
             "/api/auth/login",
-            &[("csrf_token", &token), ("username", username), ("password", password)],
+            &[
+                ("csrf_token", &token),
+                ("username", username),
+                ("password", password),
+            ],
         )
         .await
     }

@@ -15,29 +15,57 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     browser.screenshot("help-front-page").await;
 
     // The first Tab reaches the skip link.
-    c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .unwrap();
     let focused = c.active_element().await.unwrap();
-    assert_eq!(focused.attr("class").await.unwrap().as_deref(), Some("skip-link"));
+    assert_eq!(
+        focused.attr("class").await.unwrap().as_deref(),
+        Some("skip-link")
+    );
 
     c.goto(&server.at("/login")).await.unwrap();
     let user = c.find(Locator::Id("username")).await.unwrap();
     user.click().await.unwrap();
     user.send_keys(demo::SUPPORTER.0).await.unwrap();
     // Tab to the password field and submit with Enter, as a keyboard user does.
-    c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .unwrap();
     let password = c.active_element().await.unwrap();
-    assert_eq!(password.attr("id").await.unwrap().as_deref(), Some("password"));
+    assert_eq!(
+        password.attr("id").await.unwrap().as_deref(),
+        Some("password")
+    );
     password.send_keys(demo::SUPPORTER.1).await.unwrap();
     password.send_keys(&Key::Enter.to_string()).await.unwrap();
 
-    c.wait().for_element(Locator::XPath("//h1[text()='Supportkonsol']")).await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//h1[text()='Supportkonsol']"))
+        .await
+        .unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/support");
-    let header = c.find(Locator::Css(".who")).await.unwrap().text().await.unwrap();
+    let header = c
+        .find(Locator::Css(".who"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(header.contains("Sara Supporter"), "{header}");
     browser.screenshot("supporter-landing").await;
 
     // The page hydrated: the WebAssembly bundle loaded and ran the app.
-    c.wait().for_element(Locator::Css("html[data-hydrated='true']")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
     browser.close().await;
 }
 
@@ -47,12 +75,27 @@ async fn a_wrong_password_shows_the_error_in_the_browser() {
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&server.at("/login")).await.unwrap();
-    c.find(Locator::Id("username")).await.unwrap().send_keys("admin").await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("admin")
+        .await
+        .unwrap();
     let pw = c.find(Locator::Id("password")).await.unwrap();
     pw.send_keys("wrong-password-here").await.unwrap();
     pw.send_keys(&Key::Enter.to_string()).await.unwrap();
-    let alert = c.wait().for_element(Locator::Css(".error-summary")).await.unwrap();
-    assert!(alert.text().await.unwrap().contains("Brugernavnet eller adgangskoden er forkert."));
+    let alert = c
+        .wait()
+        .for_element(Locator::Css(".error-summary"))
+        .await
+        .unwrap();
+    assert!(
+        alert
+            .text()
+            .await
+            .unwrap()
+            .contains("Brugernavnet eller adgangskoden er forkert.")
+    );
     browser.screenshot("login-error").await;
     browser.close().await;
 }

@@ -12,7 +12,7 @@ async fn help_front_page_is_complete_without_javascript() {
     assert_eq!(status, StatusCode::OK);
     for expected in [
         r#"<html lang="da""#,
-        r#"class="skip-link" href="#main""#,
+        r##"href="#main" class="skip-link""##,
         r#"<main id="main""#,
         r#"role="search""#,
         "Søg i vejledningerne",
@@ -55,7 +55,11 @@ async fn each_demo_login_lands_on_its_role_page() {
     let server = TestServer::start().await;
     for (login, landing, heading) in [
         (demo::SUPPORTER, "/support", "Supportkonsol"),
-        (demo::BORGERSERVICE, "/borgerservice", "Borgerservice – skranken"),
+        (
+            demo::BORGERSERVICE,
+            "/borgerservice",
+            "Borgerservice – skranken",
+        ),
         (demo::ADMIN, "/admin", "Administration"),
     ] {
         let web = WebClient::new(&server);
@@ -68,8 +72,14 @@ async fn each_demo_login_lands_on_its_role_page() {
             .iter()
             .map(|v| v.to_str().unwrap().to_owned())
             .collect();
-        let session = cookies.iter().find(|c| c.starts_with("desk_session=")).expect("session cookie");
-        assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+        let session = cookies
+            .iter()
+            .find(|c| c.starts_with("desk_session="))
+            .expect("session cookie");
+        assert!(
+            session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+            "{session}"
+        );
         let (status, html) = web.follow(res).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains(heading), "{landing} lacks {heading:?}");
@@ -85,7 +95,10 @@ async fn a_wrong_password_returns_to_the_form_with_a_message() {
     let back = location(&res).expect("redirect back");
     assert!(back.starts_with("/login"), "{back}");
     let (_, html) = web.page(&back).await;
-    assert!(html.contains("Brugernavnet eller adgangskoden er forkert."), "{html}");
+    assert!(
+        html.contains("Brugernavnet eller adgangskoden er forkert."),
+        "{html}"
+    );
     // No session: the console still sends us to the login page.
     let res = web.get("/support").await;
     assert_eq!(res.status(), StatusCode::FOUND);
@@ -100,18 +113,29 @@ async fn unknown_users_get_the_same_answer_as_wrong_passwords() {
     let wrong_pw = web
         .post_data(
             "/api/auth/login",
-            &[("csrf_token", &token), ("username", "supporter"), ("password", "nope-nope-nope")],
+            &[
+                ("csrf_token", &token),
+                ("username", "supporter"),
+                ("password", "nope-nope-nope"),
+            ],
         )
         .await;
     let no_user = web
         .post_data(
             "/api/auth/login",
-            &[("csrf_token", &token), ("username", "nobody"), ("password", "nope-nope-nope")],
+            &[
+                ("csrf_token", &token),
+                ("username", "nobody"),
+                ("password", "nope-nope-nope"),
+            ],
         )
         .await;
     assert_eq!(wrong_pw.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(no_user.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(wrong_pw.text().await.unwrap(), no_user.text().await.unwrap());
+    assert_eq!(
+        wrong_pw.text().await.unwrap(),
+        no_user.text().await.unwrap()
+    );
 }
 
 #[tokio::test]
@@ -119,7 +143,12 @@ async fn anonymous_and_wrong_roles_are_refused() {
     let server = TestServer::start().await;
 
     let anonymous = WebClient::new(&server);
-    let res = anonymous.client.get(anonymous.url("/api/admin/staff")).send().await.unwrap();
+    let res = anonymous
+        .client
+        .get(anonymous.url("/api/admin/staff"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = anonymous.get("/admin").await;
     assert_eq!(res.status(), StatusCode::FOUND);
@@ -128,7 +157,12 @@ async fn anonymous_and_wrong_roles_are_refused() {
     for login in [demo::SUPPORTER, demo::BORGERSERVICE] {
         let web = WebClient::new(&server);
         web.login(login).await;
-        let res = web.client.get(web.url("/api/admin/staff")).send().await.unwrap();
+        let res = web
+            .client
+            .get(web.url("/api/admin/staff"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{login:?}");
         assert!(res.text().await.unwrap().contains("Forbidden"));
         let (status, html) = web.page("/admin").await;
@@ -142,7 +176,12 @@ async fn anonymous_and_wrong_roles_are_refused() {
 
     let admin = WebClient::new(&server);
     admin.login(demo::ADMIN).await;
-    let res = admin.client.get(admin.url("/api/admin/staff")).send().await.unwrap();
+    let res = admin
+        .client
+        .get(admin.url("/api/admin/staff"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.text().await.unwrap();
     for name in ["supporter", "borgerservice", "admin"] {
@@ -161,7 +200,11 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
 
     for fields in [
         vec![("username", u), ("password", p)],
-        vec![("csrf_token", "forged-token"), ("username", u), ("password", p)],
+        vec![
+            ("csrf_token", "forged-token"),
+            ("username", u),
+            ("password", p),
+        ],
     ] {
         let res = web.post_form("/api/auth/login", &fields).await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -171,7 +214,10 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
     let token = web.csrf_token().await;
     let stranger = WebClient::new(&server);
     let res = stranger
-        .post_form("/api/auth/login", &[("csrf_token", &token), ("username", u), ("password", p)])
+        .post_form(
+            "/api/auth/login",
+            &[("csrf_token", &token), ("username", u), ("password", p)],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Nothing happened: no session was opened.
@@ -191,7 +237,9 @@ async fn logging_out_ends_the_session() {
     web.login(demo::SUPPORTER).await;
     let (_, html) = web.page("/support").await;
     let token = desk_tests::web::csrf_in(&html).expect("logout form token");
-    let res = web.post_form("/api/auth/logout", &[("csrf_token", &token)]).await;
+    let res = web
+        .post_form("/api/auth/logout", &[("csrf_token", &token)])
+        .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res).as_deref(), Some("/"));
     assert_eq!(web.get("/support").await.status(), StatusCode::FOUND);
@@ -208,13 +256,20 @@ async fn repeated_failed_logins_lock_the_username() {
         async move {
             web.post_data(
                 "/api/auth/login",
-                &[("csrf_token", &token), ("username", "supporter"), ("password", password)],
+                &[
+                    ("csrf_token", &token),
+                    ("username", "supporter"),
+                    ("password", password),
+                ],
             )
             .await
         }
     };
     for _ in 0..5 {
-        assert_eq!(attempt("wrong-password-1").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            attempt("wrong-password-1").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     // Even the right password is refused while locked, with a clear message.
     let res = attempt(demo::SUPPORTER.1).await;
@@ -225,7 +280,10 @@ async fn repeated_failed_logins_lock_the_username() {
     assert!(html.contains("For mange forkerte forsøg"), "{html}");
     // Other users are not affected.
     let other = WebClient::new(&server);
-    assert_eq!(location(&other.login(demo::ADMIN).await).as_deref(), Some("/admin"));
+    assert_eq!(
+        location(&other.login(demo::ADMIN).await).as_deref(),
+        Some("/admin")
+    );
 }
 
 #[tokio::test]
@@ -261,7 +319,10 @@ async fn the_browser_bundle_and_stylesheet_are_served() {
     ] {
         let res = web.get(path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let ct = res.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+        let ct = res.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(ct.contains(kind), "{path}: {ct}");
     }
 }

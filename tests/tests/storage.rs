@@ -27,25 +27,55 @@ async fn user_add_reads_the_password_from_stdin_and_the_user_can_log_in() {
     let data = temp.path().join("data");
     let (ok, out, err) = run_cli(
         &data,
-        &["user", "add", "--username", "Karen.K", "--role", "borgerservice", "--name", "Karen K"],
+        &[
+            "user",
+            "add",
+            "--username",
+            "Karen.K",
+            "--role",
+            "borgerservice",
+            "--name",
+            "Karen K",
+        ],
         "a long enough secret\n",
     )
     .await;
     assert!(ok, "{out}{err}");
     assert!(out.contains("karen.k"), "{out}");
 
-    let (ok, _, err) = run_cli(&data, &["user", "add", "--username", "karen.k", "--role", "admin"], "another long secret\n").await;
+    let (ok, _, err) = run_cli(
+        &data,
+        &["user", "add", "--username", "karen.k", "--role", "admin"],
+        "another long secret\n",
+    )
+    .await;
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
-    let (ok, _, err) = run_cli(&data, &["user", "add", "--username", "x1", "--role", "boss"], "another long secret\n").await;
+    let (ok, _, err) = run_cli(
+        &data,
+        &["user", "add", "--username", "x1", "--role", "boss"],
+        "another long secret\n",
+    )
+    .await;
     assert!(!ok);
-    assert!(err.contains("3 to 32") || err.contains("unknown role"), "{err}");
-    let (ok, _, err) = run_cli(&data, &["user", "add", "--username", "shorty", "--role", "admin"], "short\n").await;
+    assert!(
+        err.contains("3 to 32") || err.contains("unknown role"),
+        "{err}"
+    );
+    let (ok, _, err) = run_cli(
+        &data,
+        &["user", "add", "--username", "shorty", "--role", "admin"],
+        "short\n",
+    )
+    .await;
     assert!(!ok);
     assert!(err.contains("at least 12"), "{err}");
 
     let (ok, out, _) = run_cli(&data, &["user", "list"], "").await;
-    assert!(ok && out.contains("karen.k") && out.contains("borgerservice"), "{out}");
+    assert!(
+        ok && out.contains("karen.k") && out.contains("borgerservice"),
+        "{out}"
+    );
 
     let server = TestServer::start_in(&data).await;
     let web = WebClient::new(&server);

@@ -22,7 +22,12 @@ fn build(name: &'static str, value: String, secure: bool, max_age: Duration) -> 
 }
 
 pub fn session(token: &str, secure: bool) -> String {
-    build(SESSION, token.to_owned(), secure, Duration::seconds(SESSION_TTL_SECS))
+    build(
+        SESSION,
+        token.to_owned(),
+        secure,
+        Duration::seconds(SESSION_TTL_SECS),
+    )
 }
 
 pub fn clear_session(secure: bool) -> String {
@@ -55,7 +60,13 @@ mod tests {
     #[test]
     fn session_cookie_is_locked_down() {
         let c = session("tok", true);
-        for part in ["desk_session=tok", "HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        for part in [
+            "desk_session=tok",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/",
+        ] {
             assert!(c.contains(part), "{c} lacks {part}");
         }
         assert!(!session("tok", false).contains("Secure"));

@@ -21,25 +21,31 @@ pub async fn log_in(
 ) -> Result<LoggedIn, AppError> {
     let key = username.trim().to_lowercase();
     let now = unix_now();
-    let recent = login_failures::recent(&state.db, &key, client, now - throttle::WINDOW_SECS).await?;
+    let recent =
+        login_failures::recent(&state.db, &key, client, now - throttle::WINDOW_SECS).await?;
     if let throttle::Verdict::Locked { retry_after_secs } =
         throttle::judge(&recent.for_username, &recent.for_client, now)
     {
         tracing::warn!(client, "login refused by throttle");
         let minutes = u32::try_from((retry_after_secs + 59) / 60).unwrap_or(u32::MAX);
-        return Err(AppError::TooManyAttempts { retry_after_minutes: minutes });
+        return Err(AppError::TooManyAttempts {
+            retry_after_minutes: minutes,
+        });
     }
 
     let record = users::find_by_username(&state.db, &key).await?;
     let stored = record.as_ref().map(|r| r.password_hash.clone());
-    let password_ok = password::verify(password_attempt, stored).await.map_err(|e| {
-        tracing::error!(error = %e, "password verification failed");
-        AppError::Internal
-    })?;
+    let password_ok = password::verify(password_attempt, stored)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "password verification failed");
+            AppError::Internal
+        })?;
     let record = match record {
         Some(r) if password_ok && r.active => r,
         _ => {
-            login_failures::record(&state.db, &key, client, now, now - throttle::WINDOW_SECS).await?;
+            login_failures::record(&state.db, &key, client, now, now - throttle::WINDOW_SECS)
+                .await?;
             tracing::info!(client, "failed staff login");
             return Err(AppError::InvalidCredentials);
         }
@@ -56,7 +62,10 @@ pub async fn log_in(
     )
     .await?;
     tracing::info!(username = %record.username, role = record.role.as_str(), "staff login");
-    Ok(LoggedIn { user: record.session_user(), session_token })
+    Ok(LoggedIn {
+        user: record.session_user(),
+        session_token,
+    })
 }
 
 pub async fn log_out(state: &AppState, session_token: &str) -> Result<(), AppError> {

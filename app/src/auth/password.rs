@@ -16,7 +16,8 @@ pub enum PasswordError {
 
 /// OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane.
 fn hasher() -> Result<Argon2<'static>, PasswordError> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| PasswordError::Hash(e.to_string()))?;
+    let params =
+        Params::new(19 * 1024, 2, 1, None).map_err(|e| PasswordError::Hash(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
@@ -70,13 +71,25 @@ mod tests {
         let b = hash("correct horse battery".into()).await.unwrap();
         assert!(a.starts_with("$argon2id$"), "{a}");
         assert_ne!(a, b, "each hash has its own salt");
-        assert!(verify("correct horse battery".into(), Some(a.clone())).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), Some(a.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong horse battery".into(), Some(a)).await.unwrap());
     }
 
     #[tokio::test]
     async fn unknown_users_and_garbage_hashes_never_verify() {
-        assert!(!verify("no user has this password".into(), None).await.unwrap());
-        assert!(!verify("x".into(), Some("not a phc string".into())).await.unwrap());
+        assert!(
+            !verify("no user has this password".into(), None)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("x".into(), Some("not a phc string".into()))
+                .await
+                .unwrap()
+        );
     }
 }

@@ -29,8 +29,13 @@ pub fn SiteHeader() -> impl IntoView {
     let lang = ctx.lang;
     let other = lang.other();
     let location = use_location();
-    let switch_href =
-        move || format!("/lang/{}?next={}", other.code(), encode_query_value(&location.pathname.get()));
+    let switch_href = move || {
+        format!(
+            "/lang/{}?next={}",
+            other.code(),
+            encode_query_value(&location.pathname.get())
+        )
+    };
 
     let nav_links: Vec<(&'static str, &'static str)> = match ctx.user.as_ref().map(|u| u.role) {
         Some(Role::Supporter) => vec![("/support", lang.pick("Sagskø", "Case queue"))],

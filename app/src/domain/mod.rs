@@ -1,13 +1,31 @@
 //! Domain rules as plain types: parse once at the boundary, and past it the type is proof.
 
+pub mod activation_code;
+pub mod case_category;
 pub mod contacts;
+pub mod cpr;
+pub mod digital_post_exemption;
+pub mod identity_document;
+pub mod mitid_password;
+pub mod mitid_user_id;
 pub mod role;
+pub mod sla;
 pub mod staff_password;
 pub mod system;
 pub mod username;
+pub mod witness;
 
+pub use activation_code::{ActivationCode, CodeStatus, PaperCode};
+pub use case_category::{CaseRef, Category, Channel, Status, can_transition};
 pub use contacts::SupportContacts;
+pub use cpr::{Cpr, LegalSex};
+pub use digital_post_exemption::{ExemptionGround, exemption_end};
+pub use identity_document::{AssuranceLevel, DocumentCheck, DocumentKind, SupportingDocument};
+pub use mitid_password::MitIdPassword;
+pub use mitid_user_id::{MitIdUserId, RuleCheck};
 pub use role::Role;
+pub use sla::{BusinessHours, Priority, SlaClock, SlaPolicy};
 pub use staff_password::StaffPassword;
 pub use system::System;
 pub use username::Username;
+pub use witness::{WitnessRecord, WitnessRefusal};

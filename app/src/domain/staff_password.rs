@@ -49,7 +49,10 @@ mod tests {
 
     #[test]
     fn length_bounds() {
-        assert_eq!(StaffPassword::parse("short-pw", "anne"), Err(StaffPasswordError::TooShort));
+        assert_eq!(
+            StaffPassword::parse("short-pw", "anne"),
+            Err(StaffPasswordError::TooShort)
+        );
         assert!(StaffPassword::parse("twelve-chars", "anne").is_ok());
         assert!(StaffPassword::parse(&"x".repeat(128), "anne").is_ok());
         assert_eq!(

@@ -60,7 +60,10 @@ mod tests {
         assert_eq!(Username::parse("ab"), Err(UsernameError::Length));
         assert_eq!(Username::parse(&"a".repeat(33)), Err(UsernameError::Length));
         assert_eq!(Username::parse("søren"), Err(UsernameError::Characters));
-        assert_eq!(Username::parse("anne hansen"), Err(UsernameError::Characters));
+        assert_eq!(
+            Username::parse("anne hansen"),
+            Err(UsernameError::Characters)
+        );
         assert_eq!(Username::parse("anne@x"), Err(UsernameError::Characters));
     }
 }

@@ -7,7 +7,10 @@ use crate::errors::AppError;
 
 /// `next` must be a path on this site: never an absolute URL an attacker could send us to.
 pub fn is_safe_next(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://")
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
 }
 
 #[server(prefix = "/api", endpoint = "auth/login")]

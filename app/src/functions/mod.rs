@@ -43,9 +43,10 @@ mod ssr_helpers {
     }
 
     pub fn append_cookie(set_cookie: &str) {
-        if let (Some(res), Ok(value)) =
-            (use_context::<ResponseOptions>(), HeaderValue::from_str(set_cookie))
-        {
+        if let (Some(res), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(set_cookie),
+        ) {
             res.append_header(header::SET_COOKIE, value);
         }
     }

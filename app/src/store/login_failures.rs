@@ -21,14 +21,16 @@ pub async fn recent(
     .bind(since)
     .fetch_all(db.pool())
     .await?;
-    let for_client = sqlx::query_scalar(
-        "SELECT at FROM login_failures WHERE client = ? AND at > ? ORDER BY at",
-    )
-    .bind(client)
-    .bind(since)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(RecentFailures { for_username, for_client })
+    let for_client =
+        sqlx::query_scalar("SELECT at FROM login_failures WHERE client = ? AND at > ? ORDER BY at")
+            .bind(client)
+            .bind(since)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(RecentFailures {
+        for_username,
+        for_client,
+    })
 }
 
 pub async fn record(

@@ -47,7 +47,11 @@ pub async fn find_user(
     .fetch_optional(db.pool())
     .await?;
     Ok(row.and_then(|(username, display_name, role)| {
-        Role::parse(&role).ok().map(|role| SessionUser { username, display_name, role })
+        Role::parse(&role).ok().map(|role| SessionUser {
+            username,
+            display_name,
+            role,
+        })
     }))
 }
 

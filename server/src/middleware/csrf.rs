@@ -20,13 +20,20 @@ pub async fn verify(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let Some(expected) = req.extensions().get::<PageContext>().map(|c| c.csrf_token.clone())
+    let Some(expected) = req
+        .extensions()
+        .get::<PageContext>()
+        .map(|c| c.csrf_token.clone())
     else {
         return reject(&req);
     };
 
     if let Some(sent) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if secrets_match(sent, &expected) { next.run(req).await } else { reject(&req) };
+        return if secrets_match(sent, &expected) {
+            next.run(req).await
+        } else {
+            reject(&req)
+        };
     }
 
     let content_type = req
@@ -53,7 +60,11 @@ pub async fn verify(req: Request, next: Next) -> Response {
     } else {
         serde_json::from_slice::<serde_json::Value>(&bytes)
             .ok()
-            .and_then(|v| v.get(CSRF_FIELD).and_then(|t| t.as_str()).map(str::to_owned))
+            .and_then(|v| {
+                v.get(CSRF_FIELD)
+                    .and_then(|t| t.as_str())
+                    .map(str::to_owned)
+            })
     };
     let req = Request::from_parts(parts, Body::from(bytes));
     match sent {
@@ -63,7 +74,11 @@ pub async fn verify(req: Request, next: Next) -> Response {
 }
 
 fn reject(req: &Request) -> Response {
-    let lang = req.extensions().get::<PageContext>().map(|c| c.lang).unwrap_or_default();
+    let lang = req
+        .extensions()
+        .get::<PageContext>()
+        .map(|c| c.lang)
+        .unwrap_or_default();
     tracing::warn!(path = %req.uri().path(), "request refused: CSRF token missing or wrong");
     let wants_html = req
         .headers()
@@ -80,6 +95,11 @@ fn reject(req: &Request) -> Response {
     } else {
         let body = serde_json::to_string(&err).unwrap_or_default();
         let _ = lang;
-        (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response()
     }
 }

@@ -20,7 +20,9 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
         .to_owned();
     let cookie = |name| cookies::read(&cookie_header, name);
 
-    let lang = cookie(cookies::LANG).and_then(Lang::parse).unwrap_or_default();
+    let lang = cookie(cookies::LANG)
+        .and_then(Lang::parse)
+        .unwrap_or_default();
     let user = match cookie(cookies::SESSION).filter(|t| tokens::is_well_formed(t)) {
         None => None,
         Some(token) => {
@@ -33,7 +35,9 @@ pub async fn resolve(State(state): State<ServerState>, mut req: Request, next: N
             }
         }
     };
-    let existing_csrf = cookie(cookies::CSRF).filter(|t| tokens::is_well_formed(t)).map(str::to_owned);
+    let existing_csrf = cookie(cookies::CSRF)
+        .filter(|t| tokens::is_well_formed(t))
+        .map(str::to_owned);
     let fresh_csrf = existing_csrf.is_none();
     let csrf_token = existing_csrf.unwrap_or_else(tokens::new_token);
 

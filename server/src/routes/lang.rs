@@ -23,7 +23,10 @@ pub async fn switch(
     let Some(lang) = Lang::parse(&code) else {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     };
-    let next = query.next.filter(|n| is_safe_next(n)).unwrap_or_else(|| "/".to_owned());
+    let next = query
+        .next
+        .filter(|n| is_safe_next(n))
+        .unwrap_or_else(|| "/".to_owned());
     let cookie = cookies::lang(lang.code(), state.app.settings.secure_cookies);
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
