@@ -8,6 +8,7 @@ pub mod domain;
 pub mod errors;
 pub mod functions;
 pub mod i18n;
+pub mod kb;
 pub mod page_context;
 pub mod pages;
 pub mod root;

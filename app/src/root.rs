@@ -9,8 +9,8 @@ use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
 use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::{
-    admin_home::AdminHome, counter_home::CounterHome, help_home::HelpHome, login::LoginPage,
-    not_found::NotFound, supporter_home::SupporterHome,
+    admin_home::AdminHome, article::ArticleView, counter_home::CounterHome, help_home::HelpHome,
+    login::LoginPage, not_found::NotFound, search::SearchResults, supporter_home::SupporterHome,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HelpHome ssr=SsrMode::Async/>
+                    <Route path=path!("/soeg") view=SearchResults ssr=SsrMode::Async/>
+                    <Route path=path!("/hjaelp/:slug") view=ArticleView ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>

@@ -6,11 +6,13 @@ use leptos::prelude::use_context;
 
 use crate::domain::SupportContacts;
 use crate::errors::AppError;
+use crate::kb::index_sync::KbSearch;
 use crate::store::Db;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub kb: Arc<KbSearch>,
     pub settings: Arc<Settings>,
 }
 

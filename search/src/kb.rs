@@ -440,6 +440,24 @@ impl KbIndex {
         Ok(())
     }
 
+    /// Like [`Self::commit`], and records `marker` (the database's change sequence the index
+    /// now reflects) in the same commit, so a restart knows exactly what to catch up on.
+    pub fn commit_marked(&self, marker: i64) -> Result<()> {
+        let mut writer = self.writer()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&marker.to_string());
+        prepared.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The marker of the last [`Self::commit_marked`], if any.
+    pub fn marker(&self) -> Result<Option<i64>> {
+        let metas = self.writer()?.index().load_metas()?;
+        Ok(metas.payload.and_then(|p| p.trim().parse().ok()))
+    }
+
     /// How many articles searches see.
     pub fn doc_count(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -614,3 +614,17 @@ fn queries_that_are_not_words() {
     assert_eq!(search(&kb, SearchRequest::new("?!")).total, 12);
     assert_eq!(search(&kb, SearchRequest::new("qwxzv ")).total, 0);
 }
+
+#[test]
+fn the_commit_marker_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = KbIndex::open_or_create(dir.path()).unwrap();
+        assert_eq!(index.marker().unwrap(), None);
+        index.commit_marked(41).unwrap();
+        index.commit_marked(42).unwrap();
+        assert_eq!(index.marker().unwrap(), Some(42));
+    }
+    let index = KbIndex::open_or_create(dir.path()).unwrap();
+    assert_eq!(index.marker().unwrap(), Some(42));
+}

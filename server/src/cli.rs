@@ -7,8 +7,13 @@ use app::domain::{Role, StaffPassword, Username};
 use app::store::{StoreError, users};
 use clap::{Parser, Subcommand};
 
+use app::kb::index_sync::KbSearch;
+use app::kb::seed::SeedError;
+use indicatif::{ProgressBar, ProgressStyle};
+
 use crate::config::{Config, ConfigError};
 use crate::demo::{self, DEMO_LOGINS, DemoError};
+use crate::knowledge_base;
 use crate::startup::{Application, StartupError};
 use crate::telemetry;
 
@@ -25,8 +30,11 @@ enum Command {
     Serve,
     /// Create the data directory and database if missing, and apply migrations.
     Migrate,
-    /// Load the demo data (what is missing of it).
+    /// Load the demo data (what is missing of it) and reload the knowledge base from the
+    /// shipped articles.
     Seed,
+    /// Rebuild the search index from the database.
+    Reindex,
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -65,6 +73,8 @@ pub enum CliError {
     Stdin(std::io::Error),
     #[error("could not hash the password: {0}")]
     Password(#[from] password::PasswordError),
+    #[error("cannot load the knowledge base: {0}")]
+    KnowledgeBase(#[from] SeedError),
     #[error("{0}")]
     Invalid(String),
     #[error("server stopped with an error: {0}")]
@@ -87,6 +97,33 @@ pub async fn run() -> Result<(), CliError> {
             let db = Application::open_database(&config).await?;
             let added = demo::ensure_demo_staff(&db).await?;
             println!("Demo data loaded: {added} staff account(s) added.");
+            let kb = knowledge_base::load(&db).await?;
+            println!(
+                "Knowledge base: {} article(s) added, {} updated, {} unchanged.",
+                kb.created, kb.updated, kb.unchanged
+            );
+            Application::open_search(&config, &db).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::Reindex => {
+            let db = Application::open_database(&config).await?;
+            let search = KbSearch::open(&config.index_dir()).map_err(StartupError::from)?;
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("Indexing articles");
+            let progress = bar.clone();
+            let indexed = search
+                .rebuild(&db, move |done, total| {
+                    progress.set_length(total);
+                    progress.set_position(done);
+                })
+                .await
+                .map_err(StartupError::from)?;
+            bar.finish();
+            println!("Search index rebuilt: {indexed} published article(s).");
             db.close().await;
             Ok(())
         }

@@ -97,6 +97,11 @@ impl Config {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("desk.db")
     }
+
+    /// The knowledge-base search index: derived data, rebuilt from the database when missing.
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index").join("kb")
+    }
 }
 
 #[cfg(test)]

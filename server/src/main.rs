@@ -1,8 +1,11 @@
 //! `supportdesk`: the unified support desk for the Danish public identity support line.
+// Leptos view types nest deeply; the default limit is too low for the compiler to lay them out.
+#![recursion_limit = "512"]
 
 mod cli;
 mod config;
 mod demo;
+mod knowledge_base;
 mod middleware;
 mod routes;
 mod startup;

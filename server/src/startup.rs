@@ -3,9 +3,11 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::kb::index_sync::{IndexSyncError, KbSearch};
+use app::kb::seed::SeedError;
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
-use app::store::{Db, StoreError, users};
+use app::store::{Db, StoreError, articles, users};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -31,6 +33,10 @@ pub enum StartupError {
     Database(#[from] StoreError),
     #[error("cannot load demo data: {0}")]
     Demo(#[from] DemoError),
+    #[error("cannot load the knowledge base: {0}")]
+    KnowledgeBase(#[from] SeedError),
+    #[error("cannot open the search index: {0}")]
+    Index(#[from] IndexSyncError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -71,12 +77,31 @@ impl Application {
         Ok(db)
     }
 
+    /// Opens the knowledge-base index (rebuilt when missing or of an older schema) and
+    /// catches it up with the database.
+    pub async fn open_search(config: &Config, db: &Db) -> Result<KbSearch, StartupError> {
+        let kb = KbSearch::open(&config.index_dir())?;
+        let applied = kb.sync(db).await?;
+        if applied > 0 {
+            tracing::info!(applied, "search index caught up with the database");
+        }
+        Ok(kb)
+    }
+
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let db = Self::open_database(config).await?;
         if config.demo_data && users::count(&db).await? == 0 {
             let added = demo::ensure_demo_staff(&db).await?;
             tracing::info!(added, "demo staff accounts loaded into an empty database");
         }
+        if articles::count(&db).await? == 0 {
+            let report = crate::knowledge_base::load(&db).await?;
+            tracing::info!(
+                created = report.created,
+                "knowledge base loaded into an empty database"
+            );
+        }
+        let kb = Self::open_search(config, &db).await?;
 
         let listener =
             TcpListener::bind(config.addr)
@@ -98,6 +123,7 @@ impl Application {
             .build();
         let app_state = AppState {
             db: db.clone(),
+            kb: Arc::new(kb),
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies,
                 contacts: config.contacts.clone(),

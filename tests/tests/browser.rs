@@ -99,3 +99,57 @@ async fn a_wrong_password_shows_the_error_in_the_browser() {
     browser.screenshot("login-error").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_citizen_finds_the_right_guide_from_the_front_page() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.at("/")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    let search = c.find(Locator::Id("q")).await.unwrap();
+    search.send_keys("mistet kodevis").await.unwrap();
+    // Suggestions appear while typing.
+    let suggestion = c
+        .wait()
+        .for_element(Locator::Css(
+            "#q-suggestions a[href='/hjaelp/mistet-kodeviser']",
+        ))
+        .await
+        .unwrap();
+    browser.screenshot("front-page-suggestions").await;
+    suggestion.click().await.unwrap();
+    let h1 = c
+        .wait()
+        .for_element(Locator::Css("h1#article-title"))
+        .await
+        .unwrap();
+    assert!(
+        h1.text()
+            .await
+            .unwrap()
+            .to_lowercase()
+            .contains("kodeviser")
+    );
+    assert_eq!(
+        c.current_url().await.unwrap().path(),
+        "/hjaelp/mistet-kodeviser"
+    );
+    browser.screenshot("article-page").await;
+
+    // And the full results page, by pressing Enter in the search box.
+    c.goto(&server.at("/")).await.unwrap();
+    let search = c.find(Locator::Id("q")).await.unwrap();
+    search.send_keys("nem id virker ikke").await.unwrap();
+    search.send_keys(&Key::Enter.to_string()).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("ol.results"))
+        .await
+        .unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/soeg");
+    browser.screenshot("search-results").await;
+    browser.close().await;
+}

@@ -4,4 +4,5 @@ pub mod csrf_field;
 pub mod footer;
 pub mod header;
 pub mod require_role;
+pub mod search_box;
 pub mod urgent_box;

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod help;
 
 #[cfg(feature = "ssr")]
 pub use ssr_helpers::*;

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::search_box::SearchBox;
 use crate::components::urgent_box::UrgentBox;
 use crate::domain::System;
 use crate::domain::contacts::tel_href;
@@ -25,25 +26,7 @@ pub fn HelpHome() -> impl IntoView {
                         "Shared help with MitID, NemLog-in, Digital Post, NemKonto, Virk and borger.dk.",
                     )}
                 </p>
-                <form class="search" role="search" method="get" action="/soeg">
-                    <label for="q">{lang.pick("Søg i vejledningerne", "Search the guides")}</label>
-                    <div class="search-row">
-                        <input
-                            id="q"
-                            name="q"
-                            type="search"
-                            autocomplete="off"
-                            aria-describedby="q-hint"
-                        />
-                        <button type="submit">{lang.pick("Søg", "Search")}</button>
-                    </div>
-                    <p id="q-hint" class="hint">
-                        {lang.pick(
-                            "Skriv med dine egne ord, fx »mistet kodeviser« eller »glemt bruger-id«.",
-                            "Use your own words, e.g. “lost code display” or “forgot user-ID”.",
-                        )}
-                    </p>
-                </form>
+                <SearchBox/>
             </section>
 
             <UrgentBox/>

@@ -1,8 +1,10 @@
 //! One module per page.
 
 pub mod admin_home;
+pub mod article;
 pub mod counter_home;
 pub mod help_home;
 pub mod login;
 pub mod not_found;
+pub mod search;
 pub mod supporter_home;

@@ -1,0 +1,267 @@
+//! Keeps the tantivy index in step with the database. The index records the change sequence it
+//! has applied; every sync applies whatever changed after it, so a crash between a database
+//! commit and an index commit loses nothing: the next sync (at the latest on start) catches up.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use search::{ArticleDoc, KbIndex};
+
+use super::render;
+use crate::store::articles::{self, ArticleRow};
+use crate::store::{Db, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexSyncError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("search index: {0}")]
+    Search(#[from] search::SearchError),
+    #[error("index task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl From<IndexSyncError> for crate::errors::AppError {
+    fn from(err: IndexSyncError) -> Self {
+        tracing::error!(error = %err, "search index sync failed");
+        crate::errors::AppError::Internal
+    }
+}
+
+pub struct KbSearch {
+    index: Arc<KbIndex>,
+    // One sync at a time, so the recorded marker never runs ahead of what was indexed.
+    sync_lock: tokio::sync::Mutex<()>,
+}
+
+pub fn to_doc(row: &ArticleRow) -> ArticleDoc {
+    ArticleDoc {
+        id: row.id,
+        slug: row.slug.clone(),
+        lang: row.lang.clone(),
+        title: row.title.clone(),
+        summary: row.summary.clone(),
+        body: render::to_plain_text(&row.body_md),
+        systems: row.systems.clone(),
+        audience: row.audience.clone(),
+        tags: row.tags.clone(),
+    }
+}
+
+impl KbSearch {
+    pub fn open(dir: &Path) -> Result<Self, IndexSyncError> {
+        Ok(Self::new(KbIndex::open_or_create(dir)?))
+    }
+
+    pub fn in_ram() -> Result<Self, IndexSyncError> {
+        Ok(Self::new(KbIndex::create_in_ram()?))
+    }
+
+    fn new(index: KbIndex) -> Self {
+        Self {
+            index: Arc::new(index),
+            sync_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn index(&self) -> &KbIndex {
+        &self.index
+    }
+
+    /// Applies every change the index has not seen. Returns how many articles were applied.
+    pub async fn sync(&self, db: &Db) -> Result<usize, IndexSyncError> {
+        let _guard = self.sync_lock.lock().await;
+        let index = self.index.clone();
+        let marker = tokio::task::spawn_blocking(move || index.marker()).await??;
+        let since = if self.index.opened().needs_reindex() && marker.is_none() {
+            0
+        } else {
+            marker.unwrap_or(0)
+        };
+        let changed = articles::changed_since(db, since).await?;
+        let Some(last) = changed.last().map(|r| r.change_seq) else {
+            return Ok(0);
+        };
+        let count = changed.len();
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
+            for row in &changed {
+                if row.status == "published" {
+                    index.upsert(&to_doc(row))?;
+                } else {
+                    index.delete(row.id)?;
+                }
+            }
+            index.commit_marked(last)
+        })
+        .await??;
+        Ok(count)
+    }
+
+    /// Empties the index and indexes every published article again, reporting progress.
+    pub async fn rebuild(
+        &self,
+        db: &Db,
+        progress: impl Fn(u64, u64) + Send + 'static,
+    ) -> Result<usize, IndexSyncError> {
+        let _guard = self.sync_lock.lock().await;
+        let seq = articles::current_seq(db).await?;
+        let rows = articles::changed_since(db, 0).await?;
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || -> Result<usize, search::SearchError> {
+            index.clear()?;
+            let total = rows.len() as u64;
+            let mut indexed = 0;
+            for (i, row) in rows.iter().enumerate() {
+                if row.status == "published" {
+                    index.upsert(&to_doc(row))?;
+                    indexed += 1;
+                }
+                progress(i as u64 + 1, total);
+            }
+            index.commit_marked(seq)?;
+            Ok(indexed)
+        })
+        .await?
+        .map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::articles::{ArticleInput, save};
+
+    fn article(slug: &str, title: &str, status: &str) -> ArticleInput {
+        ArticleInput {
+            slug: slug.into(),
+            lang: "da".into(),
+            title: title.into(),
+            summary: format!("{title} kort fortalt."),
+            body_md: format!("Sådan gør du med {title}."),
+            systems: vec!["MitID".into()],
+            audience: "public".into(),
+            tags: vec![],
+            sources: vec![],
+            translation_of: None,
+            status: status.into(),
+        }
+    }
+
+    async fn titles(kb: &KbSearch, query: &str) -> Vec<String> {
+        let request = search::SearchRequest::new(query);
+        kb.index()
+            .search(&request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.title)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_change_committed_to_the_database_but_not_the_index_is_caught_up_on_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let index_dir = dir.path().join("index");
+
+        let kb = KbSearch::open(&index_dir).unwrap();
+        save(
+            &db,
+            &article("kodeviser", "Kodeviser", "published"),
+            "<p></p>",
+            "t",
+        )
+        .await
+        .unwrap();
+        assert_eq!(kb.sync(&db).await.unwrap(), 1);
+        // The database commits a second article; the process dies before the index commit.
+        save(
+            &db,
+            &article("kodeoplaeser", "Kodeoplæser", "published"),
+            "<p></p>",
+            "t",
+        )
+        .await
+        .unwrap();
+        drop(kb);
+
+        let kb = KbSearch::open(&index_dir).unwrap();
+        assert_eq!(
+            kb.sync(&db).await.unwrap(),
+            1,
+            "only the missed change is applied"
+        );
+        assert_eq!(
+            titles(&kb, "kodeoplæser").await.first().map(String::as_str),
+            Some("Kodeoplæser")
+        );
+        assert_eq!(kb.index().doc_count(), 2);
+        assert_eq!(kb.sync(&db).await.unwrap(), 0, "nothing left to catch up");
+    }
+
+    #[tokio::test]
+    async fn unpublishing_removes_and_rebuild_restores() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let kb = KbSearch::in_ram().unwrap();
+        save(&db, &article("a", "Digital fuldmagt", "published"), "", "t")
+            .await
+            .unwrap();
+        save(&db, &article("b", "NemKonto", "draft"), "", "t")
+            .await
+            .unwrap();
+        kb.sync(&db).await.unwrap();
+        assert_eq!(kb.index().doc_count(), 1, "drafts are not searchable");
+
+        save(&db, &article("a", "Digital fuldmagt", "archived"), "", "t")
+            .await
+            .unwrap();
+        kb.sync(&db).await.unwrap();
+        assert_eq!(kb.index().doc_count(), 0);
+
+        save(&db, &article("b", "NemKonto", "published"), "", "t")
+            .await
+            .unwrap();
+        let seen = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let progress = seen.clone();
+        let indexed = kb
+            .rebuild(&db, move |done, _| {
+                progress.store(done, std::sync::atomic::Ordering::SeqCst)
+            })
+            .await
+            .unwrap();
+        assert_eq!(indexed, 1);
+        assert_eq!(
+            seen.load(std::sync::atomic::Ordering::SeqCst),
+            2,
+            "progress covers every row"
+        );
+        assert_eq!(titles(&kb, "nemkonto").await, vec!["NemKonto"]);
+    }
+
+    #[tokio::test]
+    async fn saving_the_same_content_twice_makes_no_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let a = article("x", "Aktiveringskode", "published");
+        assert!(matches!(
+            save(&db, &a, "", "t").await.unwrap(),
+            articles::Saved::Created(_)
+        ));
+        assert!(matches!(
+            save(&db, &a, "", "t").await.unwrap(),
+            articles::Saved::Unchanged(_)
+        ));
+        let mut changed = a.clone();
+        changed.summary = "Ny tekst.".into();
+        assert!(matches!(
+            save(&db, &changed, "", "t").await.unwrap(),
+            articles::Saved::Updated(_)
+        ));
+        assert_eq!(articles::current_seq(&db).await.unwrap(), 2);
+    }
+}
