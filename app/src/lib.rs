@@ -3,6 +3,7 @@
 //! `ssr` feature; the browser entry point `hydrate()` behind `hydrate`.
 #![recursion_limit = "256"]
 
+pub mod cases;
 pub mod components;
 pub mod domain;
 pub mod errors;
@@ -15,6 +16,8 @@ pub mod root;
 
 #[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod privacy;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -8,6 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
 use crate::page_context::{ELEMENT_ID, PageContext};
+use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
+use crate::pages::case_page::CasePage;
+use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::{
     admin_home::AdminHome, article::ArticleView, counter_home::CounterHome, help_home::HelpHome,
     login::LoginPage, not_found::NotFound, search::SearchResults, supporter_home::SupporterHome,
@@ -70,10 +73,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HelpHome ssr=SsrMode::Async/>
                     <Route path=path!("/soeg") view=SearchResults ssr=SsrMode::Async/>
                     <Route path=path!("/hjaelp/:slug") view=ArticleView ssr=SsrMode::Async/>
+                    <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("/kontakt/kvittering") view=ContactReceipt ssr=SsrMode::Async/>
+                    <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference") view=CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase") view=AdminKbList ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/ny") view=AdminKbNew ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/:id") view=AdminKbEdit ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -7,12 +7,14 @@ use leptos::prelude::use_context;
 use crate::domain::SupportContacts;
 use crate::errors::AppError;
 use crate::kb::index_sync::KbSearch;
+use crate::privacy::cpr_vault::CprVault;
 use crate::store::Db;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub kb: Arc<KbSearch>,
+    pub cpr_vault: Arc<CprVault>,
     pub settings: Arc<Settings>,
 }
 

@@ -97,6 +97,9 @@ pub async fn run() -> Result<(), CliError> {
             let db = Application::open_database(&config).await?;
             let added = demo::ensure_demo_staff(&db).await?;
             println!("Demo data loaded: {added} staff account(s) added.");
+            let vault = Application::cpr_vault(&config)?;
+            let cases = demo::ensure_demo_cases(&db, &vault, config.demo_cases).await?;
+            println!("Demo cases: {cases} added (only into an empty queue).");
             let kb = knowledge_base::load(&db).await?;
             println!(
                 "Knowledge base: {} article(s) added, {} updated, {} unchanged.",

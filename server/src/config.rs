@@ -11,6 +11,8 @@ pub enum ConfigError {
     Address { name: &'static str, value: String },
     #[error("{name} must be true or false, not {value:?}")]
     Bool { name: &'static str, value: String },
+    #[error("{name} must be a whole number, not {value:?}")]
+    Number { name: &'static str, value: String },
     #[error("{name} must be text or json, not {value:?}")]
     LogFormat { name: &'static str, value: String },
 }
@@ -28,6 +30,9 @@ pub struct Config {
     pub site_root: PathBuf,
     pub secure_cookies: bool,
     pub demo_data: bool,
+    pub demo_cases: usize,
+    /// The CPR master key (base64), when given in the environment instead of the key file.
+    pub cpr_key: Option<String>,
     pub log_filter: String,
     pub log_format: LogFormat,
     pub contacts: SupportContacts,
@@ -88,6 +93,14 @@ impl Config {
                 .into(),
             secure_cookies: bool_var("DESK_SECURE_COOKIES", false)?,
             demo_data: bool_var("DESK_DEMO_DATA", true)?,
+            demo_cases: match get("DESK_DEMO_CASES") {
+                None => 300,
+                Some(v) => v.trim().parse().map_err(|_| ConfigError::Number {
+                    name: "DESK_DEMO_CASES",
+                    value: v,
+                })?,
+            },
+            cpr_key: get("DESK_CPR_KEY"),
             log_filter: get("DESK_LOG").unwrap_or_else(|| "info".into()),
             log_format,
             contacts,
@@ -96,6 +109,11 @@ impl Config {
 
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("desk.db")
+    }
+
+    /// The CPR master key file, created on first run (unless `DESK_CPR_KEY` is set).
+    pub fn cpr_key_path(&self) -> PathBuf {
+        self.data_dir.join("keys").join("cpr.key")
     }
 
     /// The knowledge-base search index: derived data, rebuilt from the database when missing.

@@ -1,7 +1,7 @@
 //! Demo data for a first run: staff accounts for each role, with printed credentials.
 
 use app::auth::password;
-use app::domain::{Role, StaffPassword, Username};
+use app::domain::{Category, Channel, Role, StaffPassword, Status, System, Username};
 use app::store::{Db, StoreError, users};
 
 pub struct DemoLogin {
@@ -68,4 +68,234 @@ pub async fn ensure_demo_staff(db: &Db) -> Result<usize, DemoError> {
         added += 1;
     }
     Ok(added)
+}
+
+/// A small, deterministic pseudo-random sequence: demo data is the same on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let len = u64::try_from(items.len()).unwrap_or(1).max(1);
+        let i = usize::try_from(self.next() % len).unwrap_or(0);
+        &items[i.min(items.len().saturating_sub(1))]
+    }
+}
+
+const FIRST_NAMES: [&str; 16] = [
+    "Anna", "Bent", "Birgit", "Carl", "Dorthe", "Erik", "Fatima", "Grete", "Hans", "Inge", "Jens",
+    "Karen", "Lars", "Mette", "Niels", "Aya",
+];
+const LAST_NAMES: [&str; 12] = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+];
+
+/// Subjects and matching (system, category) for demo cases.
+fn demo_subjects() -> Vec<(&'static str, System, Category)> {
+    use Category::*;
+    vec![
+        (
+            "Mistet telefon med MitID-appen",
+            System::MitId,
+            LostOrStolenLoginMeans,
+        ),
+        (
+            "Kodeviser stjålet sammen med tasken",
+            System::MitId,
+            LostOrStolenLoginMeans,
+        ),
+        (
+            "Kodeoplæser tabt i bussen",
+            System::MitId,
+            LostOrStolenLoginMeans,
+        ),
+        (
+            "Nogen har logget ind med mit MitID",
+            System::MitId,
+            IdentityTheft,
+        ),
+        (
+            "Mistænkelig SMS om login-anmodning",
+            System::MitId,
+            IdentityTheft,
+        ),
+        ("Har glemt mit bruger-ID", System::MitId, UserId),
+        ("Vil gerne skifte bruger-ID", System::MitId, UserId),
+        (
+            "Adgangskoden virker ikke længere",
+            System::MitId,
+            PasswordOrPin,
+        ),
+        ("Glemt pinkode til appen", System::MitId, PasswordOrPin),
+        ("Aktiveringskoden er udløbet", System::MitId, ActivationCode),
+        (
+            "Har stadig kun NemID nøglekort",
+            System::MitId,
+            NemIdMigration,
+        ),
+        (
+            "Kan ikke se min Digital Post",
+            System::DigitalPost,
+            DigitalPost,
+        ),
+        (
+            "Ønsker fritagelse for Digital Post for min mor",
+            System::DigitalPost,
+            DigitalPost,
+        ),
+        (
+            "Min udbetaling gik til forkert konto",
+            System::NemKonto,
+            NemKonto,
+        ),
+        (
+            "Skal skifte NemKonto til udenlandsk konto",
+            System::NemKonto,
+            NemKonto,
+        ),
+        ("Kan ikke oprette MitID Erhverv", System::Virk, Business),
+        (
+            "Medarbejder mangler rettigheder på Virk",
+            System::Virk,
+            Business,
+        ),
+        ("Login via NemLog-in fejler", System::NemLogIn, Other),
+        (
+            "Vil give min søn digital fuldmagt",
+            System::BorgerDk,
+            PowerOfAttorney,
+        ),
+        (
+            "Kan ikke finde min sag på borger.dk",
+            System::BorgerDk,
+            Other,
+        ),
+    ]
+}
+
+/// A valid CPR number for a demo citizen (born 1940–2005; the check digit is never checked).
+fn demo_cpr(rng: &mut Lcg) -> Option<app::domain::Cpr> {
+    let year = 40 + rng.next() % 66; // 1940..=2005
+    let (yy, century_digit) = if year >= 100 {
+        (year - 100, 4)
+    } else {
+        (year, 1 + rng.next() % 3)
+    };
+    let month = 1 + rng.next() % 12;
+    let day = 1 + rng.next() % 28;
+    let serial = rng.next() % 1000;
+    app::domain::Cpr::parse(&format!(
+        "{day:02}{month:02}{yy:02}-{century_digit}{serial:03}"
+    ))
+    .ok()
+}
+
+/// Loads `count` demo cases spread over the last three weeks, with citizens (CPR sealed),
+/// some claimed, some waiting on the citizen, some resolved.
+pub async fn ensure_demo_cases(
+    db: &Db,
+    vault: &app::privacy::cpr_vault::CprVault,
+    count: usize,
+) -> Result<usize, DemoError> {
+    use app::store::cases::{self, NewCase};
+    use app::store::citizens::NewCitizen;
+
+    if cases::count(db).await? > 0 {
+        return Ok(0);
+    }
+    // Cases are claimed by the demo supporter, when that account exists.
+    let supporter = users::find_by_username(db, "supporter")
+        .await?
+        .filter(|u| u.role == Role::Supporter)
+        .map(|u| u.username);
+    let subjects = demo_subjects();
+    let channels = [
+        Channel::Phone,
+        Channel::Phone,
+        Channel::WebForm,
+        Channel::Email,
+        Channel::Counter,
+    ];
+    let mut rng = Lcg(2026);
+    let now = time::OffsetDateTime::now_utc();
+    for i in 0..count {
+        let (subject, system, category) = *rng.pick(&subjects);
+        let name = format!("{} {}", rng.pick(&FIRST_NAMES), rng.pick(&LAST_NAMES));
+        let email = format!(
+            "{}{}@example.dk",
+            name.split(' ').next().unwrap_or("borger").to_lowercase(),
+            i
+        );
+        let cpr = demo_cpr(&mut rng);
+        let sealed = match &cpr {
+            Some(c) => Some(
+                vault
+                    .seal(c)
+                    .map_err(|e| DemoError::Invalid("demo cpr", e.to_string()))?,
+            ),
+            None => None,
+        };
+        // Recent cases more often than old ones; urgent ones always recent.
+        let age_minutes = if category.default_priority() == app::domain::Priority::Urgent {
+            rng.next() % (6 * 60)
+        } else {
+            rng.next() % (21 * 24 * 60)
+        };
+        let opened_at = now - time::Duration::minutes(i64::try_from(age_minutes).unwrap_or(0));
+        let reference = cases::create(
+            db,
+            NewCase {
+                subject,
+                body: "Borgeren beskriver problemet. (Demodata.)",
+                system,
+                category,
+                channel: *rng.pick(&channels),
+                citizen: Some(NewCitizen {
+                    name: &name,
+                    email: Some(&email),
+                    phone: None,
+                    cpr: sealed.as_ref(),
+                    lang: "da",
+                }),
+                status_token_hash: None,
+                created_by_staff: None,
+                opened_at: Some(opened_at),
+            },
+        )
+        .await?;
+        // A realistic spread of progress.
+        let progress = rng.next() % 10;
+        if progress >= 4
+            && let Some(supporter) = supporter.as_deref()
+            && let Some(case) = cases::find(db, &reference.to_string()).await?
+        {
+            cases::assign(db, case.id, supporter).await?;
+            let to = match progress {
+                4..=6 => Some(Status::Open),
+                7 => Some(Status::WaitingOnCitizen),
+                _ => Some(Status::Resolved),
+            };
+            if let Some(to) = to {
+                cases::set_status(db, &case, to, supporter).await?;
+            }
+        }
+    }
+    Ok(count)
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
+use app::privacy::cpr_vault::CprVault;
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
 use app::store::{Db, StoreError, articles, users};
@@ -37,6 +38,8 @@ pub enum StartupError {
     KnowledgeBase(#[from] SeedError),
     #[error("cannot open the search index: {0}")]
     Index(#[from] IndexSyncError),
+    #[error("cannot open the CPR key: {0}")]
+    CprKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -88,6 +91,17 @@ impl Application {
         Ok(kb)
     }
 
+    /// The CPR vault: from `DESK_CPR_KEY`, or from the key file (created on first run).
+    pub fn cpr_vault(config: &Config) -> Result<CprVault, StartupError> {
+        match &config.cpr_key {
+            Some(key) => CprVault::from_base64(key).ok_or_else(|| {
+                StartupError::CprKey("DESK_CPR_KEY is not a base64 32-byte key".into())
+            }),
+            None => CprVault::from_key_file(&config.cpr_key_path())
+                .map_err(|e| StartupError::CprKey(e.to_string())),
+        }
+    }
+
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
         let db = Self::open_database(config).await?;
         if config.demo_data && users::count(&db).await? == 0 {
@@ -102,6 +116,13 @@ impl Application {
             );
         }
         let kb = Self::open_search(config, &db).await?;
+        let vault = Self::cpr_vault(config)?;
+        if config.demo_data {
+            let added = demo::ensure_demo_cases(&db, &vault, config.demo_cases).await?;
+            if added > 0 {
+                tracing::info!(added, "demo cases loaded into an empty queue");
+            }
+        }
 
         let listener =
             TcpListener::bind(config.addr)
@@ -124,6 +145,7 @@ impl Application {
         let app_state = AppState {
             db: db.clone(),
             kb: Arc::new(kb),
+            cpr_vault: Arc::new(vault),
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies,
                 contacts: config.contacts.clone(),

@@ -11,6 +11,9 @@ use crate::TestServer;
 pub struct WebClient {
     pub client: reqwest::Client,
     base: String,
+    // The last page fetched: a browser sends it as the Referer of the forms it posts, and
+    // the server sends a failed form post back there.
+    last_page: std::sync::Mutex<String>,
 }
 
 impl WebClient {
@@ -23,14 +26,20 @@ impl WebClient {
         Self {
             client,
             base: server.url.clone(),
+            last_page: std::sync::Mutex::new(server.url.clone()),
         }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
+        if path.starts_with("http://") || path.starts_with("https://") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.base, path)
+        }
     }
 
     pub async fn get(&self, path: &str) -> Response {
+        *self.last_page.lock().expect("lock") = self.url(path);
         self.client
             .get(self.url(path))
             .header(ACCEPT, "text/html")
@@ -54,9 +63,11 @@ impl WebClient {
 
     /// Posts a form as a browser without JavaScript does (`Accept: text/html`).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        let referer = self.last_page.lock().expect("lock").clone();
         self.client
             .post(self.url(path))
             .header(ACCEPT, "text/html")
+            .header(reqwest::header::REFERER, referer)
             .form(fields)
             .send()
             .await
@@ -94,11 +105,20 @@ impl WebClient {
     }
 }
 
+/// The redirect target as a path on the site (absolute URLs are cut to their path and query).
 pub fn location(res: &Response) -> Option<String> {
-    res.headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    let raw = res
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    match raw.split_once("://") {
+        Some((_, rest)) => Some(
+            rest.find('/')
+                .map_or("/".to_owned(), |i| rest[i..].to_owned()),
+        ),
+        None => Some(raw.to_owned()),
+    }
 }
 
 pub fn csrf_in(html: &str) -> Option<String> {

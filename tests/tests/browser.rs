@@ -47,7 +47,7 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     password.send_keys(&Key::Enter.to_string()).await.unwrap();
 
     c.wait()
-        .for_element(Locator::XPath("//h1[text()='Supportkonsol']"))
+        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
         .await
         .unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/support");

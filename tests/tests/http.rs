@@ -54,7 +54,7 @@ async fn english_is_one_link_away_and_sticks() {
 async fn each_demo_login_lands_on_its_role_page() {
     let server = TestServer::start().await;
     for (login, landing, heading) in [
-        (demo::SUPPORTER, "/support", "Supportkonsol"),
+        (demo::SUPPORTER, "/support", "Sagskø"),
         (
             demo::BORGERSERVICE,
             "/borgerservice",

@@ -4,6 +4,7 @@ pub mod activation_code;
 pub mod case_category;
 pub mod contacts;
 pub mod cpr;
+pub mod danish_time;
 pub mod digital_post_exemption;
 pub mod identity_document;
 pub mod mitid_password;

@@ -3,7 +3,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
+pub mod contact;
 pub mod help;
+pub mod kb_admin;
 
 #[cfg(feature = "ssr")]
 pub use ssr_helpers::*;

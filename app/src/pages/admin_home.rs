@@ -15,6 +15,15 @@ pub fn AdminHome() -> impl IntoView {
         <RequireRole role=Role::Admin>
             <div class="page">
                 <h1>{lang.pick("Administration", "Administration")}</h1>
+                <ul class="admin-links">
+                    <li>
+                        <a href="/admin/vidensbase">{lang.pick("Vidensbase", "Knowledge base")}</a>
+                        {lang.pick(
+                            ": rediger vejledninger, og se søgninger uden resultat og borgernes tilbagemeldinger.",
+                            ": edit guides, and see searches without results and citizens' feedback.",
+                        )}
+                    </li>
+                </ul>
                 <StaffTable/>
             </div>
         </RequireRole>

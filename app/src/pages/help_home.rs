@@ -58,6 +58,9 @@ pub fn HelpHome() -> impl IntoView {
                         "You can call the shared support line. If you need to meet in person, Borgerservice in your municipality can help with MitID, also if you do not have a smartphone.",
                     )}
                 </p>
+                <p>
+                    <a href="/kontakt">{lang.pick("Skriv til os i stedet", "Write to us instead")}</a>
+                </p>
                 <p class="big-phone">
                     <a href=tel_href(&c.mitid_support_phone)>{c.mitid_support_phone.clone()}</a>
                     <span class="hours">{c.mitid_support_hours(lang)}</span>

@@ -1,7 +1,10 @@
 //! One module per page.
 
 pub mod admin_home;
+pub mod admin_kb;
 pub mod article;
+pub mod case_page;
+pub mod contact;
 pub mod counter_home;
 pub mod help_home;
 pub mod login;

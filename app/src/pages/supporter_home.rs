@@ -1,37 +1,166 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
+use crate::cases::QueueFilter;
 use crate::components::require_role::RequireRole;
-use crate::domain::Role;
-use crate::domain::contacts::tel_href;
+use crate::domain::{Category, Channel, Priority, Role, Status, System};
+use crate::functions::cases::case_queue;
 use crate::page_context::use_page_context;
 
-/// The supporter's start page.
+/// The supporters' queue: one list across the six systems, urgent lane first, then by due time.
 #[component]
 pub fn SupporterHome() -> impl IntoView {
-    let ctx = use_page_context();
-    let lang = ctx.lang;
-    let name = ctx.user.map(|u| u.display_name).unwrap_or_default();
-    let c = ctx.contacts;
+    let lang = use_page_context().lang;
     view! {
-        <Title text=lang.pick("Support", "Support")/>
+        <Title text=lang.pick("Sagskø", "Case queue")/>
         <RequireRole role=Role::Supporter>
-            <div class="page">
-                <h1>{lang.pick("Supportkonsol", "Support console")}</h1>
-                <p class="lead">{format!("{} {}.", lang.pick("Velkommen,", "Welcome,"), name.clone())}</p>
-                <section class="panel" aria-labelledby="numbers-title">
-                    <h2 id="numbers-title">{lang.pick("Numre til borgeren", "Numbers for the citizen")}</h2>
-                    <dl class="contacts">
-                        <dt>"MitID Support"</dt>
-                        <dd><a href=tel_href(&c.mitid_support_phone)>{c.mitid_support_phone.clone()}</a>
-                            <span class="hours">{c.mitid_support_hours(lang)}</span></dd>
-                        <dt>{lang.pick("Identitetstyveri (døgnåben)", "Identity theft (24 hours)")}</dt>
-                        <dd><a href=tel_href(&c.identity_theft_phone)>{c.identity_theft_phone.clone()}</a></dd>
-                        <dt>{lang.pick("borger.dk kontaktcenter", "borger.dk contact centre")}</dt>
-                        <dd><a href=tel_href(&c.borger_dk_phone)>{c.borger_dk_phone.clone()}</a></dd>
-                    </dl>
-                </section>
-            </div>
+            <Queue/>
         </RequireRole>
+    }
+}
+
+fn param(map: &leptos_router::params::ParamsMap, key: &str) -> Option<String> {
+    map.get(key).filter(|v| !v.is_empty())
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let lang = use_page_context().lang;
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        QueueFilter {
+            system: param(&q, "system"),
+            category: param(&q, "category"),
+            status: param(&q, "status"),
+            priority: param(&q, "priority"),
+            channel: param(&q, "channel"),
+            assignee: param(&q, "assignee"),
+        }
+    };
+    let page = Resource::new(filter, |f| {
+        case_queue(
+            f.system, f.category, f.status, f.priority, f.channel, f.assignee,
+        )
+    });
+    let views: [(&str, &str, &str); 5] = [
+        ("/support", "Alt åbent arbejde", "All open work"),
+        ("/support?priority=urgent", "Akutte", "Urgent"),
+        ("/support?assignee=me", "Mine sager", "My cases"),
+        ("/support?assignee=none", "Ufordelte", "Unassigned"),
+        (
+            "/support?status=waiting_on_citizen",
+            "Venter på borger",
+            "Waiting on citizen",
+        ),
+    ];
+    view! {
+        <div class="page wide">
+            <h1>{lang.pick("Sagskø", "Case queue")}</h1>
+            <nav class="views" aria-label=lang.pick("Gemte visninger", "Saved views")>
+                <ul>
+                    {views.into_iter().map(|(href, da, en)| view! { <li><a href=href>{lang.pick(da, en)}</a></li> }).collect_view()}
+                </ul>
+            </nav>
+            <FilterForm filter=filter()/>
+            <Suspense fallback=move || view! { <p>{lang.pick("Henter sager …", "Loading cases …")}</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                        Ok(page) => view! {
+                            <p class="counts" aria-live="polite">
+                                <strong class="urgent-count">{format!("{} {}", page.urgent_open, lang.pick("akutte", "urgent"))}</strong>
+                                {page.counts.iter().map(|(s, n)| format!(" · {} {}", n, s.label(lang).to_lowercase())).collect::<String>()}
+                            </p>
+                            <table class="data queue">
+                                <caption>{format!("{} {}", page.total, lang.pick("sager i visningen", "cases in this view"))}</caption>
+                                <thead><tr>
+                                    <th scope="col">{lang.pick("Sag", "Case")}</th>
+                                    <th scope="col">{lang.pick("Emne", "Subject")}</th>
+                                    <th scope="col">{lang.pick("Område", "Area")}</th>
+                                    <th scope="col">{lang.pick("Kategori", "Category")}</th>
+                                    <th scope="col">{lang.pick("Prioritet", "Priority")}</th>
+                                    <th scope="col">{lang.pick("Status", "Status")}</th>
+                                    <th scope="col">{lang.pick("Ansvarlig", "Assignee")}</th>
+                                    <th scope="col">{lang.pick("Frist", "Due")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {page.rows.into_iter().map(|r| view! {
+                                        <tr class:urgent-row=r.priority == Priority::Urgent>
+                                            <td><a href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a></td>
+                                            <td>{r.subject}<br/><small>{r.citizen_name.unwrap_or_default()}</small></td>
+                                            <td>{r.system.name()}</td>
+                                            <td>{r.category.label(lang)}</td>
+                                            <td><span class=format!("badge priority-{}", r.priority.as_str())>{r.priority.label(lang)}</span></td>
+                                            <td>{r.status.label(lang)}</td>
+                                            <td>{r.assignee.unwrap_or_else(|| lang.pick("–", "–").to_owned())}</td>
+                                            <td class:overdue=r.overdue>
+                                                {r.resolution_due.chars().take(16).collect::<String>()}
+                                                {r.overdue.then(|| view! { <span class="badge overdue-badge">{lang.pick(" Overskredet", " Overdue")}</span> })}
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+fn options<T: Copy>(
+    all: &[T],
+    value: impl Fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+    selected: &Option<String>,
+    any: &'static str,
+) -> impl IntoView {
+    let items: Vec<(String, String, bool)> = all
+        .iter()
+        .map(|t| {
+            let v = value(*t);
+            (v.to_owned(), label(*t), selected.as_deref() == Some(v))
+        })
+        .collect();
+    view! {
+        <option value="">{any}</option>
+        {items.into_iter().map(|(v, l, s)| view! { <option value=v selected=s>{l}</option> }).collect_view()}
+    }
+}
+
+#[component]
+fn FilterForm(filter: QueueFilter) -> impl IntoView {
+    let lang = use_page_context().lang;
+    let any = lang.pick("Alle", "All");
+    let select =
+        |id: &'static str, label_da: &'static str, label_en: &'static str, opts: AnyView| {
+            view! {
+                <div class="field">
+                    <label for=id>{lang.pick(label_da, label_en)}</label>
+                    <select id=id name=id>{opts}</select>
+                </div>
+            }
+        };
+    let l = lang;
+    view! {
+        <form class="filters" method="get" action="/support" aria-label=lang.pick("Filtre", "Filters")>
+            {select("system", "Område", "Area", options(&System::ALL, System::slug, |s| s.name().to_owned(), &filter.system.as_deref().and_then(System::parse).map(|s| s.slug().to_owned()), any).into_any())}
+            {select("category", "Kategori", "Category", options(&Category::ALL, Category::as_str, move |c| c.label(l).to_owned(), &filter.category, any).into_any())}
+            {select("status", "Status", "Status", options(&Status::ALL, Status::as_str, move |s| s.label(l).to_owned(), &filter.status, lang.pick("Åbent arbejde", "Open work")).into_any())}
+            {select("priority", "Prioritet", "Priority", options(&Priority::ALL, Priority::as_str, move |p| p.label(l).to_owned(), &filter.priority, any).into_any())}
+            {select("channel", "Kanal", "Channel", options(&Channel::ALL, Channel::as_str, move |c| c.label(l).to_owned(), &filter.channel, any).into_any())}
+            <div class="field">
+                <label for="assignee">{lang.pick("Ansvarlig", "Assignee")}</label>
+                <select id="assignee" name="assignee">
+                    <option value="">{any}</option>
+                    <option value="me" selected=filter.assignee.as_deref() == Some("me")>{lang.pick("Mig", "Me")}</option>
+                    <option value="none" selected=filter.assignee.as_deref() == Some("none")>{lang.pick("Ingen", "Nobody")}</option>
+                </select>
+            </div>
+            <button type="submit">{lang.pick("Vis", "Show")}</button>
+        </form>
     }
 }

@@ -2,7 +2,10 @@
 //! rest of the crate reads as UI and domain.
 
 pub mod articles;
+pub mod cases;
+pub mod citizens;
 pub mod db;
+pub mod kb_admin;
 pub mod login_failures;
 pub mod sessions;
 pub mod users;

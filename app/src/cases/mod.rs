@@ -1,0 +1,100 @@
+//! Cases as pages show them: queue rows, the case page, the citizen's status view.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Category, Channel, Priority, Status, System};
+
+#[cfg(feature = "ssr")]
+pub mod sla_clock;
+
+/// The queue's filters, as they appear in the URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub system: Option<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub priority: Option<String>,
+    pub channel: Option<String>,
+    /// "me", "none" (unassigned) or a username.
+    pub assignee: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub reference: String,
+    pub subject: String,
+    pub system: System,
+    pub category: Category,
+    pub priority: Priority,
+    pub status: Status,
+    pub channel: Channel,
+    pub assignee: Option<String>,
+    pub citizen_name: Option<String>,
+    pub created_at: String,
+    pub resolution_due: String,
+    pub overdue: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    /// Matching cases, before the page limit.
+    pub total: i64,
+    /// Open work per status (new, open, waiting), over the whole queue.
+    pub counts: Vec<(Status, i64)>,
+    pub urgent_open: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CitizenPanel {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Always masked here (DDMMYY-XXXX).
+    pub cpr_masked: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub reference: String,
+    pub subject: String,
+    pub system: System,
+    pub category: Category,
+    pub priority: Priority,
+    pub status: Status,
+    pub channel: Channel,
+    pub assignee: Option<String>,
+    pub assigned_to_me: bool,
+    pub created_at: String,
+    pub first_response_due: String,
+    pub resolution_due: String,
+    pub sla_paused: bool,
+    pub overdue: bool,
+    pub citizen: Option<CitizenPanel>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// What a citizen sees behind their private status link.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CitizenCaseView {
+    pub reference: String,
+    pub subject: String,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The answer to a submitted contact form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseReceipt {
+    pub reference: String,
+    pub status_path: String,
+}

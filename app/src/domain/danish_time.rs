@@ -1,0 +1,80 @@
+//! Danish local time (CET/CEST) from UTC, by the EU rule: summer time from the last Sunday of
+//! March to the last Sunday of October, switching at 01:00 UTC. SLA clocks and opening hours
+//! run on local time.
+
+use time::macros::time;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
+
+const ONE_AM: Time = time!(1:00);
+
+fn last_sunday(year: i32, month: Month) -> Option<Date> {
+    let mut day = Date::from_calendar_date(year, month, month.length(year)).ok()?;
+    while day.weekday() != Weekday::Sunday {
+        day = day.previous_day()?;
+    }
+    Some(day)
+}
+
+/// The offset from UTC in force in Denmark at `utc`.
+pub fn offset_at(utc: OffsetDateTime) -> UtcOffset {
+    let utc = utc.to_offset(UtcOffset::UTC);
+    let year = utc.year();
+    let switch =
+        |month| last_sunday(year, month).map(|d| PrimitiveDateTime::new(d, ONE_AM).assume_utc());
+    let summer = match (switch(Month::March), switch(Month::October)) {
+        (Some(start), Some(end)) => utc >= start && utc < end,
+        _ => false,
+    };
+    let hours = if summer { 2 } else { 1 };
+    UtcOffset::from_hms(hours, 0, 0).unwrap_or(UtcOffset::UTC)
+}
+
+/// Danish wall-clock time at `utc`.
+pub fn local(utc: OffsetDateTime) -> PrimitiveDateTime {
+    let local = utc.to_offset(offset_at(utc));
+    PrimitiveDateTime::new(local.date(), local.time())
+}
+
+/// Now, in Denmark.
+pub fn now_local() -> PrimitiveDateTime {
+    local(OffsetDateTime::now_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn winter_is_utc_plus_one_and_summer_plus_two() {
+        assert_eq!(
+            local(datetime!(2026-01-15 12:00 UTC)),
+            datetime!(2026-01-15 13:00)
+        );
+        assert_eq!(
+            local(datetime!(2026-07-01 12:00 UTC)),
+            datetime!(2026-07-01 14:00)
+        );
+    }
+
+    #[test]
+    fn switches_on_the_last_sundays_at_one_utc() {
+        // 2026: 29 March and 25 October.
+        assert_eq!(
+            local(datetime!(2026-03-29 00:59 UTC)),
+            datetime!(2026-03-29 01:59)
+        );
+        assert_eq!(
+            local(datetime!(2026-03-29 01:00 UTC)),
+            datetime!(2026-03-29 03:00)
+        );
+        assert_eq!(
+            local(datetime!(2026-10-25 00:59 UTC)),
+            datetime!(2026-10-25 02:59)
+        );
+        assert_eq!(
+            local(datetime!(2026-10-25 01:00 UTC)),
+            datetime!(2026-10-25 02:00)
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! The supporters' case work: queue, case page, notes, status, claim.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use crate::cases::{CaseDetail, QueuePage};
+use crate::errors::AppError;
+
+/// Rows on one queue page.
+pub const QUEUE_PAGE_SIZE: i64 = 100;
+
+#[cfg(feature = "ssr")]
+fn invalid(field: &str, da: &str, en: &str) -> AppError {
+    crate::functions::reject(AppError::Invalid {
+        field: field.into(),
+        message_da: da.into(),
+        message_en: en.into(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn not_found() -> AppError {
+    invalid(
+        "reference",
+        "Sagen findes ikke.",
+        "The case does not exist.",
+    )
+}
+
+#[server(prefix = "/api", endpoint = "cases/queue", input = GetUrl)]
+pub async fn case_queue(
+    system: Option<String>,
+    category: Option<String>,
+    status: Option<String>,
+    priority: Option<String>,
+    channel: Option<String>,
+    assignee: Option<String>,
+) -> Result<QueuePage, AppError> {
+    use crate::auth::guard::require_role;
+    use crate::cases::QueueFilter;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let me = require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let filter = QueueFilter {
+        system,
+        category,
+        status,
+        priority,
+        channel,
+        assignee,
+    };
+    let (rows, total) = cases::queue(&state.db, &filter, &me.username, QUEUE_PAGE_SIZE).await?;
+    let (counts, urgent_open) = cases::counts(&state.db).await?;
+    Ok(QueuePage {
+        rows,
+        total,
+        counts,
+        urgent_open,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "cases/get", input = GetUrl)]
+pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let me = require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let Some(case) = cases::find(&state.db, reference.trim()).await? else {
+        return Ok(None);
+    };
+    let timeline = cases::timeline(&state.db, case.id).await?;
+    let row = case.row;
+    Ok(Some(CaseDetail {
+        assigned_to_me: case.assignee_username.as_deref() == Some(me.username.as_str()),
+        sla_paused: case.clock.paused_since.is_some(),
+        reference: row.reference,
+        subject: row.subject,
+        system: row.system,
+        category: row.category,
+        priority: row.priority,
+        status: row.status,
+        channel: row.channel,
+        assignee: row.assignee,
+        created_at: row.created_at,
+        first_response_due: case.first_response_due,
+        resolution_due: row.resolution_due,
+        overdue: row.overdue,
+        citizen: case.citizen,
+        timeline,
+    }))
+}
+
+#[server(prefix = "/api", endpoint = "cases/note")]
+pub async fn add_case_note(
+    csrf_token: String,
+    reference: String,
+    body: String,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 10_000 {
+        return Err(invalid(
+            "body",
+            "Skriv en note på 1 til 10.000 tegn.",
+            "Write a note of 1 to 10,000 characters.",
+        ));
+    }
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    cases::add_note(&state.db, case.id, &me.username, body).await?;
+    leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "cases/status")]
+pub async fn change_case_status(
+    csrf_token: String,
+    reference: String,
+    status: String,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::{Role, Status, can_transition};
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let to = Status::parse(&status)
+        .map_err(|_| invalid("status", "Ukendt status.", "Unknown status."))?;
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    if !can_transition(case.row.status, to) {
+        return Err(invalid(
+            "status",
+            "Sagen kan ikke skifte til den status herfra.",
+            "The case cannot move to that status from here.",
+        ));
+    }
+    cases::set_status(&state.db, &case, to, &me.username).await?;
+    leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "cases/claim")]
+pub async fn claim_case(csrf_token: String, reference: String) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    cases::assign(&state.db, case.id, &me.username).await?;
+    leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
+    Ok(())
+}

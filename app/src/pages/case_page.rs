@@ -1,0 +1,160 @@
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::csrf_field::CsrfField;
+use crate::components::require_role::RequireRole;
+use crate::domain::Role;
+use crate::functions::cases::{AddCaseNote, ChangeCaseStatus, ClaimCase, get_case};
+use crate::page_context::use_page_context;
+use crate::pages::not_found::NotFound;
+
+/// `/support/sag/:reference`: the case, the citizen, the timeline and the supporter's moves.
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let lang = use_page_context().lang;
+    view! {
+        <Title text=lang.pick("Sag", "Case")/>
+        <RequireRole role=Role::Supporter>
+            <CaseView/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn CaseView() -> impl IntoView {
+    let lang = use_page_context().lang;
+    let params = use_params_map();
+    let note_action = ServerAction::<AddCaseNote>::new();
+    let status_action = ServerAction::<ChangeCaseStatus>::new();
+    let errors = move || {
+        note_action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| status_action.value().get().and_then(Result::err))
+    };
+    let case = Resource::new(
+        move || params.read().get("reference").unwrap_or_default(),
+        get_case,
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="page">{lang.pick("Henter sagen …", "Loading the case …")}</p> }>
+            {move || Suspend::new(async move {
+                match case.await {
+                    Err(e) => view! { <div class="page"><p class="error" role="alert">{e.message(lang)}</p></div> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Ok(Some(c)) => {
+                        let reference = c.reference.clone();
+                        let next: Vec<_> = c.status.next().to_vec();
+                        view! {
+                            <Title text=format!("{} {}", c.reference, c.subject)/>
+                            <div class="page wide case-layout">
+                                <div class="case-main">
+                                    <p class="breadcrumb"><a href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
+                                    <h1><span class="case-ref">{c.reference.clone()}</span> " " {c.subject.clone()}</h1>
+                                    {move || errors().map(|e| view! {
+                                        <div class="error-summary" role="alert"><p>{e.message(lang)}</p></div>
+                                    })}
+                                    <dl class="case-facts">
+                                        <dt>{lang.pick("Område", "Area")}</dt><dd>{c.system.name()}</dd>
+                                        <dt>{lang.pick("Kategori", "Category")}</dt><dd>{c.category.label(lang)}</dd>
+                                        <dt>{lang.pick("Prioritet", "Priority")}</dt>
+                                        <dd><span class=format!("badge priority-{}", c.priority.as_str())>{c.priority.label(lang)}</span></dd>
+                                        <dt>{lang.pick("Status", "Status")}</dt><dd>{c.status.label(lang)}</dd>
+                                        <dt>{lang.pick("Kanal", "Channel")}</dt><dd>{c.channel.label(lang)}</dd>
+                                        <dt>{lang.pick("Ansvarlig", "Assignee")}</dt><dd>{c.assignee.clone().unwrap_or_else(|| "–".into())}</dd>
+                                        <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.chars().take(16).collect::<String>().replace('T', " ")}</dd>
+                                        <dt>{lang.pick("Første svar senest", "First response due")}</dt><dd>{c.first_response_due.chars().take(16).collect::<String>()}</dd>
+                                        <dt>{lang.pick("Løst senest", "Resolution due")}</dt>
+                                        <dd class:overdue=c.overdue>
+                                            {c.resolution_due.chars().take(16).collect::<String>()}
+                                            {c.sla_paused.then(|| lang.pick(" (pause: venter på borger)", " (paused: waiting on citizen)"))}
+                                            {c.overdue.then(|| lang.pick(" – overskredet", " – overdue"))}
+                                        </dd>
+                                    </dl>
+
+                                    <section id="timeline" aria-labelledby="timeline-title">
+                                        <h2 id="timeline-title">{lang.pick("Forløb", "Timeline")}</h2>
+                                        <ol class="timeline">
+                                            {c.timeline.iter().map(|e| {
+                                                let kind = match e.kind.as_str() {
+                                                    "created" => lang.pick("Oprettet", "Created"),
+                                                    "note" => lang.pick("Intern note", "Internal note"),
+                                                    "status" => lang.pick("Status ændret", "Status changed"),
+                                                    "assign" => lang.pick("Sagen er taget", "Case claimed"),
+                                                    other => other,
+                                                }.to_owned();
+                                                view! {
+                                                    <li class=format!("event event-{}", e.kind)>
+                                                        <p class="event-head"><strong>{kind}</strong> " · " {e.actor.clone()} " · "
+                                                            <time>{e.at.chars().take(16).collect::<String>().replace('T', " ")}</time></p>
+                                                        {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ol>
+                                    </section>
+
+                                    <section aria-labelledby="note-title">
+                                        <h2 id="note-title">{lang.pick("Intern note", "Internal note")}</h2>
+                                        <form method="post" action=AddCaseNote::url() class="stack">
+                                            <CsrfField/>
+                                            <input type="hidden" name="reference" value=reference.clone()/>
+                                            <div class="field">
+                                                <label for="note-body">{lang.pick("Note (ses kun af medarbejdere)", "Note (staff only)")}</label>
+                                                <textarea id="note-body" name="body" rows="4" required></textarea>
+                                            </div>
+                                            <button type="submit">{lang.pick("Gem note", "Save note")}</button>
+                                        </form>
+                                    </section>
+                                </div>
+
+                                <aside class="case-side">
+                                    <section class="panel" aria-labelledby="citizen-title">
+                                        <h2 id="citizen-title">{lang.pick("Borger", "Citizen")}</h2>
+                                        {match c.citizen.clone() {
+                                            None => view! { <p>{lang.pick("Ingen borger på sagen.", "No citizen on the case.")}</p> }.into_any(),
+                                            Some(z) => view! {
+                                                <dl class="case-facts">
+                                                    <dt>{lang.pick("Navn", "Name")}</dt><dd>{z.name}</dd>
+                                                    <dt>{lang.pick("CPR-nr.", "CPR no.")}</dt><dd>{z.cpr_masked.unwrap_or_else(|| "–".into())}</dd>
+                                                    <dt>{lang.pick("E-mail", "E-mail")}</dt><dd>{z.email.unwrap_or_else(|| "–".into())}</dd>
+                                                    <dt>{lang.pick("Telefon", "Phone")}</dt><dd>{z.phone.unwrap_or_else(|| "–".into())}</dd>
+                                                </dl>
+                                            }.into_any(),
+                                        }}
+                                    </section>
+                                    <section class="panel" aria-labelledby="actions-title">
+                                        <h2 id="actions-title">{lang.pick("Handlinger", "Actions")}</h2>
+                                        {(!c.assigned_to_me).then(|| view! {
+                                            <form method="post" action=ClaimCase::url()>
+                                                <CsrfField/>
+                                                <input type="hidden" name="reference" value=reference.clone()/>
+                                                <button type="submit">{lang.pick("Tag sagen", "Claim the case")}</button>
+                                            </form>
+                                        })}
+                                        {(!next.is_empty()).then(|| view! {
+                                            <form method="post" action=ChangeCaseStatus::url() class="stack">
+                                                <CsrfField/>
+                                                <input type="hidden" name="reference" value=reference.clone()/>
+                                                <div class="field">
+                                                    <label for="new-status">{lang.pick("Ny status", "New status")}</label>
+                                                    <select id="new-status" name="status">
+                                                        {next.iter().map(|s| view! { <option value=s.as_str()>{s.label(lang)}</option> }).collect_view()}
+                                                    </select>
+                                                </div>
+                                                <button type="submit">{lang.pick("Skift status", "Change status")}</button>
+                                            </form>
+                                        })}
+                                    </section>
+                                </aside>
+                            </div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,405 @@
+//! Cases and their timeline.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::citizens::{self, NewCitizen};
+use super::{Db, StoreError};
+use crate::cases::sla_clock::{self, StoredClock};
+use crate::cases::{CitizenPanel, QueueFilter, QueueRow, TimelineEntry};
+use crate::domain::{CaseRef, Category, Channel, Priority, Status, System, danish_time};
+
+pub struct NewCase<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub system: System,
+    pub category: Category,
+    pub channel: Channel,
+    pub citizen: Option<NewCitizen<'a>>,
+    /// The SHA-256 of the citizen's private status token, when one was issued.
+    pub status_token_hash: Option<Vec<u8>>,
+    pub created_by_staff: Option<i64>,
+    /// When the case was opened; now unless given (demo data and imports set it).
+    pub opened_at: Option<time::OffsetDateTime>,
+}
+
+fn utc_now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Sqlx(sqlx::Error::Decode(Box::new(e)))
+}
+
+/// Creates a case with the next reference of the year and its first timeline entry, in one
+/// transaction.
+pub async fn create(db: &Db, new: NewCase<'_>) -> Result<CaseRef, StoreError> {
+    let opened = new.opened_at.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now_utc = opened
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let now_local = danish_time::local(opened);
+    let mut tx = db.begin_write().await?;
+    let year = u16::try_from(now_local.year()).unwrap_or(CaseRef::MIN_YEAR);
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO case_numbers (year, value) VALUES (?, 1)
+         ON CONFLICT (year) DO UPDATE SET value = value + 1 RETURNING value",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut *tx)
+    .await?;
+    let reference =
+        CaseRef::new(year, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(decode_err)?;
+    let citizen_id = match &new.citizen {
+        Some(c) => Some(citizens::find_or_create(&mut tx, c, &now_utc).await?),
+        None => None,
+    };
+    let priority = new.category.default_priority();
+    let clock = crate::domain::SlaClock::start(now_local);
+    let (first_due, resolution_due) = sla_clock::due_times(priority, &clock, now_local);
+    let stored = sla_clock::store(&clock);
+    let case_id = sqlx::query(
+        "INSERT INTO cases (reference, subject, system, category, priority, lane, status, channel,
+            citizen_id, status_token_hash, created_at, updated_at, sla_started, sla_pauses,
+            first_response_due, resolution_due)
+         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(reference.to_string())
+    .bind(new.subject)
+    .bind(new.system.name())
+    .bind(new.category.as_str())
+    .bind(priority.as_str())
+    .bind(lane(priority))
+    .bind(new.channel.as_str())
+    .bind(citizen_id)
+    .bind(new.status_token_hash)
+    .bind(&now_utc)
+    .bind(&now_utc)
+    .bind(&stored.started)
+    .bind(&stored.pauses)
+    .bind(first_due)
+    .bind(resolution_due)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    let actor = if new.created_by_staff.is_some() {
+        "staff"
+    } else {
+        "citizen"
+    };
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, ?, ?, 'created', ?)",
+    )
+    .bind(case_id)
+    .bind(&now_utc)
+    .bind(actor)
+    .bind(new.created_by_staff)
+    .bind(new.body)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(reference)
+}
+
+/// Urgent cases form their own lane at the top of the queue.
+pub fn lane(priority: Priority) -> i64 {
+    if priority == Priority::Urgent { 0 } else { 1 }
+}
+
+fn queue_row(row: &SqliteRow, now_local: &str) -> Result<QueueRow, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c);
+    let resolution_due = text("resolution_due")?;
+    let status = Status::parse(&text("status")?).map_err(decode_err)?;
+    Ok(QueueRow {
+        reference: text("reference")?,
+        subject: text("subject")?,
+        system: System::parse(&text("system")?).unwrap_or(System::MitId),
+        category: Category::parse(&text("category")?).map_err(decode_err)?,
+        priority: Priority::parse(&text("priority")?).map_err(decode_err)?,
+        status,
+        channel: Channel::parse(&text("channel")?).map_err(decode_err)?,
+        assignee: row.try_get("assignee")?,
+        citizen_name: row.try_get("citizen_name")?,
+        created_at: text("created_at")?,
+        overdue: !status.pauses_sla() && !status.is_done() && resolution_due.as_str() < now_local,
+        resolution_due,
+    })
+}
+
+/// One page of the queue: urgent lane first, then by resolution due time.
+pub async fn queue(
+    db: &Db,
+    filter: &QueueFilter,
+    me: &str,
+    limit: i64,
+) -> Result<(Vec<QueueRow>, i64), StoreError> {
+    // (condition, bound value) pairs; a condition without a value binds nothing.
+    let mut conditions: Vec<(&str, Option<String>)> = Vec::new();
+    let system = filter
+        .system
+        .as_deref()
+        .map(|s| System::parse(s).map_or_else(|| s.to_owned(), |s| s.name().to_owned()));
+    for (condition, value) in [
+        ("c.system = ?", &system),
+        ("c.category = ?", &filter.category),
+        ("c.priority = ?", &filter.priority),
+        ("c.channel = ?", &filter.channel),
+    ] {
+        if let Some(v) = value {
+            conditions.push((condition, Some(v.clone())));
+        }
+    }
+    match filter.status.as_deref() {
+        Some(v) => conditions.push(("c.status = ?", Some(v.to_owned()))),
+        // By default the queue is the work still to do.
+        None => conditions.push(("c.status IN ('new', 'open', 'waiting_on_citizen')", None)),
+    }
+    match filter.assignee.as_deref() {
+        None => {}
+        Some("none") => conditions.push(("c.assignee_id IS NULL", None)),
+        Some("me") => conditions.push(("u.username = ?", Some(me.to_owned()))),
+        Some(name) => conditions.push(("u.username = ?", Some(name.to_owned()))),
+    }
+    let binds: Vec<String> = conditions.iter().filter_map(|(_, v)| v.clone()).collect();
+    let conditions: Vec<&str> = conditions.iter().map(|(c, _)| *c).collect();
+    let where_clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let from = "FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
+                LEFT JOIN citizens z ON z.id = c.citizen_id";
+    let sql = format!(
+        "SELECT c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
+                u.display_name AS assignee, z.name AS citizen_name, c.created_at, c.resolution_due
+         {from} {where_clause} ORDER BY c.lane, c.resolution_due, c.id LIMIT ?"
+    );
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    let rows = query.bind(limit).fetch_all(db.pool()).await?;
+    let count_sql = format!("SELECT COUNT(*) {from} {where_clause}");
+    let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
+    for b in &binds {
+        count_query = count_query.bind(b);
+    }
+    let total = count_query.fetch_one(db.pool()).await?;
+    let now = sla_clock::format(danish_time::now_local());
+    let rows = rows
+        .iter()
+        .map(|r| queue_row(r, &now))
+        .collect::<Result<_, _>>()?;
+    Ok((rows, total))
+}
+
+/// Open work per status, and open urgent cases.
+pub async fn counts(db: &Db) -> Result<(Vec<(Status, i64)>, i64), StoreError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM cases
+         WHERE status IN ('new', 'open', 'waiting_on_citizen') GROUP BY status",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let counts = rows
+        .into_iter()
+        .filter_map(|(s, n)| Status::parse(&s).ok().map(|s| (s, n)))
+        .collect();
+    let urgent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE lane = 0 AND status IN ('new', 'open', 'waiting_on_citizen')",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    Ok((counts, urgent))
+}
+
+pub struct CaseRecord {
+    pub id: i64,
+    pub row: QueueRow,
+    pub assignee_username: Option<String>,
+    pub first_response_due: String,
+    pub clock: StoredClock,
+    pub citizen: Option<CitizenPanel>,
+}
+
+pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreError> {
+    let Some(r) = sqlx::query(
+        "SELECT c.id, c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
+                u.display_name AS assignee, u.username AS assignee_username,
+                z.name AS citizen_name, z.email, z.phone, z.cpr_masked,
+                c.created_at, c.resolution_due, c.first_response_due,
+                c.sla_started, c.sla_pauses, c.sla_paused_since
+         FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
+         LEFT JOIN citizens z ON z.id = c.citizen_id
+         WHERE c.reference = ?",
+    )
+    .bind(reference)
+    .fetch_optional(db.pool())
+    .await?
+    else {
+        return Ok(None);
+    };
+    let now = sla_clock::format(danish_time::now_local());
+    let row = queue_row(&r, &now)?;
+    let citizen = row.citizen_name.clone().map(|name| CitizenPanel {
+        name,
+        email: r.try_get("email").ok().flatten(),
+        phone: r.try_get("phone").ok().flatten(),
+        cpr_masked: r.try_get("cpr_masked").ok().flatten(),
+    });
+    Ok(Some(CaseRecord {
+        id: r.try_get("id")?,
+        assignee_username: r.try_get("assignee_username")?,
+        first_response_due: r.try_get("first_response_due")?,
+        clock: StoredClock {
+            started: r.try_get("sla_started")?,
+            pauses: r.try_get("sla_pauses")?,
+            paused_since: r.try_get("sla_paused_since")?,
+        },
+        citizen,
+        row,
+    }))
+}
+
+pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, StoreError> {
+    let rows: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(
+        "SELECT e.at, e.actor, u.display_name, e.kind, e.body
+         FROM case_events e LEFT JOIN staff_users u ON u.id = e.staff_id
+         WHERE e.case_id = ? ORDER BY e.id",
+    )
+    .bind(case_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(at, actor, staff, kind, body)| TimelineEntry {
+            at,
+            actor: staff.unwrap_or(actor),
+            kind,
+            body,
+        })
+        .collect())
+}
+
+async fn staff_id(tx: &mut sqlx::SqliteConnection, username: &str) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE username = ?")
+            .bind(username)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+/// An internal note. The first staff entry on a case also counts as its first response.
+pub async fn add_note(db: &Db, case_id: i64, username: &str, body: &str) -> Result<(), StoreError> {
+    let now = utc_now();
+    let mut tx = db.begin_write().await?;
+    let staff = staff_id(&mut tx, username).await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, 'staff', ?, 'note', ?)",
+    )
+    .bind(case_id)
+    .bind(&now)
+    .bind(staff)
+    .bind(body)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
+            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+    )
+    .bind(&now)
+    .bind(sla_clock::format(danish_time::now_local()))
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the status (the caller has checked the transition) and moves the SLA clock.
+pub async fn set_status(
+    db: &Db,
+    case: &CaseRecord,
+    to: Status,
+    username: &str,
+) -> Result<(), StoreError> {
+    let now = utc_now();
+    let now_local = danish_time::now_local();
+    let mut clock = sla_clock::restore(&case.clock)
+        .unwrap_or_else(|| crate::domain::SlaClock::start(now_local));
+    sla_clock::on_status_change(&mut clock, to, now_local);
+    let (first_due, resolution_due) = sla_clock::due_times(case.row.priority, &clock, now_local);
+    let stored = sla_clock::store(&clock);
+    let mut tx = db.begin_write().await?;
+    let staff = staff_id(&mut tx, username).await?;
+    sqlx::query(
+        "UPDATE cases SET status = ?, updated_at = ?, sla_pauses = ?, sla_paused_since = ?,
+            first_response_due = ?, resolution_due = ? WHERE id = ?",
+    )
+    .bind(to.as_str())
+    .bind(&now)
+    .bind(&stored.pauses)
+    .bind(&stored.paused_since)
+    .bind(first_due)
+    .bind(resolution_due)
+    .bind(case.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
+         VALUES (?, ?, 'staff', ?, 'status', '', ?)",
+    )
+    .bind(case.id)
+    .bind(&now)
+    .bind(staff)
+    .bind(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() }).to_string())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Assigns the case to `username` (claim).
+pub async fn assign(db: &Db, case_id: i64, username: &str) -> Result<(), StoreError> {
+    let now = utc_now();
+    let mut tx = db.begin_write().await?;
+    let staff = staff_id(&mut tx, username).await?;
+    sqlx::query("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")
+        .bind(staff)
+        .bind(&now)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, 'staff', ?, 'assign', '')",
+    )
+    .bind(case_id)
+    .bind(&now)
+    .bind(staff)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The case behind a citizen's private status token hash.
+pub async fn find_by_status_token(
+    db: &Db,
+    token_hash: &[u8],
+) -> Result<Option<(String, String, String, String, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT reference, subject, status, created_at, updated_at FROM cases WHERE status_token_hash = ?",
+    )
+    .bind(token_hash)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(db.pool())
+        .await?)
+}

@@ -1,0 +1,51 @@
+//! Citizens. CPR numbers arrive sealed (see `privacy::cpr_vault`); nothing here sees them in clear.
+
+use super::{Db, StoreError};
+use crate::privacy::cpr_vault::SealedCpr;
+
+pub struct NewCitizen<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub phone: Option<&'a str>,
+    pub cpr: Option<&'a SealedCpr>,
+    pub lang: &'a str,
+}
+
+/// The citizen with this CPR (by keyed hash), or a new one.
+pub async fn find_or_create(
+    tx: &mut sqlx::SqliteConnection,
+    citizen: &NewCitizen<'_>,
+    now: &str,
+) -> Result<i64, StoreError> {
+    if let Some(cpr) = citizen.cpr
+        && let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM citizens WHERE cpr_hash = ?")
+            .bind(&cpr.lookup_hash)
+            .fetch_optional(&mut *tx)
+            .await?
+    {
+        return Ok(id);
+    }
+    let id = sqlx::query(
+        "INSERT INTO citizens (name, email, phone, cpr_hash, cpr_sealed, cpr_masked,
+            preferred_lang, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(citizen.name)
+    .bind(citizen.email)
+    .bind(citizen.phone)
+    .bind(citizen.cpr.map(|c| c.lookup_hash.clone()))
+    .bind(citizen.cpr.map(|c| c.sealed.clone()))
+    .bind(citizen.cpr.map(|c| c.masked.clone()))
+    .bind(citizen.lang)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    Ok(id)
+}
+
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM citizens")
+        .fetch_one(db.pool())
+        .await?)
+}
