@@ -5,24 +5,28 @@ use crate::functions::help::search_help;
 use crate::kb::SearchHitView;
 use crate::page_context::use_page_context;
 
-/// The help search form. A plain GET form that works without JavaScript; with JavaScript it
-/// also suggests matching articles while the citizen types.
-#[component]
-pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
-    let lang = use_page_context().lang;
+/// Guides matching what is typed into a field: the matches, and the `on:input` handler that
+/// looks them up once the text has `min_chars` characters. Answers can arrive out of order;
+/// only the newest query's answer is shown.
+pub fn use_article_suggestions(
+    min_chars: usize,
+    limit: usize,
+) -> (
+    RwSignal<Vec<SearchHitView>>,
+    impl Fn(leptos::ev::Event) + Copy + 'static,
+) {
     let hits = RwSignal::new(Vec::<SearchHitView>::new());
-    // Answers can arrive out of order; only the newest query's answer is shown.
     let latest = StoredValue::new(0u64);
     let on_input = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         let ticket = latest.get_value() + 1;
         latest.set_value(ticket);
-        if text.trim().chars().count() < 2 {
+        if text.trim().chars().count() < min_chars {
             hits.set(Vec::new());
             return;
         }
         spawn_local(async move {
-            let found = search_help(text, None, Some(5))
+            let found = search_help(text, None, Some(limit))
                 .await
                 .map(|p| p.hits)
                 .unwrap_or_default();
@@ -31,6 +35,15 @@ pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
             }
         });
     };
+    (hits, on_input)
+}
+
+/// The help search form. A plain GET form that works without JavaScript; with JavaScript it
+/// also suggests matching articles while the citizen types.
+#[component]
+pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
+    let lang = use_page_context().lang;
+    let (hits, on_input) = use_article_suggestions(2, 5);
 
     view! {
         <form class="search" role="search" method="get" action="/soeg">

@@ -1,15 +1,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::csrf_field::CsrfField;
+use crate::components::search_box::use_article_suggestions;
 use crate::components::urgent_box::UrgentBox;
 use crate::domain::{Category, System};
 use crate::functions::contact::{SubmitContact, citizen_case_status};
-use crate::functions::help::search_help;
-use crate::kb::SearchHitView;
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;
 
@@ -20,26 +18,7 @@ pub fn ContactPage() -> impl IntoView {
     let lang = use_page_context().lang;
     let action = ServerAction::<SubmitContact>::new();
     let error = move || action.value().get().and_then(Result::err);
-    let hits = RwSignal::new(Vec::<SearchHitView>::new());
-    let latest = StoredValue::new(0u64);
-    let on_input = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        let ticket = latest.get_value() + 1;
-        latest.set_value(ticket);
-        if text.trim().chars().count() < 4 {
-            hits.set(Vec::new());
-            return;
-        }
-        spawn_local(async move {
-            let found = search_help(text, None, Some(3))
-                .await
-                .map(|p| p.hits)
-                .unwrap_or_default();
-            if latest.get_value() == ticket {
-                hits.set(found);
-            }
-        });
-    };
+    let (hits, on_input) = use_article_suggestions(4, 3);
     view! {
         <Title text=lang.pick("Kontakt", "Contact")/>
         <div class="page narrow-wide">

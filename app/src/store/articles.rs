@@ -52,7 +52,8 @@ pub enum Saved {
 const COLUMNS: &str = "id, slug, lang, title, summary, body_md, body_html, systems, audience, \
     tags, sources, translation_of, status, version, change_seq, updated_at, updated_by";
 
-fn json_list(row: &SqliteRow, column: &str) -> Result<Vec<String>, StoreError> {
+/// A JSON array of strings stored in a TEXT column.
+pub(crate) fn json_list(row: &SqliteRow, column: &str) -> Result<Vec<String>, StoreError> {
     let text: String = row.try_get(column)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Sqlx(sqlx::Error::Decode(Box::new(e))))
 }

@@ -5,6 +5,7 @@
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use super::articles::json_list;
 use super::{Db, StoreError};
 
 /// One row of the administrators' article list.
@@ -46,11 +47,6 @@ pub struct MissRow {
     pub lang: String,
     pub count: i64,
     pub last_at: String,
-}
-
-fn json_list(row: &SqliteRow, column: &str) -> Result<Vec<String>, StoreError> {
-    let text: String = row.try_get(column)?;
-    serde_json::from_str(&text).map_err(|e| StoreError::Sqlx(sqlx::Error::Decode(Box::new(e))))
 }
 
 fn list_row(row: &SqliteRow) -> Result<ArticleListRow, StoreError> {
