@@ -17,6 +17,8 @@ pub mod root;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod privacy;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -7,6 +7,7 @@ use leptos::prelude::use_context;
 use crate::domain::SupportContacts;
 use crate::errors::AppError;
 use crate::kb::index_sync::KbSearch;
+use crate::mail::MailSettings;
 use crate::privacy::cpr_vault::CprVault;
 use crate::store::Db;
 
@@ -16,6 +17,9 @@ pub struct AppState {
     pub kb: Arc<KbSearch>,
     pub cpr_vault: Arc<CprVault>,
     pub settings: Arc<Settings>,
+    pub mail: Arc<MailSettings>,
+    /// Wakes the outbox worker after a commit that queued a message.
+    pub outbox_signal: Arc<tokio::sync::Notify>,
 }
 
 /// Runtime settings that server functions need (the server's own config is wider).
@@ -27,6 +31,11 @@ pub struct Settings {
 }
 
 impl AppState {
+    /// Tells the outbox worker that a message is waiting (call after the commit).
+    pub fn wake_outbox(&self) {
+        self.outbox_signal.notify_one();
+    }
+
     /// The state provided to this request. Missing state is a wiring bug, reported as an
     /// internal error rather than a panic.
     pub fn from_context() -> Result<Self, AppError> {

@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `seed`, `user add`, `user list`.
+//! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
+//! `user list`, `mail ingest`, `mail outbox`.
 
 use std::io::Read;
 
@@ -40,6 +41,20 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// E-mail: take in a message, see the outbox.
+    Mail {
+        #[command(subcommand)]
+        action: MailCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Thread one raw RFC 5322 message from standard input into its case (or a new case),
+    /// as `POST /mail/inbound` does: `supportdesk mail ingest < message.eml`.
+    Ingest,
+    /// Count the outbox's messages by delivery state.
+    Outbox,
 }
 
 #[derive(Subcommand)]
@@ -77,6 +92,10 @@ pub enum CliError {
     KnowledgeBase(#[from] SeedError),
     #[error("{0}")]
     Invalid(String),
+    #[error("could not read the message from standard input: {0}")]
+    MessageStdin(std::io::Error),
+    #[error(transparent)]
+    Inbound(#[from] crate::inbound_mail::InboundError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -127,6 +146,37 @@ pub async fn run() -> Result<(), CliError> {
                 .map_err(StartupError::from)?;
             bar.finish();
             println!("Search index rebuilt: {indexed} published article(s).");
+            db.close().await;
+            Ok(())
+        }
+        Command::Mail {
+            action: MailCommand::Ingest,
+        } => {
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .take(u64::try_from(crate::inbound_mail::MAX_MESSAGE_BYTES).unwrap_or(u64::MAX) + 1)
+                .read_to_end(&mut raw)
+                .map_err(CliError::MessageStdin)?;
+            let db = Application::open_database(&config).await?;
+            let result = crate::inbound_mail::ingest(&db, &raw).await;
+            db.close().await;
+            let t = result?;
+            let what = match (t.duplicate, t.created, t.reopened) {
+                (true, _, _) => "already received; nothing added to",
+                (_, true, _) => "new case",
+                (_, _, true) => "added to (and reopened)",
+                _ => "added to",
+            };
+            println!("{what} {}", t.reference);
+            Ok(())
+        }
+        Command::Mail {
+            action: MailCommand::Outbox,
+        } => {
+            let db = Application::open_database(&config).await?;
+            for (state, n) in app::store::outbox::counts(&db).await? {
+                println!("{state:<10} {n}");
+            }
             db.close().await;
             Ok(())
         }

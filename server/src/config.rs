@@ -36,6 +36,23 @@ pub struct Config {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub contacts: SupportContacts,
+    /// SMTP relay, e.g. `smtp://user:pass@mail.example:587?tls=required` or `smtps://…`.
+    /// Without it, e-mails are written as .eml files under the data directory.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// The desk's address as citizens reach it (status links in e-mails); the listening
+    /// address when unset.
+    pub public_url: Option<String>,
+    /// The shared secret of the inbound-mail endpoint; a key file when unset.
+    pub inbound_mail_secret: Option<String>,
+    /// The identity registry's HTTP endpoint; the embedded registry when unset.
+    pub registry_url: Option<String>,
+    /// The HMAC key the registry calls are signed with (required with `registry_url`).
+    pub registry_secret: Option<String>,
+    /// The first retry delay of the outbox, doubled per attempt.
+    pub outbox_retry_ms: u64,
+    /// Attempts before an e-mail is marked failed (registry calls retry until acknowledged).
+    pub outbox_max_attempts: i64,
 }
 
 impl Config {
@@ -58,6 +75,15 @@ impl Config {
                 Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
                 Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
                 Some(value) => Err(ConfigError::Bool { name, value }),
+            }
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError::Number { name, value: v }),
             }
         };
         let log_format = match get("DESK_LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()) {
@@ -93,14 +119,18 @@ impl Config {
                 .into(),
             secure_cookies: bool_var("DESK_SECURE_COOKIES", false)?,
             demo_data: bool_var("DESK_DEMO_DATA", true)?,
-            demo_cases: match get("DESK_DEMO_CASES") {
-                None => 300,
-                Some(v) => v.trim().parse().map_err(|_| ConfigError::Number {
-                    name: "DESK_DEMO_CASES",
-                    value: v,
-                })?,
-            },
+            demo_cases: usize::try_from(number("DESK_DEMO_CASES", 300)?).unwrap_or(usize::MAX),
             cpr_key: get("DESK_CPR_KEY"),
+            smtp_url: get("DESK_SMTP_URL"),
+            mail_from: get("DESK_MAIL_FROM")
+                .unwrap_or_else(|| "Supportlinjen <support@supportdesk.local>".into()),
+            public_url: get("DESK_PUBLIC_URL"),
+            inbound_mail_secret: get("DESK_INBOUND_MAIL_SECRET"),
+            registry_url: get("DESK_REGISTRY_URL"),
+            registry_secret: get("DESK_REGISTRY_SECRET"),
+            outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
+            outbox_max_attempts: i64::try_from(number("DESK_OUTBOX_MAX_ATTEMPTS", 8)?)
+                .unwrap_or(i64::MAX),
             log_filter: get("DESK_LOG").unwrap_or_else(|| "info".into()),
             log_format,
             contacts,
@@ -114,6 +144,16 @@ impl Config {
     /// The CPR master key file, created on first run (unless `DESK_CPR_KEY` is set).
     pub fn cpr_key_path(&self) -> PathBuf {
         self.data_dir.join("keys").join("cpr.key")
+    }
+
+    /// The inbound-mail secret file, created on first run (unless the variable is set).
+    pub fn inbound_secret_path(&self) -> PathBuf {
+        self.data_dir.join("keys").join("inbound-mail.secret")
+    }
+
+    /// Where e-mails go as .eml files when no SMTP relay is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail").join("outgoing")
     }
 
     /// The knowledge-base search index: derived data, rebuilt from the database when missing.

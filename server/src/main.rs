@@ -5,8 +5,10 @@
 mod cli;
 mod config;
 mod demo;
+mod inbound_mail;
 mod knowledge_base;
 mod middleware;
+mod outbox;
 mod routes;
 mod startup;
 mod telemetry;

@@ -5,22 +5,30 @@ use std::sync::Arc;
 
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
+use app::mail::MailSettings;
 use app::privacy::cpr_vault::CprVault;
+use app::privacy::secret_file;
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::demo::{self, DemoError};
+use crate::inbound_mail;
+use crate::outbox::email::{self, Mailer, MailerError};
+use crate::outbox::registry_http::RegistryClient;
+use crate::outbox::{RetryPolicy, Worker};
 use crate::{middleware, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +48,17 @@ pub enum StartupError {
     Index(#[from] IndexSyncError),
     #[error("cannot open the CPR key: {0}")]
     CprKey(String),
+    #[error("cannot set up e-mail: {0}")]
+    Mail(#[from] MailerError),
+    #[error("cannot read the inbound-mail secret {path}: {source}")]
+    InboundSecret {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("DESK_REGISTRY_URL needs DESK_REGISTRY_SECRET (the HMAC key for its calls)")]
+    RegistrySecret,
+    #[error("cannot set up the registry client: {0}")]
+    RegistryClient(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -52,6 +71,8 @@ pub enum StartupError {
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// The bearer token of `POST /mail/inbound`.
+    pub inbound_secret: Arc<str>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -64,6 +85,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    worker: Worker,
 }
 
 impl Application {
@@ -100,6 +122,51 @@ impl Application {
             None => CprVault::from_key_file(&config.cpr_key_path())
                 .map_err(|e| StartupError::CprKey(e.to_string())),
         }
+    }
+
+    /// The shared secret of the inbound-mail endpoint: configured, or a key file.
+    pub fn inbound_secret(config: &Config) -> Result<String, StartupError> {
+        match &config.inbound_mail_secret {
+            Some(secret) => Ok(secret.trim().to_owned()),
+            None => {
+                let path = config.inbound_secret_path();
+                secret_file::read_or_create(&path).map_err(|source| StartupError::InboundSecret {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        }
+    }
+
+    /// The outbox worker: e-mail by SMTP or to .eml files, registry calls over HTTP when a
+    /// registry URL is configured.
+    pub fn outbox_worker(
+        config: &Config,
+        db: &Db,
+        signal: Arc<Notify>,
+    ) -> Result<Worker, StartupError> {
+        let mailer = Mailer::new(config.smtp_url.as_deref(), config.mail_dir())?;
+        tracing::info!(via = mailer.describe(), "e-mail delivery");
+        let registry = match (&config.registry_url, &config.registry_secret) {
+            (None, _) => None,
+            (Some(_), None) => return Err(StartupError::RegistrySecret),
+            (Some(url), Some(secret)) => Some(
+                RegistryClient::new(url.clone(), secret.clone())
+                    .map_err(|e| StartupError::RegistryClient(e.to_string()))?,
+            ),
+        };
+        Ok(Worker {
+            db: db.clone(),
+            signal,
+            mailer,
+            from: email::parse_from(&config.mail_from)?,
+            registry,
+            policy: RetryPolicy {
+                base_ms: config.outbox_retry_ms,
+                max_delay_ms: 15 * 60 * 1_000,
+                max_email_attempts: config.outbox_max_attempts,
+            },
+        })
     }
 
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
@@ -142,6 +209,8 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
+        let outbox_signal = Arc::new(Notify::new());
+        let worker = Self::outbox_worker(config, &db, outbox_signal.clone())?;
         let app_state = AppState {
             db: db.clone(),
             kb: Arc::new(kb),
@@ -150,16 +219,26 @@ impl Application {
                 secure_cookies: config.secure_cookies,
                 contacts: config.contacts.clone(),
             }),
+            mail: Arc::new(MailSettings {
+                from: config.mail_from.clone(),
+                public_url: config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{addr}")),
+            }),
+            outbox_signal,
         };
         let state = ServerState {
             leptos_options,
             app: app_state.clone(),
+            inbound_secret: Self::inbound_secret(config)?.into(),
         };
         let router = router(state, app_state);
         Ok(Self {
             listener,
             router,
             db,
+            worker,
         })
     }
 
@@ -172,12 +251,14 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = self.worker.spawn();
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
+        worker.abort();
         self.db.close().await;
         Ok(())
     }
@@ -203,6 +284,13 @@ fn router(state: ServerState, app_state: AppState) -> Router {
             state.clone(),
             middleware::request_context::resolve,
         ))
+        // Machine to machine, authenticated by its shared secret: outside the browser
+        // session and CSRF layers above.
+        .route(
+            "/mail/inbound",
+            post(routes::inbound_mail::receive)
+                .layer(DefaultBodyLimit::max(inbound_mail::MAX_MESSAGE_BYTES + 1)),
+        )
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(routes::errors::panic_response))
         .with_state(state)

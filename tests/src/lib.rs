@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod server;
+pub mod smtp;
 pub mod web;
 
 pub use server::{TestServer, demo};

@@ -43,16 +43,29 @@ pub struct TestServer {
 impl TestServer {
     /// A server with a fresh, empty data directory (demo data is loaded into it).
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// [`TestServer::start`] with extra environment variables.
+    pub async fn start_with(env: &[(&str, &str)]) -> Self {
         let temp = tempfile::tempdir().expect("temp dir");
         let data_dir = temp.path().join("data");
-        let mut server = Self::start_in(&data_dir).await;
+        let mut server = Self::start_in_with(&data_dir, env).await;
         server._temp = Some(temp);
         server
     }
 
     /// A server on the given data directory, e.g. to restart on the same data.
     pub async fn start_in(data_dir: &Path) -> Self {
-        let mut child = command(data_dir)
+        Self::start_in_with(data_dir, &[]).await
+    }
+
+    pub async fn start_in_with(data_dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut cmd = command(data_dir);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd
             .arg("serve")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

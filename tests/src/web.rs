@@ -85,6 +85,21 @@ impl WebClient {
             .expect("POST")
     }
 
+    /// Opens `page`, then posts its form to `path` as a browser without JavaScript does,
+    /// with the page's CSRF token added to `fields`.
+    pub async fn post_from_page(
+        &self,
+        page: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let (_, html) = self.page(page).await;
+        let token = csrf_in(&html).expect("a csrf_token field on the page");
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
     pub async fn login(&self, (username, password): (&str, &str)) -> Response {
         let token = self.csrf_token().await;
         self.post_form(

@@ -52,6 +52,8 @@ pub struct CitizenPanel {
     pub phone: Option<String>,
     /// Always masked here (DDMMYY-XXXX).
     pub cpr_masked: Option<String>,
+    /// The language the citizen is written to in ("da" or "en").
+    pub lang: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,6 +62,19 @@ pub struct TimelineEntry {
     pub actor: String,
     pub kind: String,
     pub body: String,
+    /// The e-mail's address and subject, a status change's from and to, attachment names.
+    pub detail: Option<String>,
+    /// For outgoing e-mails: how delivery is going.
+    pub delivery: Option<Delivery>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    pub outbox_id: i64,
+    /// queued, retrying, sent or failed.
+    pub state: String,
+    pub attempts: i64,
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

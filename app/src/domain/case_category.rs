@@ -316,6 +316,18 @@ impl CaseRef {
         Self::new(year, seq)
     }
 
+    /// The first reference written anywhere in `text`, e.g. in "Re: SAG-2026-000123: Svar".
+    pub fn find_in(text: &str) -> Option<Self> {
+        let upper = text.to_ascii_uppercase();
+        upper.match_indices("SAG-").find_map(|(at, _)| {
+            let candidate = upper.get(at..at + 15)?;
+            let next_is_digit = upper[at + 15..].starts_with(|c: char| c.is_ascii_digit());
+            (!next_is_digit)
+                .then(|| Self::parse(candidate).ok())
+                .flatten()
+        })
+    }
+
     pub fn year(self) -> u16 {
         self.year
     }
@@ -493,5 +505,24 @@ mod tests {
             r
         );
         assert!(serde_json::from_str::<CaseRef>("\"SAG-2026-0\"").is_err());
+    }
+
+    #[test]
+    fn finds_a_reference_inside_a_subject() {
+        let found = |t: &str| CaseRef::find_in(t).map(|r| r.to_string());
+        assert_eq!(
+            found("Re: SAG-2026-000123: Mistet kodeviser").as_deref(),
+            Some("SAG-2026-000123")
+        );
+        assert_eq!(
+            found("SV: sag-2026-000007").as_deref(),
+            Some("SAG-2026-000007")
+        );
+        assert_eq!(
+            found("Re: SAG-2026-12 og SAG-2026-000009").as_deref(),
+            Some("SAG-2026-000009")
+        );
+        assert_eq!(found("SAG-2026-0001234"), None);
+        assert_eq!(found("Hjælp"), None);
     }
 }

@@ -142,6 +142,55 @@ pub fn age_in_years(birth: Date, on: Date) -> u16 {
     u16::try_from(years.max(0)).unwrap_or(u16::MAX)
 }
 
+/// Replaces everything in `text` shaped like a CPR number (DDMMYY-SSSS, DDMMYY SSSS or ten
+/// digits in a row, with a real date in front and no digit right before or after) with
+/// "[CPR]". Used on anything that leaves the desk or enters an index: a CPR number typed into
+/// free text must not travel on.
+pub fn redact(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(len) = cpr_at(&chars, i) {
+            out.push_str("[CPR]");
+            i += len;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether `text` holds something shaped like a CPR number (see [`redact`]).
+pub fn contains_cpr(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| cpr_at(&chars, i).is_some())
+}
+
+/// The length of a CPR-shaped number starting at `i`, if one does.
+fn cpr_at(chars: &[char], i: usize) -> Option<usize> {
+    if i > 0 && chars[i - 1].is_ascii_digit() {
+        return None;
+    }
+    for len in [10, 11] {
+        let Some(candidate) = chars.get(i..i + len) else {
+            continue;
+        };
+        if len == 11 && !matches!(candidate[6], '-' | ' ') {
+            continue;
+        }
+        if chars.get(i + len).is_some_and(char::is_ascii_digit) {
+            continue;
+        }
+        let raw: String = candidate.iter().collect();
+        if Cpr::parse(&raw).is_ok() {
+            return Some(len);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,5 +395,27 @@ mod tests {
         assert_eq!(age_in_years(birth, date!(2022 - 02 - 28)), 17);
         assert_eq!(age_in_years(birth, date!(2022 - 03 - 01)), 18);
         assert_eq!(age_in_years(birth, date!(2024 - 02 - 29)), 20);
+    }
+
+    #[test]
+    fn redact_replaces_every_cpr_shape_in_free_text() {
+        let text = "Min far 010203-1234 og mor 0102031234, søster 010203 1234.";
+        let redacted = redact(text);
+        assert_eq!(redacted, "Min far [CPR] og mor [CPR], søster [CPR].");
+        assert!(contains_cpr(text) && !contains_cpr(&redacted));
+    }
+
+    #[test]
+    fn redact_leaves_phone_numbers_references_and_non_dates_alone() {
+        for text in [
+            "Ring 33 98 00 10",
+            "SAG-2026-000123",
+            "Kontonummer 12345678901",
+            "999999-1234 er ikke en dato",
+            "kode 123456",
+        ] {
+            assert_eq!(redact(text), text);
+            assert!(!contains_cpr(text), "{text}");
+        }
     }
 }

@@ -134,8 +134,11 @@ pub async fn change_case_status(
 ) -> Result<(), AppError> {
     use crate::auth::guard::require_role;
     use crate::domain::{Role, Status, can_transition};
+    use crate::i18n::Lang;
+    use crate::mail::{Template, templates::render};
     use crate::state::AppState;
     use crate::store::cases;
+    use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
@@ -152,8 +155,163 @@ pub async fn change_case_status(
             "The case cannot move to that status from here.",
         ));
     }
-    cases::set_status(&state.db, &case, to, &me.username).await?;
+    // Resolving tells the citizen, when we have an address to write to.
+    let notify = match (to, &case.citizen) {
+        (Status::Resolved, Some(citizen)) => citizen.email.as_deref().map(|to| CaseEmail {
+            to,
+            to_name: &citizen.name,
+            rendered: render(
+                &Template::CaseResolved {
+                    reference: &case.row.reference,
+                    subject: &case.row.subject,
+                },
+                Lang::parse(&citizen.lang).unwrap_or_default(),
+                &state.settings.contacts,
+            ),
+            domain: state.mail.domain(),
+            kind: "notification",
+        }),
+        _ => None,
+    };
+    mail::set_status_notifying(
+        &state.db,
+        case.id,
+        &case.row.reference,
+        to,
+        &me.username,
+        notify.as_ref(),
+    )
+    .await?;
+    if notify.is_some() {
+        state.wake_outbox();
+    }
     leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
+    Ok(())
+}
+
+/// Answers the citizen by e-mail from the case page.
+#[server(prefix = "/api", endpoint = "cases/reply")]
+pub async fn reply_to_citizen(
+    csrf_token: String,
+    reference: String,
+    body: String,
+    then_status: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::{Role, Status, cpr};
+    use crate::i18n::Lang;
+    use crate::mail::{Template, templates::render};
+    use crate::state::AppState;
+    use crate::store::cases;
+    use crate::store::mail::{self, CaseEmail};
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 10_000 {
+        return Err(invalid(
+            "reply",
+            "Skriv et svar på 1 til 10.000 tegn.",
+            "Write a reply of 1 to 10,000 characters.",
+        ));
+    }
+    if cpr::contains_cpr(body) {
+        return Err(invalid(
+            "reply",
+            "Svaret indeholder et CPR-nummer. CPR-numre må aldrig stå i en e-mail: fjern det og send igen.",
+            "The reply contains a CPR number. CPR numbers must never be in an e-mail: remove it and send again.",
+        ));
+    }
+    let then = match then_status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            Status::parse(raw)
+                .map_err(|_| invalid("then_status", "Ukendt status.", "Unknown status."))?,
+        ),
+    };
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    if let Some(to) = then
+        && to != case.row.status
+        && !crate::domain::can_transition(case.row.status, to)
+    {
+        return Err(invalid(
+            "then_status",
+            "Sagen kan ikke skifte til den status herfra.",
+            "The case cannot move to that status from here.",
+        ));
+    }
+    let Some((address, name, lang)) = case.citizen.as_ref().and_then(|c| {
+        c.email
+            .as_deref()
+            .map(|e| (e, c.name.as_str(), Lang::parse(&c.lang).unwrap_or_default()))
+    }) else {
+        return Err(invalid(
+            "reply",
+            "Borgeren på sagen har ingen e-mailadresse. Ring i stedet, og log opkaldet.",
+            "The citizen on the case has no e-mail address. Call instead, and log the call.",
+        ));
+    };
+    let email = CaseEmail {
+        to: address,
+        to_name: name,
+        rendered: render(
+            &Template::Reply {
+                reference: &case.row.reference,
+                subject: &case.row.subject,
+                body,
+                supporter: &me.display_name,
+            },
+            lang,
+            &state.settings.contacts,
+        ),
+        domain: state.mail.domain(),
+        kind: "email_out",
+    };
+    let then = then.filter(|to| *to != case.row.status);
+    mail::reply(
+        &state.db,
+        case.id,
+        &case.row.reference,
+        &email,
+        &me.username,
+        then,
+    )
+    .await?;
+    state.wake_outbox();
+    leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
+    Ok(())
+}
+
+/// Puts a failed e-mail back in the outbox.
+#[server(prefix = "/api", endpoint = "cases/retry-delivery")]
+pub async fn retry_delivery(
+    csrf_token: String,
+    reference: String,
+    outbox_id: i64,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::{cases, outbox};
+
+    let _ = csrf_token;
+    require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    if !outbox::retry_failed(&state.db, outbox_id, case.id).await? {
+        return Err(invalid(
+            "outbox_id",
+            "Beskeden kan ikke sendes igen: den er ikke fejlet, eller den hører ikke til sagen.",
+            "The message cannot be resent: it has not failed, or it is not on this case.",
+        ));
+    }
+    state.wake_outbox();
+    leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
     Ok(())
 }
 

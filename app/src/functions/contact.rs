@@ -28,10 +28,12 @@ pub async fn submit_contact(
 ) -> Result<(), AppError> {
     use crate::auth::tokens;
     use crate::domain::{Category, Channel, System};
+    use crate::mail::{Template, templates::render};
     use crate::page_context::PageContext;
     use crate::state::AppState;
-    use crate::store::cases::{self, NewCase};
+    use crate::store::cases::NewCase;
     use crate::store::citizens::NewCitizen;
+    use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
     let lang = PageContext::current().lang;
@@ -81,7 +83,8 @@ pub async fn submit_contact(
         .chars()
         .take(80)
         .collect();
-    let reference = cases::create(
+    let status_url = state.mail.status_url(&token);
+    let reference = mail::create_case_notifying(
         &state.db,
         NewCase {
             subject: &subject,
@@ -100,8 +103,24 @@ pub async fn submit_contact(
             created_by_staff: None,
             opened_at: None,
         },
+        |reference| CaseEmail {
+            to: email,
+            to_name: name,
+            rendered: render(
+                &Template::CaseReceived {
+                    reference,
+                    subject: &subject,
+                    status_url: Some(&status_url),
+                },
+                lang,
+                &state.settings.contacts,
+            ),
+            domain: state.mail.domain(),
+            kind: "notification",
+        },
     )
     .await?;
+    state.wake_outbox();
     leptos_axum::redirect(&format!("/kontakt/kvittering?sag={reference}&link={token}"));
     Ok(())
 }

@@ -3,10 +3,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::cases::TimelineEntry;
 use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
-use crate::functions::cases::{AddCaseNote, ChangeCaseStatus, ClaimCase, get_case};
+use crate::domain::Status;
+use crate::functions::cases::{
+    AddCaseNote, ChangeCaseStatus, ClaimCase, ReplyToCitizen, RetryDelivery, get_case,
+};
+use crate::i18n::Lang;
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;
 
@@ -28,12 +33,17 @@ fn CaseView() -> impl IntoView {
     let params = use_params_map();
     let note_action = ServerAction::<AddCaseNote>::new();
     let status_action = ServerAction::<ChangeCaseStatus>::new();
+    let reply_action = ServerAction::<ReplyToCitizen>::new();
+    let retry_action = ServerAction::<RetryDelivery>::new();
+    // Plain form posts come back with the error in the URL; these read it.
     let errors = move || {
         note_action
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| status_action.value().get().and_then(Result::err))
+            .or_else(|| reply_action.value().get().and_then(Result::err))
+            .or_else(|| retry_action.value().get().and_then(Result::err))
     };
     let case = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
@@ -78,24 +88,37 @@ fn CaseView() -> impl IntoView {
                                     <section id="timeline" aria-labelledby="timeline-title">
                                         <h2 id="timeline-title">{lang.pick("Forløb", "Timeline")}</h2>
                                         <ol class="timeline">
-                                            {c.timeline.iter().map(|e| {
-                                                let kind = match e.kind.as_str() {
-                                                    "created" => lang.pick("Oprettet", "Created"),
-                                                    "note" => lang.pick("Intern note", "Internal note"),
-                                                    "status" => lang.pick("Status ændret", "Status changed"),
-                                                    "assign" => lang.pick("Sagen er taget", "Case claimed"),
-                                                    other => other,
-                                                }.to_owned();
-                                                view! {
-                                                    <li class=format!("event event-{}", e.kind)>
-                                                        <p class="event-head"><strong>{kind}</strong> " · " {e.actor.clone()} " · "
-                                                            <time>{e.at.chars().take(16).collect::<String>().replace('T', " ")}</time></p>
-                                                        {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
-                                                    </li>
-                                                }
-                                            }).collect_view()}
+                                            {c.timeline.iter().map(|e| view! { <TimelineItem entry=e.clone() reference=reference.clone()/> }).collect_view()}
                                         </ol>
                                     </section>
+
+                                    {c.citizen.as_ref().and_then(|z| z.email.clone()).map(|address| {
+                                        let reference = reference.clone();
+                                        let current = c.status;
+                                        view! {
+                                            <section aria-labelledby="reply-title">
+                                                <h2 id="reply-title">{lang.pick("Svar borgeren på e-mail", "Reply to the citizen by e-mail")}</h2>
+                                                <form method="post" action=ReplyToCitizen::url() class="stack">
+                                                    <CsrfField/>
+                                                    <input type="hidden" name="reference" value=reference/>
+                                                    <p class="hint">{lang.pick("Til: ", "To: ")}{address}</p>
+                                                    <div class="field">
+                                                        <label for="reply-body">{lang.pick("Svar (skriv aldrig CPR-nummer)", "Reply (never write a CPR number)")}</label>
+                                                        <textarea id="reply-body" name="body" rows="6" required></textarea>
+                                                    </div>
+                                                    <div class="field">
+                                                        <label for="reply-then">{lang.pick("Status efter svaret", "Status after the reply")}</label>
+                                                        <select id="reply-then" name="then_status">
+                                                            <option value="waiting_on_citizen" selected=current != Status::Resolved>{Status::WaitingOnCitizen.label(lang)}</option>
+                                                            <option value="">{lang.pick("Uændret", "Unchanged")}</option>
+                                                            <option value="resolved">{Status::Resolved.label(lang)}</option>
+                                                        </select>
+                                                    </div>
+                                                    <button type="submit">{lang.pick("Send svar", "Send reply")}</button>
+                                                </form>
+                                            </section>
+                                        }
+                                    })}
 
                                     <section aria-labelledby="note-title">
                                         <h2 id="note-title">{lang.pick("Intern note", "Internal note")}</h2>
@@ -157,4 +180,71 @@ fn CaseView() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// One entry of the case's timeline; outgoing e-mails show their delivery state.
+#[component]
+fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
+    let lang = use_page_context().lang;
+    let e = entry;
+    let kind = match e.kind.as_str() {
+        "created" => lang.pick("Oprettet", "Created"),
+        "note" => lang.pick("Intern note", "Internal note"),
+        "status" => lang.pick("Status ændret", "Status changed"),
+        "assign" => lang.pick("Sagen er taget", "Case claimed"),
+        "email_out" => lang.pick("E-mail til borger", "E-mail to citizen"),
+        "notification" => lang.pick("Automatisk e-mail", "Automatic e-mail"),
+        "email_in" => lang.pick("E-mail fra borger", "E-mail from citizen"),
+        other => other,
+    }
+    .to_owned();
+    let detail = match e.kind.as_str() {
+        "status" => e.detail.as_deref().map(|d| status_change(d, lang)),
+        _ => e.detail.clone(),
+    };
+    let delivery = e.delivery.clone().map(|d| {
+        let label = match d.state.as_str() {
+            "queued" => lang.pick("I kø", "Queued").to_owned(),
+            "sent" => lang.pick("Sendt", "Sent").to_owned(),
+            "retrying" => match lang {
+                Lang::Da => format!("Prøver igen (forsøg {})", d.attempts),
+                Lang::En => format!("Retrying (attempt {})", d.attempts),
+            },
+            "failed" => lang.pick("Fejlet", "Failed").to_owned(),
+            other => other.to_owned(),
+        };
+        let failed = d.state == "failed";
+        view! {
+            <p class="delivery">
+                <span class=format!("badge delivery-{}", d.state)>{label}</span>
+                {d.error.filter(|_| d.state != "sent").map(|err| view! { " " <span class="delivery-error">{err}</span> })}
+            </p>
+            {failed.then(|| view! {
+                <form method="post" action=RetryDelivery::url() class="inline">
+                    <CsrfField/>
+                    <input type="hidden" name="reference" value=reference.clone()/>
+                    <input type="hidden" name="outbox_id" value=d.outbox_id.to_string()/>
+                    <button type="submit" class="secondary">{lang.pick("Send igen", "Send again")}</button>
+                </form>
+            })}
+        }
+    });
+    view! {
+        <li class=format!("event event-{}", e.kind)>
+            <p class="event-head"><strong>{kind}</strong> " · " {e.actor.clone()} " · "
+                <time>{e.at.chars().take(16).collect::<String>().replace('T', " ")}</time></p>
+            {detail.map(|d| view! { <p class="event-detail">{d}</p> })}
+            {delivery}
+            {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
+        </li>
+    }
+}
+
+/// "open → waiting_on_citizen" as the page's language says it.
+fn status_change(detail: &str, lang: Lang) -> String {
+    detail
+        .split(" → ")
+        .map(|s| Status::parse(s).map_or_else(|_| s.to_owned(), |s| s.label(lang).to_owned()))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }

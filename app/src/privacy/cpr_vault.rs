@@ -12,6 +12,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
+use super::secret_file::write_private;
 use crate::domain::Cpr;
 
 const NONCE_LEN: usize = 12;
@@ -128,24 +129,6 @@ impl CprVault {
         let digits = String::from_utf8(plain).map_err(|_| VaultError::Open)?;
         Cpr::parse(&digits).map_err(|_| VaultError::Open)
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }
 
 #[cfg(test)]

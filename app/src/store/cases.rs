@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
 use crate::cases::sla_clock::{self, StoredClock};
-use crate::cases::{CitizenPanel, QueueFilter, QueueRow, TimelineEntry};
+use crate::cases::{CitizenPanel, Delivery, QueueFilter, QueueRow, TimelineEntry};
 use crate::domain::{CaseRef, Category, Channel, Priority, Status, System, danish_time};
 
 pub struct NewCase<'a> {
@@ -23,7 +23,7 @@ pub struct NewCase<'a> {
     pub opened_at: Option<time::OffsetDateTime>,
 }
 
-fn utc_now() -> String {
+pub(crate) fn utc_now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -33,15 +33,44 @@ fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Sqlx(sqlx::Error::Decode(Box::new(e)))
 }
 
+/// Who did something on a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    Staff(i64),
+    Citizen,
+    System,
+}
+
+impl Actor {
+    fn columns(self) -> (&'static str, Option<i64>) {
+        match self {
+            Actor::Staff(id) => ("staff", Some(id)),
+            Actor::Citizen => ("citizen", None),
+            Actor::System => ("system", None),
+        }
+    }
+}
+
 /// Creates a case with the next reference of the year and its first timeline entry, in one
 /// transaction.
 pub async fn create(db: &Db, new: NewCase<'_>) -> Result<CaseRef, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let (_, reference) = create_in(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(reference)
+}
+
+/// [`create`] inside the caller's transaction, so that what the case causes (an e-mail to
+/// the citizen) commits with it. Returns the case's id and reference.
+pub async fn create_in(
+    tx: &mut sqlx::SqliteConnection,
+    new: NewCase<'_>,
+) -> Result<(i64, CaseRef), StoreError> {
     let opened = new.opened_at.unwrap_or_else(time::OffsetDateTime::now_utc);
     let now_utc = opened
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let now_local = danish_time::local(opened);
-    let mut tx = db.begin_write().await?;
     let year = u16::try_from(now_local.year()).unwrap_or(CaseRef::MIN_YEAR);
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO case_numbers (year, value) VALUES (?, 1)
@@ -53,7 +82,7 @@ pub async fn create(db: &Db, new: NewCase<'_>) -> Result<CaseRef, StoreError> {
     let reference =
         CaseRef::new(year, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(decode_err)?;
     let citizen_id = match &new.citizen {
-        Some(c) => Some(citizens::find_or_create(&mut tx, c, &now_utc).await?),
+        Some(c) => Some(citizens::find_or_create(tx, c, &now_utc).await?),
         None => None,
     };
     let priority = new.category.default_priority();
@@ -99,8 +128,7 @@ pub async fn create(db: &Db, new: NewCase<'_>) -> Result<CaseRef, StoreError> {
     .bind(new.body)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
-    Ok(reference)
+    Ok((case_id, reference))
 }
 
 /// Urgent cases form their own lane at the top of the queue.
@@ -228,7 +256,7 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
     let Some(r) = sqlx::query(
         "SELECT c.id, c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
                 u.display_name AS assignee, u.username AS assignee_username,
-                z.name AS citizen_name, z.email, z.phone, z.cpr_masked,
+                z.name AS citizen_name, z.email, z.phone, z.cpr_masked, z.preferred_lang,
                 c.created_at, c.resolution_due, c.first_response_due,
                 c.sla_started, c.sla_pauses, c.sla_paused_since
          FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
@@ -248,6 +276,9 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
         email: r.try_get("email").ok().flatten(),
         phone: r.try_get("phone").ok().flatten(),
         cpr_masked: r.try_get("cpr_masked").ok().flatten(),
+        lang: r
+            .try_get("preferred_lang")
+            .unwrap_or_else(|_| "da".to_owned()),
     });
     Ok(Some(CaseRecord {
         id: r.try_get("id")?,
@@ -264,26 +295,67 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
 }
 
 pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, StoreError> {
-    let rows: Vec<(String, String, Option<String>, String, String)> = sqlx::query_as(
-        "SELECT e.at, e.actor, u.display_name, e.kind, e.body
+    let rows = sqlx::query(
+        "SELECT e.at, e.actor, u.display_name, e.kind, e.body, e.data,
+                o.id AS outbox_id, o.state, o.attempts, o.last_error
          FROM case_events e LEFT JOIN staff_users u ON u.id = e.staff_id
+         LEFT JOIN outbox o ON o.id = json_extract(e.data, '$.outbox_id')
          WHERE e.case_id = ? ORDER BY e.id",
     )
     .bind(case_id)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(at, actor, staff, kind, body)| TimelineEntry {
-            at,
-            actor: staff.unwrap_or(actor),
-            kind,
-            body,
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            let data: String = r.try_get("data")?;
+            let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+            let field = |k: &str| data.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            let detail = match kind.as_str() {
+                "email_out" | "notification" => {
+                    Some(format!("→ {} · {}", field("to"), field("subject")))
+                }
+                "email_in" => {
+                    let files: Vec<&str> = data
+                        .get("attachments")
+                        .and_then(|v| v.as_array())
+                        .map(|a| a.iter().filter_map(|f| f.as_str()).collect())
+                        .unwrap_or_default();
+                    let mut d = format!("← {} · {}", field("from"), field("subject"));
+                    if !files.is_empty() {
+                        d.push_str(&format!(" · 📎 {}", files.join(", ")));
+                    }
+                    Some(d)
+                }
+                "status" => Some(format!("{} → {}", field("from"), field("to"))),
+                _ => None,
+            };
+            let delivery = match r.try_get::<Option<i64>, _>("outbox_id")? {
+                Some(outbox_id) => Some(Delivery {
+                    outbox_id,
+                    state: r.try_get("state")?,
+                    attempts: r.try_get("attempts")?,
+                    error: r.try_get("last_error")?,
+                }),
+                None => None,
+            };
+            let staff: Option<String> = r.try_get("display_name")?;
+            Ok(TimelineEntry {
+                at: r.try_get("at")?,
+                actor: staff.map_or_else(|| r.try_get("actor"), Ok)?,
+                kind,
+                body: r.try_get("body")?,
+                detail,
+                delivery,
+            })
         })
-        .collect())
+        .collect()
 }
 
-async fn staff_id(tx: &mut sqlx::SqliteConnection, username: &str) -> Result<i64, StoreError> {
+pub(crate) async fn staff_id(
+    tx: &mut sqlx::SqliteConnection,
+    username: &str,
+) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM staff_users WHERE username = ?")
             .bind(username)
@@ -326,15 +398,45 @@ pub async fn set_status(
     to: Status,
     username: &str,
 ) -> Result<(), StoreError> {
-    let now = utc_now();
-    let now_local = danish_time::now_local();
-    let mut clock = sla_clock::restore(&case.clock)
-        .unwrap_or_else(|| crate::domain::SlaClock::start(now_local));
-    sla_clock::on_status_change(&mut clock, to, now_local);
-    let (first_due, resolution_due) = sla_clock::due_times(case.row.priority, &clock, now_local);
-    let stored = sla_clock::store(&clock);
     let mut tx = db.begin_write().await?;
     let staff = staff_id(&mut tx, username).await?;
+    set_status_in(&mut tx, case.id, to, Actor::Staff(staff)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`set_status`] inside the caller's transaction, reading the case's clock there.
+pub async fn set_status_in(
+    tx: &mut sqlx::SqliteConnection,
+    case_id: i64,
+    to: Status,
+    actor: Actor,
+) -> Result<(), StoreError> {
+    let (from, priority, started, pauses, paused_since): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT status, priority, sla_started, sla_pauses, sla_paused_since FROM cases WHERE id = ?",
+    )
+    .bind(case_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let priority = Priority::parse(&priority).map_err(decode_err)?;
+    let now = utc_now();
+    let now_local = danish_time::now_local();
+    let stored = StoredClock {
+        started,
+        pauses,
+        paused_since,
+    };
+    let mut clock =
+        sla_clock::restore(&stored).unwrap_or_else(|| crate::domain::SlaClock::start(now_local));
+    sla_clock::on_status_change(&mut clock, to, now_local);
+    let (first_due, resolution_due) = sla_clock::due_times(priority, &clock, now_local);
+    let stored = sla_clock::store(&clock);
     sqlx::query(
         "UPDATE cases SET status = ?, updated_at = ?, sla_pauses = ?, sla_paused_since = ?,
             first_response_due = ?, resolution_due = ? WHERE id = ?",
@@ -345,20 +447,21 @@ pub async fn set_status(
     .bind(&stored.paused_since)
     .bind(first_due)
     .bind(resolution_due)
-    .bind(case.id)
+    .bind(case_id)
     .execute(&mut *tx)
     .await?;
+    let (actor, staff) = actor.columns();
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, 'status', '', ?)",
+         VALUES (?, ?, ?, ?, 'status', '', ?)",
     )
-    .bind(case.id)
+    .bind(case_id)
     .bind(&now)
+    .bind(actor)
     .bind(staff)
-    .bind(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() }).to_string())
+    .bind(serde_json::json!({ "from": from, "to": to.as_str() }).to_string())
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -2,11 +2,14 @@
 //! rest of the crate reads as UI and domain.
 
 pub mod articles;
+pub mod case_search;
 pub mod cases;
 pub mod citizens;
 pub mod db;
 pub mod kb_admin;
 pub mod login_failures;
+pub mod mail;
+pub mod outbox;
 pub mod sessions;
 pub mod users;
 

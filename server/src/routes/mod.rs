@@ -2,4 +2,5 @@
 
 pub mod errors;
 pub mod health;
+pub mod inbound_mail;
 pub mod lang;

@@ -1,0 +1,410 @@
+//! The e-mails the desk sends citizens, in Danish and English, each with a plain-text and an
+//! HTML part. Every part goes through `cpr::redact` last: whatever a template is handed, a
+//! CPR number never leaves in an e-mail.
+
+use html_escape::encode_text;
+
+use crate::domain::{SupportContacts, cpr};
+use crate::i18n::Lang;
+
+/// What happened, with what the citizen needs to know about it.
+#[derive(Clone, Debug)]
+pub enum Template<'a> {
+    /// A case was created for the citizen (contact form, e-mail, phone).
+    CaseReceived {
+        reference: &'a str,
+        subject: &'a str,
+        status_url: Option<&'a str>,
+    },
+    /// A supporter's answer.
+    Reply {
+        reference: &'a str,
+        subject: &'a str,
+        body: &'a str,
+        supporter: &'a str,
+    },
+    CaseResolved {
+        reference: &'a str,
+        subject: &'a str,
+    },
+    /// A login means or the whole MitID was blocked.
+    BlockConfirmed {
+        reference: &'a str,
+        what: &'a str,
+        when: &'a str,
+        permanent: bool,
+    },
+    TemporaryBlockLifted {
+        reference: &'a str,
+        what: &'a str,
+        when: &'a str,
+    },
+    /// The Borgerservice visit, summed up.
+    CounterReceipt {
+        reference: &'a str,
+        when: &'a str,
+        lines: &'a [String],
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// One paragraph of a message: plain text, with an optional link at the end.
+struct Para {
+    text: String,
+    link: Option<String>,
+}
+
+fn para(text: impl Into<String>) -> Para {
+    Para {
+        text: text.into(),
+        link: None,
+    }
+}
+
+fn link(text: impl Into<String>, url: &str) -> Para {
+    Para {
+        text: text.into(),
+        link: Some(url.to_owned()),
+    }
+}
+
+pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -> Rendered {
+    let da = lang == Lang::Da;
+    let pick = |d: &str, e: &str| if da { d.to_owned() } else { e.to_owned() };
+    let phone = &contacts.mitid_support_phone;
+    let hours = contacts.mitid_support_hours(lang);
+    let (subject, greeting, paras): (String, String, Vec<Para>) = match template {
+        Template::CaseReceived {
+            reference,
+            subject,
+            status_url,
+        } => {
+            let mut paras = vec![
+                para(if da {
+                    format!(
+                        "Vi har modtaget din henvendelse «{subject}». Den har sagsnummer {reference}."
+                    )
+                } else {
+                    format!(
+                        "We have received your request “{subject}”. Its case number is {reference}."
+                    )
+                }),
+                para(pick(
+                    "Vi svarer så hurtigt som muligt. Du kan svare på denne e-mail, hvis du vil tilføje noget.",
+                    "We will answer as soon as we can. You can reply to this e-mail to add something.",
+                )),
+            ];
+            if let Some(url) = status_url {
+                paras.push(link(
+                    pick(
+                        "Følg sagen her (linket er personligt, del det ikke):",
+                        "Follow the case here (the link is personal, do not share it):",
+                    ),
+                    url,
+                ));
+            }
+            (
+                format!(
+                    "{reference}: {}",
+                    pick(
+                        "Vi har modtaget din henvendelse",
+                        "We have received your request"
+                    )
+                ),
+                pick("Kære borger", "Dear citizen"),
+                paras,
+            )
+        }
+        Template::Reply {
+            reference,
+            subject,
+            body,
+            supporter,
+        } => (
+            format!("{reference}: {subject}"),
+            pick("Kære borger", "Dear citizen"),
+            body.split("\n\n")
+                .map(|p| para(p.trim()))
+                .chain([para(if da {
+                    format!("Venlig hilsen\n{supporter}, Supportlinjen")
+                } else {
+                    format!("Kind regards\n{supporter}, the support line")
+                })])
+                .collect(),
+        ),
+        Template::CaseResolved { reference, subject } => (
+            format!(
+                "{reference}: {}",
+                pick("Din sag er løst", "Your case is resolved")
+            ),
+            pick("Kære borger", "Dear citizen"),
+            vec![
+                para(if da {
+                    format!("Vi har løst din sag {reference} «{subject}».")
+                } else {
+                    format!("We have resolved your case {reference} “{subject}”.")
+                }),
+                para(pick(
+                    "Er der stadig noget, du mangler hjælp til, så svar på denne e-mail, så åbner vi sagen igen.",
+                    "If you still need help, reply to this e-mail and we will reopen the case.",
+                )),
+            ],
+        ),
+        Template::BlockConfirmed {
+            reference,
+            what,
+            when,
+            permanent,
+        } => {
+            let next = if *permanent {
+                pick(
+                    "Spærringen kan ikke ophæves. Du kan få en ny kodeviser eller kodeoplæser i Borgerservice, eller tilføje MitID-appen, hvis du har et andet aktivt loginmiddel.",
+                    "The block cannot be lifted. You can get a new code display or audio code reader at Borgerservice, or add the MitID app if you have another active login means.",
+                )
+            } else {
+                pick(
+                    "Spærringen er midlertidig. Når du er sikker på, at ingen andre kan bruge dit MitID, kan du ringe til os og få den ophævet, efter at vi har bekræftet din identitet.",
+                    "The block is temporary. When you are sure nobody else can use your MitID, call us to have it lifted once we have confirmed your identity.",
+                )
+            };
+            (
+                format!(
+                    "{reference}: {}",
+                    pick("Spærring bekræftet", "Block confirmed")
+                ),
+                pick("Kære borger", "Dear citizen"),
+                vec![
+                    para(if da {
+                        format!("Vi har spærret {what} den {when}.")
+                    } else {
+                        format!("We blocked {what} on {when}.")
+                    }),
+                    para(next),
+                    para(if da {
+                        format!(
+                            "Har du ikke selv bedt om spærringen, så ring straks til MitID Support på {phone} ({hours})."
+                        )
+                    } else {
+                        format!(
+                            "If you did not ask for this block, call MitID Support at once on {phone} ({hours})."
+                        )
+                    }),
+                ],
+            )
+        }
+        Template::TemporaryBlockLifted {
+            reference,
+            what,
+            when,
+        } => (
+            format!(
+                "{reference}: {}",
+                pick("Spærringen er ophævet", "The block is lifted")
+            ),
+            pick("Kære borger", "Dear citizen"),
+            vec![
+                para(if da {
+                    format!(
+                        "Vi har ophævet den midlertidige spærring af {what} den {when}. Du kan bruge dit MitID igen."
+                    )
+                } else {
+                    format!(
+                        "We lifted the temporary block of {what} on {when}. You can use your MitID again."
+                    )
+                }),
+                para(if da {
+                    format!(
+                        "Har du ikke selv bedt om det, så ring straks til MitID Support på {phone}."
+                    )
+                } else {
+                    format!("If you did not ask for this, call MitID Support at once on {phone}.")
+                }),
+            ],
+        ),
+        Template::CounterReceipt {
+            reference,
+            when,
+            lines,
+        } => (
+            format!(
+                "{reference}: {}",
+                pick("Kvittering fra Borgerservice", "Receipt from Borgerservice")
+            ),
+            pick("Kære borger", "Dear citizen"),
+            std::iter::once(para(if da {
+                format!("Her er kvitteringen for dit besøg i Borgerservice {when}:")
+            } else {
+                format!("Here is the receipt for your visit to Borgerservice on {when}:")
+            }))
+            .chain(lines.iter().map(|l| para(format!("• {l}"))))
+            .chain([para(pick(
+                "Aktiveringskoden står kun på papirkvitteringen, aldrig i en e-mail.",
+                "The activation code is only on the paper receipt, never in an e-mail.",
+            ))])
+            .collect(),
+        ),
+    };
+    let footer = if da {
+        format!(
+            "MitID Support: {phone} ({hours}). Vi beder dig aldrig om din adgangskode eller dit CPR-nummer på e-mail."
+        )
+    } else {
+        format!(
+            "MitID Support: {phone} ({hours}). We never ask for your password or CPR number by e-mail."
+        )
+    };
+
+    let mut text = format!("{greeting}\n\n");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
+         <body style=\"font-family:sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a\">\
+         <p>{}</p>",
+        lang.code(),
+        encode_text(&subject),
+        encode_text(&greeting)
+    );
+    for p in &paras {
+        text.push_str(&p.text);
+        let body = encode_text(&p.text).replace('\n', "<br>");
+        match &p.link {
+            Some(url) => {
+                text.push('\n');
+                text.push_str(url);
+                html.push_str(&format!(
+                    "<p>{body}<br><a href=\"{0}\">{0}</a></p>",
+                    html_escape::encode_double_quoted_attribute(url)
+                ));
+            }
+            None => html.push_str(&format!("<p>{body}</p>")),
+        }
+        text.push_str("\n\n");
+    }
+    text.push_str("-- \n");
+    text.push_str(&footer);
+    text.push('\n');
+    html.push_str(&format!(
+        "<hr><p style=\"font-size:14px;color:#444\">{}</p></body></html>",
+        encode_text(&footer)
+    ));
+    Rendered {
+        subject: cpr::redact(&subject),
+        text: cpr::redact(&text),
+        html: cpr::redact(&html),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_templates<'a>(lines: &'a [String]) -> Vec<Template<'a>> {
+        // Every free-text input carries a CPR number, as a careless supporter might type it.
+        vec![
+            Template::CaseReceived {
+                reference: "SAG-2026-000001",
+                subject: "Mistet kodeviser 010203-1234",
+                status_url: Some("https://desk.example/sag/status/abc"),
+            },
+            Template::Reply {
+                reference: "SAG-2026-000001",
+                subject: "Mistet kodeviser",
+                body: "Hej\n\nDit CPR 0102031234 er noteret.\n\nMvh",
+                supporter: "Sofie",
+            },
+            Template::CaseResolved {
+                reference: "SAG-2026-000001",
+                subject: "CPR 010203 1234",
+            },
+            Template::BlockConfirmed {
+                reference: "SAG-2026-000001",
+                what: "kodeviser 12345678 (010203-1234)",
+                when: "23-11-2026 10:15",
+                permanent: true,
+            },
+            Template::TemporaryBlockLifted {
+                reference: "SAG-2026-000001",
+                what: "dit MitID",
+                when: "23-11-2026 10:15",
+            },
+            Template::CounterReceipt {
+                reference: "SAG-2026-000001",
+                when: "23-11-2026",
+                lines,
+            },
+        ]
+    }
+
+    #[test]
+    fn no_message_carries_a_cpr_number() {
+        let lines = vec!["Borger 010203-1234 fik kodeviser".to_owned()];
+        for template in all_templates(&lines) {
+            for lang in [Lang::Da, Lang::En] {
+                let r = render(&template, lang, &SupportContacts::default());
+                for part in [&r.subject, &r.text, &r.html] {
+                    assert!(!cpr::contains_cpr(part), "{template:?} {lang:?}: {part}");
+                    assert!(
+                        !part.contains("1234") || part.contains("12345678"),
+                        "{part}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn danish_and_english_differ_and_name_the_reference() {
+        let lines = vec!["MitID oprettet".to_owned()];
+        for template in all_templates(&lines) {
+            let da = render(&template, Lang::Da, &SupportContacts::default());
+            let en = render(&template, Lang::En, &SupportContacts::default());
+            assert_ne!(da.text, en.text);
+            for r in [&da, &en] {
+                assert!(r.subject.starts_with("SAG-2026-000001"), "{}", r.subject);
+                assert!(r.html.contains("<html") && r.html.contains("33 98 00 10"));
+            }
+        }
+    }
+
+    #[test]
+    fn html_part_escapes_what_people_typed() {
+        let r = render(
+            &Template::Reply {
+                reference: "SAG-2026-000002",
+                subject: "<b>hej</b>",
+                body: "<script>alert(1)</script>",
+                supporter: "Sofie",
+            },
+            Lang::Da,
+            &SupportContacts::default(),
+        );
+        assert!(!r.html.contains("<script>") && r.html.contains("&lt;script&gt;"));
+        assert!(
+            r.text.contains("<script>alert(1)</script>"),
+            "plain text stays as typed"
+        );
+    }
+
+    #[test]
+    fn received_mail_carries_the_private_status_link() {
+        let r = render(
+            &Template::CaseReceived {
+                reference: "SAG-2026-000003",
+                subject: "Hjælp",
+                status_url: Some("https://desk.example/sag/status/tok"),
+            },
+            Lang::En,
+            &SupportContacts::default(),
+        );
+        assert!(r.text.contains("https://desk.example/sag/status/tok"));
+        assert!(
+            r.html
+                .contains("href=\"https://desk.example/sag/status/tok\"")
+        );
+    }
+}

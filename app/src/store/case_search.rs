@@ -1,0 +1,114 @@
+//! What the staff case search indexes: a case's facts and the text of its timeline, read for
+//! the cases changed after a given sequence of `case_changes`.
+
+use super::{Db, StoreError};
+
+/// A case as the index takes it (CPR numbers are redacted by the index as well).
+#[derive(Clone, Debug)]
+pub struct CaseText {
+    pub id: i64,
+    pub reference: String,
+    pub subject: String,
+    pub text: String,
+    pub citizen_name: String,
+    pub system: String,
+    pub category: String,
+    pub status: String,
+    pub updated_at: i64,
+}
+
+/// The latest change sequence.
+pub async fn current_seq(db: &Db) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(MAX(seq), 0) FROM case_changes")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Cases changed after `seq` (each once), and the last sequence seen.
+pub async fn changed_since(db: &Db, seq: i64, limit: i64) -> Result<(Vec<i64>, i64), StoreError> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT case_id, MAX(seq) AS last FROM case_changes WHERE seq > ?
+         GROUP BY case_id ORDER BY last LIMIT ?",
+    )
+    .bind(seq)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let last = rows.iter().map(|(_, s)| *s).max().unwrap_or(seq);
+    Ok((rows.into_iter().map(|(id, _)| id).collect(), last))
+}
+
+/// Every case id, for a rebuild.
+pub async fn all_ids(db: &Db) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT id FROM cases ORDER BY id")
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The change log up to what the index has applied is no longer needed.
+pub async fn prune(db: &Db, upto: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM case_changes WHERE seq <= ?")
+        .bind(upto)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// The searchable text of these cases; ids of deleted cases are left out.
+pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row: Option<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
+                        z.name
+                 FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+        )
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+        let Some((id, reference, subject, system, category, status, updated_at, name)) = row else {
+            continue;
+        };
+        let bodies: Vec<(String,)> = sqlx::query_as(
+            "SELECT body FROM case_events WHERE case_id = ? AND body != ''
+               AND kind IN ('created', 'note', 'email_in', 'email_out', 'call')
+             ORDER BY id LIMIT 200",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await?;
+        let updated_at = time::OffsetDateTime::parse(
+            &updated_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(|t| t.unix_timestamp())
+        .unwrap_or_default();
+        out.push(CaseText {
+            id,
+            reference,
+            subject,
+            text: bodies
+                .into_iter()
+                .map(|(b,)| crate::domain::cpr::redact(&b))
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            citizen_name: name.unwrap_or_default(),
+            system,
+            category,
+            status,
+            updated_at,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,178 @@
+//! The outbox: messages written in the same transaction as their cause, delivered later by
+//! the server's worker. A row leaves `queued`/`retrying` only when the receiver acknowledged
+//! it (`sent`) or delivery was given up (`failed`, which a supporter can retry).
+
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+
+use super::{Db, StoreError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxChannel {
+    Email,
+    Registry,
+}
+
+impl OutboxChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxChannel::Email => "email",
+            OutboxChannel::Registry => "registry",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "email" => Some(OutboxChannel::Email),
+            "registry" => Some(OutboxChannel::Registry),
+            _ => None,
+        }
+    }
+}
+
+/// A row the worker should deliver now.
+#[derive(Clone, Debug)]
+pub struct OutboxItem {
+    pub id: i64,
+    pub channel: OutboxChannel,
+    pub idempotency_key: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+pub fn now_ms() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or_default(),
+    )
+    .unwrap_or(i64::MAX)
+}
+
+/// Adds a message to the outbox inside the caller's transaction; due at once.
+pub async fn enqueue(
+    tx: &mut SqliteConnection,
+    channel: OutboxChannel,
+    case_id: Option<i64>,
+    idempotency_key: &str,
+    payload: &str,
+) -> Result<i64, StoreError> {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    Ok(sqlx::query(
+        "INSERT INTO outbox (channel, case_id, idempotency_key, payload, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(channel.as_str())
+    .bind(case_id)
+    .bind(idempotency_key)
+    .bind(payload)
+    .bind(now_ms())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid())
+}
+
+/// Rows due for delivery, oldest first.
+pub async fn due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, channel, idempotency_key, payload, attempts FROM outbox
+         WHERE state IN ('queued', 'retrying') AND next_attempt_at <= ?
+         ORDER BY next_attempt_at, id LIMIT ?",
+    )
+    .bind(now_ms)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, channel, idempotency_key, payload, attempts)| {
+            Some(OutboxItem {
+                id,
+                channel: OutboxChannel::parse(&channel)?,
+                idempotency_key,
+                payload,
+                attempts,
+            })
+        })
+        .collect())
+}
+
+/// When the next undelivered row falls due, if any.
+pub async fn next_due_at(db: &Db) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'retrying')",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
+
+pub async fn mark_sent(db: &Db, id: i64) -> Result<(), StoreError> {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    sqlx::query(
+        "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL
+         WHERE id = ?",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// A failed attempt: try again at `next_at_ms`, or give up when `next_at_ms` is `None`.
+pub async fn mark_attempt_failed(
+    db: &Db,
+    id: i64,
+    error: &str,
+    next_at_ms: Option<i64>,
+) -> Result<(), StoreError> {
+    let error: String = error.chars().take(1_000).collect();
+    match next_at_ms {
+        Some(at) => sqlx::query(
+            "UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = ?,
+                next_attempt_at = ? WHERE id = ?",
+        )
+        .bind(error)
+        .bind(at)
+        .bind(id),
+        None => sqlx::query(
+            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+        )
+        .bind(error)
+        .bind(id),
+    }
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Puts a failed message back in the queue (a supporter's "retry"). False when the message
+/// is not on that case or has not failed.
+pub async fn retry_failed(db: &Db, id: i64, case_id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?
+         WHERE id = ? AND case_id = ? AND state = 'failed'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(case_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Counts by state, for the command line and the health page.
+pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, StoreError> {
+    Ok(
+        sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}

@@ -1,0 +1,172 @@
+//! The outbox worker: delivers what server functions queued in their transactions, with
+//! retries and exponential backoff. A row is marked sent only after the receiver acknowledged
+//! it, so a crash or an outage loses nothing; the stable Message-ID / Idempotency-Key lets a
+//! receiver drop the one repeat a crash between its acknowledgement and our commit can cause.
+
+pub mod email;
+pub mod registry_http;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::mail::EmailPayload;
+use app::store::outbox::{self, OutboxChannel, OutboxItem};
+use app::store::{Db, StoreError};
+use lettre::message::Mailbox;
+use tokio::sync::Notify;
+
+use email::Mailer;
+use registry_http::RegistryClient;
+
+/// Why one attempt failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// Worth another try later (connection refused, 4xx from SMTP, 5xx from HTTP).
+    #[error("{0}")]
+    Transient(String),
+    /// Trying again will not help (bad address, 5xx from SMTP).
+    #[error("{0}")]
+    Permanent(String),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub base_ms: u64,
+    pub max_delay_ms: u64,
+    /// E-mails are given up after this many attempts; registry calls never are.
+    pub max_email_attempts: i64,
+}
+
+impl RetryPolicy {
+    /// The delay after `attempts` failed attempts: base, 2×base, 4×base … capped.
+    pub fn delay_ms(&self, attempts: i64) -> u64 {
+        let exp = u32::try_from(attempts.clamp(1, 30) - 1).unwrap_or(0);
+        self.base_ms
+            .saturating_mul(2u64.saturating_pow(exp))
+            .min(self.max_delay_ms)
+    }
+}
+
+pub struct Worker {
+    pub db: Db,
+    pub signal: Arc<Notify>,
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    pub registry: Option<RegistryClient>,
+    pub policy: RetryPolicy,
+}
+
+/// The longest the worker sleeps without a wake-up: retries falling due are picked up then.
+const IDLE_POLL: Duration = Duration::from_secs(2);
+
+impl Worker {
+    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move { self.run().await })
+    }
+
+    async fn run(self) {
+        loop {
+            if let Err(err) = self.deliver_due().await {
+                tracing::error!(error = %err, "outbox: cannot read the queue");
+            }
+            let wait = match outbox::next_due_at(&self.db).await {
+                Ok(Some(at)) => Duration::from_millis(
+                    u64::try_from(at.saturating_sub(outbox::now_ms())).unwrap_or(0),
+                )
+                .min(IDLE_POLL),
+                _ => IDLE_POLL,
+            };
+            if wait.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                _ = self.signal.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Delivers every row due now, one at a time. Returns how many were attempted.
+    pub async fn deliver_due(&self) -> Result<usize, StoreError> {
+        let mut attempted = 0;
+        loop {
+            let due = outbox::due(&self.db, outbox::now_ms(), 20).await?;
+            if due.is_empty() {
+                return Ok(attempted);
+            }
+            for item in due {
+                attempted += 1;
+                self.deliver(&item).await?;
+            }
+        }
+    }
+
+    async fn deliver(&self, item: &OutboxItem) -> Result<(), StoreError> {
+        let result = match item.channel {
+            OutboxChannel::Email => match serde_json::from_str::<EmailPayload>(&item.payload) {
+                Ok(payload) => self.mailer.send(&self.from, &payload).await,
+                Err(e) => Err(DeliveryError::Permanent(format!("unreadable payload: {e}"))),
+            },
+            OutboxChannel::Registry => match &self.registry {
+                Some(client) => client.send(&item.idempotency_key, &item.payload).await,
+                None => Err(DeliveryError::Transient(
+                    "no identity registry URL is configured (DESK_REGISTRY_URL)".into(),
+                )),
+            },
+        };
+        let attempts = item.attempts + 1;
+        match result {
+            Ok(()) => {
+                tracing::info!(
+                    id = item.id,
+                    channel = item.channel.as_str(),
+                    attempts,
+                    "outbox: delivered"
+                );
+                outbox::mark_sent(&self.db, item.id).await
+            }
+            Err(err) => {
+                let give_up = match (&err, item.channel) {
+                    (DeliveryError::Permanent(_), OutboxChannel::Email) => true,
+                    (_, OutboxChannel::Email) => attempts >= self.policy.max_email_attempts,
+                    // The registry must get every block: retry until it acknowledges.
+                    (_, OutboxChannel::Registry) => false,
+                };
+                let next = (!give_up).then(|| {
+                    outbox::now_ms().saturating_add(
+                        i64::try_from(self.policy.delay_ms(attempts)).unwrap_or(i64::MAX),
+                    )
+                });
+                tracing::warn!(
+                    id = item.id,
+                    channel = item.channel.as_str(),
+                    attempts,
+                    give_up,
+                    error = %err,
+                    "outbox: delivery failed"
+                );
+                outbox::mark_attempt_failed(&self.db, item.id, &err.to_string(), next).await
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let p = RetryPolicy {
+            base_ms: 1_000,
+            max_delay_ms: 60_000,
+            max_email_attempts: 8,
+        };
+        let delays: Vec<u64> = (1..=8).map(|a| p.delay_ms(a)).collect();
+        assert_eq!(
+            delays,
+            [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000]
+        );
+        assert_eq!(p.delay_ms(1_000), 60_000);
+    }
+}

@@ -1,0 +1,205 @@
+//! A real SMTP listener on loopback for the e-mail tests: speaks enough RFC 5321 for lettre
+//! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), keeps what it accepted, and can refuse the
+//! first messages (451, as a greylisting server does) or stall before acknowledging one.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    /// The message as sent (headers and body), dot-unstuffed, CRLF line ends.
+    pub data: String,
+}
+
+impl Received {
+    /// A header's value (first occurrence, unfolded).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\r\n\r\n").next()?;
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        unfolded.lines().find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    accepted: Mutex<Vec<Received>>,
+    refuse_remaining: AtomicUsize,
+    refused: AtomicUsize,
+    stall: AtomicBool,
+    /// Messages whose DATA arrived while stalling (never acknowledged).
+    stalled: AtomicUsize,
+}
+
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub port: u16,
+    shared: Arc<Shared>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
+        let port = listener.local_addr().expect("addr").port();
+        let shared = Arc::new(Shared::default());
+        let s = shared.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let s = s.clone();
+                tokio::spawn(async move {
+                    let _ = session(stream, s).await;
+                });
+            }
+        });
+        Self { port, shared }
+    }
+
+    /// For `DESK_SMTP_URL`.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Answer the next `n` messages with "451 try again later".
+    pub fn refuse_next(&self, n: usize) {
+        self.shared.refuse_remaining.store(n, Ordering::SeqCst);
+    }
+
+    /// While on, a message's DATA is read but never acknowledged.
+    pub fn set_stall(&self, on: bool) {
+        self.shared.stall.store(on, Ordering::SeqCst);
+    }
+
+    pub fn refused(&self) -> usize {
+        self.shared.refused.load(Ordering::SeqCst)
+    }
+
+    pub fn stalled(&self) -> usize {
+        self.shared.stalled.load(Ordering::SeqCst)
+    }
+
+    pub fn accepted(&self) -> Vec<Received> {
+        self.shared.accepted.lock().expect("lock").clone()
+    }
+
+    /// Waits until at least `n` messages were accepted (at most `secs` seconds).
+    pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Received> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.accepted();
+            if got.len() >= n || tokio::time::Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until `cond` holds (at most `secs` seconds); returns whether it did.
+    pub async fn wait_until(&self, secs: u64, cond: impl Fn(&Self) -> bool) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        while tokio::time::Instant::now() < deadline {
+            if cond(self) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        cond(self)
+    }
+}
+
+async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read);
+    write.write_all(b"220 test-smtp ESMTP ready\r\n").await?;
+    let mut from = String::new();
+    let mut rcpt = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if lines.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let command = line.trim_end().to_owned();
+        let verb = command
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_uppercase();
+        match verb.as_str() {
+            "EHLO" | "HELO" => {
+                write
+                    .write_all(b"250-test-smtp\r\n250 8BITMIME\r\n")
+                    .await?
+            }
+            "MAIL" => {
+                from = command
+                    .splitn(2, ':')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                rcpt.clear();
+                write.write_all(b"250 2.1.0 ok\r\n").await?;
+            }
+            "RCPT" => {
+                rcpt.push(
+                    command
+                        .splitn(2, ':')
+                        .nth(1)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                );
+                write.write_all(b"250 2.1.5 ok\r\n").await?;
+            }
+            "DATA" => {
+                write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await?;
+                let mut data = String::new();
+                loop {
+                    line.clear();
+                    if lines.read_line(&mut line).await? == 0 {
+                        return Ok(());
+                    }
+                    if line == ".\r\n" || line == ".\n" {
+                        break;
+                    }
+                    let unstuffed = line.strip_prefix('.').unwrap_or(&line);
+                    data.push_str(unstuffed);
+                }
+                if shared.stall.load(Ordering::SeqCst) {
+                    shared.stalled.fetch_add(1, Ordering::SeqCst);
+                    // Never answer: the client is left waiting for the acknowledgement.
+                    std::future::pending::<()>().await;
+                }
+                let refuse = shared
+                    .refuse_remaining
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+                if refuse {
+                    shared.refused.fetch_add(1, Ordering::SeqCst);
+                    write.write_all(b"451 4.3.0 try again later\r\n").await?;
+                } else {
+                    shared.accepted.lock().expect("lock").push(Received {
+                        mail_from: from.clone(),
+                        rcpt_to: rcpt.clone(),
+                        data,
+                    });
+                    write.write_all(b"250 2.0.0 queued\r\n").await?;
+                }
+            }
+            "RSET" | "NOOP" => write.write_all(b"250 ok\r\n").await?,
+            "QUIT" => {
+                write.write_all(b"221 bye\r\n").await?;
+                return Ok(());
+            }
+            _ => write.write_all(b"502 5.5.2 not implemented\r\n").await?,
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! The e-mail channel against a real SMTP listener on loopback: confirmations and replies
+//! delivered through the outbox, retries after refusals, a restart in the middle of a
+//! delivery, manual retry of a failed message, and inbound replies threaded into cases.
+
+use desk_tests::smtp::{Received, SmtpServer};
+use desk_tests::web::location;
+use desk_tests::{TestServer, WebClient, demo};
+use reqwest::StatusCode;
+
+const SECRET: &str = "inbound-test-secret";
+
+fn env(smtp: &SmtpServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("DESK_SMTP_URL", smtp.url()),
+        ("DESK_OUTBOX_RETRY_MS", "200".into()),
+        ("DESK_PUBLIC_URL", "https://desk.example".into()),
+        (
+            "DESK_MAIL_FROM",
+            "Supportlinjen <support@desk.example>".into(),
+        ),
+        ("DESK_INBOUND_MAIL_SECRET", SECRET.into()),
+    ]
+}
+
+fn as_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Submits the contact form; returns the new case's reference.
+async fn write_in(server: &TestServer, email: &str, message: &str) -> String {
+    let citizen = WebClient::new(server);
+    let res = citizen
+        .post_from_page(
+            "/kontakt",
+            "/api/contact/submit",
+            &[
+                ("name", "Grete Hansen"),
+                ("email", email),
+                ("system", "mitid"),
+                ("category", "activation_code"),
+                ("message", message),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let to = location(&res).unwrap();
+    to.split("sag=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn inbound(server: &TestServer, secret: &str, raw: &str) -> (StatusCode, serde_json::Value) {
+    let res = reqwest::Client::new()
+        .post(server.at("/mail/inbound"))
+        .bearer_auth(secret)
+        .header("content-type", "message/rfc822")
+        .body(raw.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or_default())
+}
+
+fn body_of(m: &Received) -> String {
+    m.data
+        .split("\r\n\r\n")
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice() {
+    let smtp = SmtpServer::start().await;
+    smtp.refuse_next(2);
+    let vars = env(&smtp);
+    let server = TestServer::start_with(&as_refs(&vars)).await;
+    let reference = write_in(
+        &server,
+        "grete@example.dk",
+        "Jeg har ikke fået min aktiveringskode til MitID.",
+    )
+    .await;
+
+    let got = smtp.wait_for(1, 30).await;
+    assert_eq!(got.len(), 1, "delivered after the refusals");
+    assert_eq!(smtp.refused(), 2);
+    let confirmation = &got[0];
+    assert!(confirmation.rcpt_to[0].contains("grete@example.dk"));
+    let subject = confirmation.header("Subject").unwrap();
+    assert!(subject.contains(&reference), "{subject}");
+    let body = body_of(confirmation);
+    assert!(body.contains("text/plain") && body.contains("text/html"));
+    assert!(
+        body.contains("https://desk.example/sag/status/"),
+        "the status link"
+    );
+    let first_id = confirmation.header("Message-ID").unwrap();
+    assert!(first_id.contains(&reference), "{first_id}");
+
+    // The supporter sees the message delivered, and answers.
+    let supporter = WebClient::new(&server);
+    supporter.login(demo::SUPPORTER).await;
+    let case_path = format!("/support/sag/{reference}");
+    let (_, html) = supporter.page(&case_path).await;
+    assert!(
+        html.contains("Automatisk e-mail") && html.contains("Sendt"),
+        "{html}"
+    );
+
+    // A reply with a CPR number is refused, and nothing is sent.
+    let res = supporter
+        .post_from_page(
+            &case_path,
+            "/api/cases/reply",
+            &[
+                ("reference", &reference),
+                ("body", "Vi har noteret 010190-1234."),
+                ("then_status", "waiting_on_citizen"),
+            ],
+        )
+        .await;
+    let (_, html) = supporter.follow(res).await;
+    assert!(html.contains("indeholder et CPR-nummer"), "{html}");
+
+    let res = supporter
+        .post_from_page(
+            &case_path,
+            "/api/cases/reply",
+            &[
+                ("reference", &reference),
+                (
+                    "body",
+                    "Hej Grete\n\nDu kan bestille en ny kode hos Borgerservice.",
+                ),
+                ("then_status", "waiting_on_citizen"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let got = smtp.wait_for(2, 30).await;
+    assert_eq!(got.len(), 2, "only the valid reply was sent");
+    let reply = &got[1];
+    assert!(body_of(reply).contains("bestille en ny kode"));
+    assert!(reply.header("References").unwrap().contains(&first_id));
+    let reply_id = reply.header("Message-ID").unwrap();
+    let (_, html) = supporter.page(&case_path).await;
+    assert!(html.contains("E-mail til borger") && html.contains("Afventer borger"));
+
+    // The citizen answers the reply: it threads by In-Reply-To and reopens the case.
+    let answer = format!(
+        "From: Grete Hansen <grete@example.dk>\r\nTo: support@desk.example\r\n\
+         Subject: Re: noget helt andet\r\nMessage-ID: <answer-1@example.dk>\r\n\
+         In-Reply-To: {reply_id}\r\n\r\nTak, jeg kommer forbi i morgen.\r\n"
+    );
+    let (status, json) = inbound(&server, SECRET, &answer).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["reference"], reference.as_str());
+    assert_eq!(json["reopened"], true);
+    let (_, html) = supporter.page(&case_path).await;
+    assert!(html.contains("E-mail fra borger") && html.contains("kommer forbi i morgen"));
+    assert!(
+        !html.contains("pause: venter på borger"),
+        "the clock runs again"
+    );
+}
+
+#[tokio::test]
+async fn a_restart_in_the_middle_of_a_delivery_loses_nothing_and_sends_once() {
+    let smtp = SmtpServer::start().await;
+    smtp.set_stall(true);
+    let vars = env(&smtp);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
+    let reference = write_in(
+        &server,
+        "ole@example.dk",
+        "Min kodeviser er gået i stykker.",
+    )
+    .await;
+    assert!(
+        smtp.wait_until(30, |s| s.stalled() == 1).await,
+        "the message reached the relay, which never acknowledged it"
+    );
+    server.kill_hard().await;
+    smtp.set_stall(false);
+
+    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
+    let got = smtp.wait_for(1, 30).await;
+    assert_eq!(got.len(), 1);
+    assert!(got[0].header("Subject").unwrap().contains(&reference));
+
+    // Acknowledged means done: another restart sends nothing again.
+    server.kill_hard().await;
+    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(smtp.accepted().len(), 1, "not sent twice");
+    drop(server);
+    let (ok, out, _) = desk_tests::server::run_cli(&data, &["mail", "outbox"], "").await;
+    assert!(ok && out.contains("sent") && out.contains('1'), "{out}");
+}
+
+#[tokio::test]
+async fn a_failed_message_shows_why_and_a_supporter_can_send_it_again() {
+    let smtp = SmtpServer::start().await;
+    smtp.refuse_next(2);
+    let mut vars = env(&smtp);
+    vars.push(("DESK_OUTBOX_MAX_ATTEMPTS", "2".into()));
+    let server = TestServer::start_with(&as_refs(&vars)).await;
+    let reference = write_in(
+        &server,
+        "kim@example.dk",
+        "Jeg kan ikke logge på NemLog-in.",
+    )
+    .await;
+    assert!(smtp.wait_until(30, |s| s.refused() == 2).await);
+
+    let supporter = WebClient::new(&server);
+    supporter.login(demo::SUPPORTER).await;
+    let case_path = format!("/support/sag/{reference}");
+    let mut html = String::new();
+    for _ in 0..50 {
+        html = supporter.page(&case_path).await.1;
+        if html.contains("Fejlet") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        html.contains("Fejlet") && html.contains("try again later"),
+        "{html}"
+    );
+    assert!(smtp.accepted().is_empty());
+    let outbox_id = regex::Regex::new(r#"name="outbox_id" value="(\d+)""#)
+        .unwrap()
+        .captures(&html)
+        .unwrap()[1]
+        .to_owned();
+
+    // Retrying a message of another case is refused.
+    let res = supporter
+        .post_from_page(
+            &case_path,
+            "/api/cases/retry-delivery",
+            &[("reference", "SAG-2026-000001"), ("outbox_id", &outbox_id)],
+        )
+        .await;
+    let (_, page) = supporter.follow(res).await;
+    assert!(page.contains("kan ikke sendes igen"), "{page}");
+
+    let res = supporter
+        .post_from_page(
+            &case_path,
+            "/api/cases/retry-delivery",
+            &[("reference", &reference), ("outbox_id", &outbox_id)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(smtp.wait_for(1, 30).await.len(), 1);
+}
+
+#[tokio::test]
+async fn inbound_mail_threads_by_subject_opens_new_cases_and_refuses_bad_input() {
+    let server = TestServer::start_with(&[("DESK_INBOUND_MAIL_SECRET", SECRET)]).await;
+    // Without a relay, the confirmation is written as an .eml file.
+    let reference = write_in(
+        &server,
+        "lis@example.dk",
+        "Hvordan skifter jeg bruger-ID i MitID?",
+    )
+    .await;
+    let outgoing = server.data_dir().join("mail/outgoing");
+    let mut eml = Vec::new();
+    for _ in 0..100 {
+        eml = std::fs::read_dir(&outgoing)
+            .map(|d| d.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        if !eml.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(eml.len(), 1, "one .eml file in {}", outgoing.display());
+    let text = std::fs::read_to_string(eml[0].path()).unwrap();
+    assert!(text.contains(&reference) && text.contains("lis@example.dk"));
+
+    // By the reference in the subject, without threading headers.
+    let by_subject = format!(
+        "From: lis@example.dk\r\nSubject: SV: {reference}: Vi har modtaget din henvendelse\r\n\
+         Message-ID: <lis-2@example.dk>\r\n\r\nJeg glemte at sige, at jeg bor i udlandet.\r\n"
+    );
+    let (status, json) = inbound(&server, SECRET, &by_subject).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["reference"], reference.as_str());
+    assert_eq!(json["created"], false);
+    // The same message again (an MTA retry) adds nothing.
+    let (_, json) = inbound(&server, SECRET, &by_subject).await;
+    assert_eq!(json["duplicate"], true);
+
+    // No case named: a new e-mail case, with its attachment kept and CPR numbers redacted.
+    let new_mail = "From: Bo Berg <bo@example.dk>\r\nSubject: Spærret Digital Post\r\n\
+        Message-ID: <bo-1@example.dk>\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=\"x\"\r\n\r\n--x\r\n\
+        Content-Type: text/plain; charset=utf-8\r\n\r\nMit CPR er 010190-1234, hjælp.\r\n--x\r\n\
+        Content-Type: image/png\r\nContent-Disposition: attachment; filename=\"skærm.png\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--x--\r\n";
+    let (status, json) = inbound(&server, SECRET, new_mail).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    let new_ref = json["reference"].as_str().unwrap().to_owned();
+    assert_ne!(new_ref, reference);
+    let supporter = WebClient::new(&server);
+    supporter.login(demo::SUPPORTER).await;
+    let (_, html) = supporter.page(&format!("/support/sag/{new_ref}")).await;
+    assert!(
+        html.contains("Bo Berg") && html.contains("skærm.png") && html.contains("Digital Post")
+    );
+    assert!(
+        html.contains("[CPR]") && !html.contains("010190-1234"),
+        "{html}"
+    );
+
+    // Refusals: wrong secret, not a message, too large.
+    let (status, _) = inbound(&server, "wrong", &by_subject).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, json) = inbound(&server, SECRET, "hello, this is not an e-mail").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        json["error"].as_str().unwrap().contains("RFC 5322"),
+        "{json}"
+    );
+    let huge = format!(
+        "From: a@b.dk\r\nSubject: x\r\n\r\n{}",
+        "a".repeat(11 * 1024 * 1024)
+    );
+    let (status, _) = inbound(&server, SECRET, &huge).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // The same from the command line.
+    let cli_mail = format!(
+        "From: lis@example.dk\r\nSubject: Re: {reference}\r\nMessage-ID: <lis-3@example.dk>\r\n\r\nEn ting mere.\r\n"
+    );
+    let (ok, out, err) =
+        desk_tests::server::run_cli(server.data_dir(), &["mail", "ingest"], &cli_mail).await;
+    assert!(ok, "{err}");
+    assert!(out.contains(&reference), "{out}");
+    let (ok, _, err) =
+        desk_tests::server::run_cli(server.data_dir(), &["mail", "ingest"], "garbage").await;
+    assert!(!ok && err.contains("RFC 5322"), "{err}");
+}
