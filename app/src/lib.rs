@@ -15,6 +15,8 @@ pub mod pages;
 pub mod root;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod mail;

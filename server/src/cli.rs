@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
-//! `user list`, `mail ingest`, `mail outbox`.
+//! `user list`, `audit verify`, `mail ingest`, `mail outbox`.
 
 use std::io::Read;
 
@@ -41,11 +41,23 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// E-mail: take in a message, see the outbox.
     Mail {
         #[command(subcommand)]
         action: MailCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain from the first entry to the last; names the first broken entry
+    /// and exits with an error if there is one.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -92,6 +104,11 @@ pub enum CliError {
     KnowledgeBase(#[from] SeedError),
     #[error("{0}")]
     Invalid(String),
+    #[error("the audit log is broken after {checked} intact entries: {broken}")]
+    AuditBroken {
+        checked: u64,
+        broken: app::audit::chain::Broken,
+    },
     #[error("could not read the message from standard input: {0}")]
     MessageStdin(std::io::Error),
     #[error(transparent)]
@@ -148,6 +165,24 @@ pub async fn run() -> Result<(), CliError> {
             println!("Search index rebuilt: {indexed} published article(s).");
             db.close().await;
             Ok(())
+        }
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => {
+            let db = Application::open_database(&config).await?;
+            let result = app::audit::verify(&db).await;
+            db.close().await;
+            let v = result?;
+            match v.broken {
+                None => {
+                    println!("The audit log is intact: {} entries checked.", v.checked);
+                    Ok(())
+                }
+                Some(broken) => Err(CliError::AuditBroken {
+                    checked: v.checked,
+                    broken,
+                }),
+            }
         }
         Command::Mail {
             action: MailCommand::Ingest,

@@ -1,5 +1,6 @@
 //! Demo data for a first run: staff accounts for each role, with printed credentials.
 
+use app::audit::AuditEntry;
 use app::auth::password;
 use app::domain::{Category, Channel, Role, StaffPassword, Status, System, Username};
 use app::store::{Db, StoreError, users};
@@ -286,7 +287,10 @@ pub async fn ensure_demo_cases(
             && let Some(supporter) = supporter.as_deref()
             && let Some(case) = cases::find(db, &reference.to_string()).await?
         {
-            cases::assign(db, case.id, supporter).await?;
+            // Demo history is recorded as the demo loader's, not as the supporter's own work.
+            let audit = AuditEntry::new("demo-data", "case.claim", &case.row.reference)
+                .details(serde_json::json!({ "assignee": supporter }));
+            cases::assign(db, case.id, supporter, &audit).await?;
             let to = match progress {
                 4..=6 => Some(Status::Open),
                 7 => Some(Status::WaitingOnCitizen),

@@ -10,6 +10,9 @@ use crate::errors::AppError;
 pub const QUEUE_PAGE_SIZE: i64 = 100;
 
 #[cfg(feature = "ssr")]
+use crate::audit::AuditEntry;
+
+#[cfg(feature = "ssr")]
 fn invalid(field: &str, da: &str, en: &str) -> AppError {
     crate::functions::reject(AppError::Invalid {
         field: field.into(),
@@ -121,7 +124,8 @@ pub async fn add_case_note(
     let case = cases::find(&state.db, &reference)
         .await?
         .ok_or_else(not_found)?;
-    cases::add_note(&state.db, case.id, &me.username, body).await?;
+    let audit = AuditEntry::new(&me.username, "case.note", &case.row.reference);
+    cases::add_note(&state.db, case.id, &me.username, body, &audit).await?;
     leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
     Ok(())
 }
@@ -180,6 +184,8 @@ pub async fn change_case_status(
         to,
         &me.username,
         notify.as_ref(),
+        &AuditEntry::new(&me.username, "case.status", &case.row.reference)
+            .details(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() })),
     )
     .await?;
     if notify.is_some() {
@@ -271,6 +277,8 @@ pub async fn reply_to_citizen(
         kind: "email_out",
     };
     let then = then.filter(|to| *to != case.row.status);
+    let audit = AuditEntry::new(&me.username, "case.reply", &case.row.reference)
+        .details(serde_json::json!({ "to": address }));
     mail::reply(
         &state.db,
         case.id,
@@ -278,6 +286,7 @@ pub async fn reply_to_citizen(
         &email,
         &me.username,
         then,
+        &audit,
     )
     .await?;
     state.wake_outbox();
@@ -298,12 +307,14 @@ pub async fn retry_delivery(
     use crate::store::{cases, outbox};
 
     let _ = csrf_token;
-    require_role(&[Role::Supporter])?;
+    let me = require_role(&[Role::Supporter])?;
     let state = AppState::from_context()?;
     let case = cases::find(&state.db, &reference)
         .await?
         .ok_or_else(not_found)?;
-    if !outbox::retry_failed(&state.db, outbox_id, case.id).await? {
+    let audit = AuditEntry::new(&me.username, "email.retry", &case.row.reference)
+        .details(serde_json::json!({ "outbox_id": outbox_id }));
+    if !outbox::retry_failed(&state.db, outbox_id, case.id, &audit).await? {
         return Err(invalid(
             "outbox_id",
             "Beskeden kan ikke sendes igen: den er ikke fejlet, eller den hører ikke til sagen.",
@@ -328,7 +339,57 @@ pub async fn claim_case(csrf_token: String, reference: String) -> Result<(), App
     let case = cases::find(&state.db, &reference)
         .await?
         .ok_or_else(not_found)?;
-    cases::assign(&state.db, case.id, &me.username).await?;
+    let audit = AuditEntry::new(&me.username, "case.claim", &case.row.reference);
+    cases::assign(&state.db, case.id, &me.username, &audit).await?;
     leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
     Ok(())
+}
+
+/// Shows the citizen's full CPR number to a supporter who gives a reason; the reveal is in the
+/// audit log before the number leaves the server.
+#[server(prefix = "/api", endpoint = "cases/reveal-cpr")]
+pub async fn reveal_cpr(
+    csrf_token: String,
+    reference: String,
+    reason: String,
+) -> Result<String, AppError> {
+    use crate::audit;
+    use crate::auth::guard::require_role;
+    use crate::domain::{Role, cpr};
+    use crate::state::AppState;
+    use crate::store::{cases, citizens};
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let reason = reason.trim();
+    if reason.chars().count() < 5 || reason.chars().count() > 500 || cpr::contains_cpr(reason) {
+        return Err(invalid(
+            "reason",
+            "Skriv hvorfor du skal se CPR-nummeret (5 til 500 tegn, uden CPR-numre).",
+            "Write why you need to see the CPR number (5 to 500 characters, no CPR numbers).",
+        ));
+    }
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    let Some((citizen_id, sealed)) = citizens::sealed_cpr_on_case(&state.db, case.id).await? else {
+        return Err(invalid(
+            "reason",
+            "Der er intet CPR-nummer på sagens borger.",
+            "The citizen on the case has no CPR number.",
+        ));
+    };
+    let number = state.cpr_vault.open(&sealed).map_err(|e| {
+        tracing::error!(error = %e, citizen_id, "cannot open a sealed CPR number");
+        AppError::Internal
+    })?;
+    audit::record(
+        &state.db,
+        &AuditEntry::new(&me.username, "cpr.reveal", &case.row.reference)
+            .reason(reason)
+            .details(serde_json::json!({ "citizen_id": citizen_id })),
+    )
+    .await?;
+    Ok(number.formatted())
 }

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod contact;
 pub mod help;
 pub mod kb_admin;
+pub mod staff_search;
 
 #[cfg(feature = "ssr")]
 pub use ssr_helpers::*;

@@ -5,11 +5,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::cases::TimelineEntry;
 use crate::components::csrf_field::CsrfField;
+use crate::components::kb_panel::KbPanel;
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
 use crate::domain::Status;
 use crate::functions::cases::{
-    AddCaseNote, ChangeCaseStatus, ClaimCase, ReplyToCitizen, RetryDelivery, get_case,
+    AddCaseNote, ChangeCaseStatus, ClaimCase, ReplyToCitizen, RetryDelivery, RevealCpr, get_case,
 };
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
@@ -35,6 +36,9 @@ fn CaseView() -> impl IntoView {
     let status_action = ServerAction::<ChangeCaseStatus>::new();
     let reply_action = ServerAction::<ReplyToCitizen>::new();
     let retry_action = ServerAction::<RetryDelivery>::new();
+    let reveal_action = ServerAction::<RevealCpr>::new();
+    // The reply being written: the knowledge-base panel inserts article links into it.
+    let reply = RwSignal::new(String::new());
     // Plain form posts come back with the error in the URL; these read it.
     let errors = move || {
         note_action
@@ -44,6 +48,7 @@ fn CaseView() -> impl IntoView {
             .or_else(|| status_action.value().get().and_then(Result::err))
             .or_else(|| reply_action.value().get().and_then(Result::err))
             .or_else(|| retry_action.value().get().and_then(Result::err))
+            .or_else(|| reveal_action.value().get().and_then(Result::err))
     };
     let case = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
@@ -104,7 +109,9 @@ fn CaseView() -> impl IntoView {
                                                     <p class="hint">{lang.pick("Til: ", "To: ")}{address}</p>
                                                     <div class="field">
                                                         <label for="reply-body">{lang.pick("Svar (skriv aldrig CPR-nummer)", "Reply (never write a CPR number)")}</label>
-                                                        <textarea id="reply-body" name="body" rows="6" required></textarea>
+                                                        <textarea id="reply-body" name="body" rows="6" required
+                                                            prop:value=move || reply.get()
+                                                            on:input=move |ev| reply.set(event_target_value(&ev))></textarea>
                                                     </div>
                                                     <div class="field">
                                                         <label for="reply-then">{lang.pick("Status efter svaret", "Status after the reply")}</label>
@@ -135,18 +142,43 @@ fn CaseView() -> impl IntoView {
                                 </div>
 
                                 <aside class="case-side">
+                                    <KbPanel reply=c.citizen.as_ref().and_then(|z| z.email.as_ref()).map(|_| reply)/>
                                     <section class="panel" aria-labelledby="citizen-title">
                                         <h2 id="citizen-title">{lang.pick("Borger", "Citizen")}</h2>
                                         {match c.citizen.clone() {
                                             None => view! { <p>{lang.pick("Ingen borger på sagen.", "No citizen on the case.")}</p> }.into_any(),
-                                            Some(z) => view! {
+                                            Some(z) => {
+                                                let has_cpr = z.cpr_masked.is_some();
+                                                let reference = reference.clone();
+                                                view! {
                                                 <dl class="case-facts">
                                                     <dt>{lang.pick("Navn", "Name")}</dt><dd>{z.name}</dd>
-                                                    <dt>{lang.pick("CPR-nr.", "CPR no.")}</dt><dd>{z.cpr_masked.unwrap_or_else(|| "–".into())}</dd>
+                                                    <dt>{lang.pick("CPR-nr.", "CPR no.")}</dt>
+                                                    <dd>
+                                                        {move || match reveal_action.value().get() {
+                                                            Some(Ok(full)) => view! { <output class="cpr-revealed" aria-live="polite">{full}</output> }.into_any(),
+                                                            _ => view! { <span>{z.cpr_masked.clone().unwrap_or_else(|| "–".into())}</span> }.into_any(),
+                                                        }}
+                                                    </dd>
                                                     <dt>{lang.pick("E-mail", "E-mail")}</dt><dd>{z.email.unwrap_or_else(|| "–".into())}</dd>
                                                     <dt>{lang.pick("Telefon", "Phone")}</dt><dd>{z.phone.unwrap_or_else(|| "–".into())}</dd>
                                                 </dl>
-                                            }.into_any(),
+                                                {has_cpr.then(|| view! {
+                                                    <details class="reveal">
+                                                        <summary>{lang.pick("Vis fuldt CPR-nr.", "Show full CPR no.")}</summary>
+                                                        <ActionForm action=reveal_action attr:class="stack">
+                                                            <CsrfField/>
+                                                            <input type="hidden" name="reference" value=reference.clone()/>
+                                                            <div class="field">
+                                                                <label for="reveal-reason">{lang.pick("Hvorfor? (logges)", "Why? (logged)")}</label>
+                                                                <input id="reveal-reason" name="reason" type="text" required minlength="5" maxlength="500"/>
+                                                            </div>
+                                                            <button type="submit" class="secondary">{lang.pick("Vis CPR-nr.", "Show CPR no.")}</button>
+                                                        </ActionForm>
+                                                    </details>
+                                                })}
+                                            }.into_any()
+                                            }
                                         }}
                                     </section>
                                     <section class="panel" aria-labelledby="actions-title">
@@ -198,6 +230,11 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         other => other,
     }
     .to_owned();
+    let actor = match e.actor.as_str() {
+        "citizen" => lang.pick("Borger", "Citizen").to_owned(),
+        "system" => lang.pick("Systemet", "The system").to_owned(),
+        name => name.to_owned(),
+    };
     let detail = match e.kind.as_str() {
         "status" => e.detail.as_deref().map(|d| status_change(d, lang)),
         _ => e.detail.clone(),
@@ -231,7 +268,7 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
     });
     view! {
         <li class=format!("event event-{}", e.kind)>
-            <p class="event-head"><strong>{kind}</strong> " · " {e.actor.clone()} " · "
+            <p class="event-head"><strong>{kind}</strong> " · " {actor} " · "
                 <time>{e.at.chars().take(16).collect::<String>().replace('T', " ")}</time></p>
             {detail.map(|d| view! { <p class="event-detail">{d}</p> })}
             {delivery}

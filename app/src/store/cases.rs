@@ -5,6 +5,7 @@ use sqlx::sqlite::SqliteRow;
 
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
+use crate::audit::{self, AuditEntry};
 use crate::cases::sla_clock::{self, StoredClock};
 use crate::cases::{CitizenPanel, Delivery, QueueFilter, QueueRow, TimelineEntry};
 use crate::domain::{CaseRef, Category, Channel, Priority, Status, System, danish_time};
@@ -365,10 +366,17 @@ pub(crate) async fn staff_id(
 }
 
 /// An internal note. The first staff entry on a case also counts as its first response.
-pub async fn add_note(db: &Db, case_id: i64, username: &str, body: &str) -> Result<(), StoreError> {
+pub async fn add_note(
+    db: &Db,
+    case_id: i64,
+    username: &str,
+    body: &str,
+    audit: &AuditEntry<'_>,
+) -> Result<(), StoreError> {
     let now = utc_now();
     let mut tx = db.begin_write().await?;
     let staff = staff_id(&mut tx, username).await?;
+    audit::append(&mut tx, audit).await?;
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, 'staff', ?, 'note', ?)",
     )
@@ -466,10 +474,16 @@ pub async fn set_status_in(
 }
 
 /// Assigns the case to `username` (claim).
-pub async fn assign(db: &Db, case_id: i64, username: &str) -> Result<(), StoreError> {
+pub async fn assign(
+    db: &Db,
+    case_id: i64,
+    username: &str,
+    audit: &AuditEntry<'_>,
+) -> Result<(), StoreError> {
     let now = utc_now();
     let mut tx = db.begin_write().await?;
     let staff = staff_id(&mut tx, username).await?;
+    audit::append(&mut tx, audit).await?;
     sqlx::query("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")
         .bind(staff)
         .bind(&now)

@@ -49,3 +49,17 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
         .fetch_one(db.pool())
         .await?)
 }
+
+/// The sealed CPR number of the citizen on a case, with the citizen's id.
+pub async fn sealed_cpr_on_case(
+    db: &Db,
+    case_id: i64,
+) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
+    let row: Option<(i64, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT z.id, z.cpr_sealed FROM cases c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+    )
+    .bind(case_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(|(id, sealed)| sealed.map(|s| (id, s))))
+}

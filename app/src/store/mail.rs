@@ -7,6 +7,7 @@ use super::cases::{self, Actor, NewCase};
 use super::citizens::NewCitizen;
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
+use crate::audit::{self, AuditEntry};
 use crate::domain::{CaseRef, Category, Channel, Status, System, cpr};
 use crate::mail::{EmailPayload, InboundEmail, Rendered};
 
@@ -132,9 +133,11 @@ pub async fn reply(
     email: &CaseEmail<'_>,
     username: &str,
     then: Option<Status>,
+    audit: &AuditEntry<'_>,
 ) -> Result<i64, StoreError> {
     let mut tx = db.begin_write().await?;
     let staff = cases::staff_id(&mut tx, username).await?;
+    audit::append(&mut tx, audit).await?;
     let outbox_id = queue_in(&mut tx, case_id, reference, email, Some(staff)).await?;
     sqlx::query(
         "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
@@ -160,9 +163,11 @@ pub async fn set_status_notifying(
     to: Status,
     username: &str,
     email: Option<&CaseEmail<'_>>,
+    audit: &AuditEntry<'_>,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     let staff = cases::staff_id(&mut tx, username).await?;
+    audit::append(&mut tx, audit).await?;
     cases::set_status_in(&mut tx, case_id, to, Actor::Staff(staff)).await?;
     if let Some(email) = email {
         queue_in(&mut tx, case_id, reference, email, None).await?;

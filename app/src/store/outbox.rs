@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
 use super::{Db, StoreError};
+use crate::audit::{self, AuditEntry};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,7 +156,13 @@ pub async fn mark_attempt_failed(
 
 /// Puts a failed message back in the queue (a supporter's "retry"). False when the message
 /// is not on that case or has not failed.
-pub async fn retry_failed(db: &Db, id: i64, case_id: i64) -> Result<bool, StoreError> {
+pub async fn retry_failed(
+    db: &Db,
+    id: i64,
+    case_id: i64,
+    audit: &AuditEntry<'_>,
+) -> Result<bool, StoreError> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?
          WHERE id = ? AND case_id = ? AND state = 'failed'",
@@ -163,9 +170,14 @@ pub async fn retry_failed(db: &Db, id: i64, case_id: i64) -> Result<bool, StoreE
     .bind(now_ms())
     .bind(id)
     .bind(case_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    audit::append(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Counts by state, for the command line and the health page.
