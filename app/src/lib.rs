@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod kb;
 pub mod page_context;
 pub mod pages;
+pub mod registry;
 pub mod root;
 
 #[cfg(feature = "ssr")]

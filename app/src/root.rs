@@ -9,6 +9,7 @@ use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
 use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
+use crate::pages::block_page::BlockPage;
 use crate::pages::case_page::CasePage;
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::{
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kontakt/kvittering") view=ContactReceipt ssr=SsrMode::Async/>
                     <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/support/sag/:reference") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference/spaer") view=BlockPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>

@@ -9,6 +9,7 @@ use crate::errors::AppError;
 use crate::kb::index_sync::KbSearch;
 use crate::mail::MailSettings;
 use crate::privacy::cpr_vault::CprVault;
+use crate::registry::port::IdentityRegistry;
 use crate::store::Db;
 
 #[derive(Clone)]
@@ -20,6 +21,10 @@ pub struct AppState {
     pub mail: Arc<MailSettings>,
     /// Wakes the outbox worker after a commit that queued a message.
     pub outbox_signal: Arc<tokio::sync::Notify>,
+    /// Where blocks take effect: the embedded registry or an external one over HTTP.
+    pub registry: Arc<dyn IdentityRegistry>,
+    /// New cases, announced to open consoles (server-sent events).
+    pub live: tokio::sync::broadcast::Sender<crate::cases::live::LiveCase>,
 }
 
 /// Runtime settings that server functions need (the server's own config is wider).
@@ -31,6 +36,11 @@ pub struct Settings {
 }
 
 impl AppState {
+    /// Announces a new case to every open console; nobody listening is fine.
+    pub fn announce(&self, case: crate::cases::live::LiveCase) {
+        let _ = self.live.send(case);
+    }
+
     /// Tells the outbox worker that a message is waiting (call after the commit).
     pub fn wake_outbox(&self) {
         self.outbox_signal.notify_one();

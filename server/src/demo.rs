@@ -301,5 +301,75 @@ pub async fn ensure_demo_cases(
             }
         }
     }
+    ensure_demo_identities(db, &mut rng).await?;
     Ok(count)
+}
+
+/// A MitID for every demo citizen with a CPR number: a user-ID, an assurance level and a
+/// realistic mix of authenticators (most have the app; older citizens a code display or an
+/// audio code reader; a few a chip).
+async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError> {
+    use app::domain::AuthenticatorKind;
+    use app::store::identities::{self, NewAuthenticator};
+
+    let citizens: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT z.id, z.name FROM citizens z WHERE z.cpr_hash IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.citizen_id = z.id)",
+    )
+    .fetch_all(db.pool())
+    .await
+    .map_err(app::store::StoreError::from)?;
+    let mut tx = db.begin_write().await?;
+    for (citizen_id, name) in citizens {
+        let user_id = format!(
+            "{}{}",
+            name.split(' ').next().unwrap_or("borger").to_lowercase(),
+            1000 + citizen_id
+        );
+        let serial = |prefix: &str, n: u64| format!("{prefix}{:08}", n % 100_000_000);
+        let mut devices = Vec::new();
+        let app_label = ["iPhone", "Android", "iPad"][usize::try_from(rng.next() % 3).unwrap_or(0)];
+        match rng.next() % 10 {
+            0..=5 => devices.push((AuthenticatorKind::App, None, Some(app_label))),
+            6..=7 => devices.push((
+                AuthenticatorKind::CodeDisplay,
+                Some(serial("CD", rng.next())),
+                None,
+            )),
+            8 => devices.push((
+                AuthenticatorKind::AudioCodeReader,
+                Some(serial("AR", rng.next())),
+                None,
+            )),
+            _ => devices.push((
+                AuthenticatorKind::Chip,
+                Some(serial("CH", rng.next())),
+                None,
+            )),
+        }
+        if rng.next() % 3 == 0 {
+            devices.push((
+                AuthenticatorKind::CodeDisplay,
+                Some(serial("CD", rng.next())),
+                None,
+            ));
+        }
+        let new: Vec<NewAuthenticator<'_>> = devices
+            .iter()
+            .map(|(kind, serial, label)| NewAuthenticator {
+                kind: *kind,
+                serial: serial.as_deref(),
+                label: *label,
+                status: "active",
+            })
+            .collect();
+        let assurance = if rng.next() % 4 == 0 {
+            "high"
+        } else {
+            "substantial"
+        };
+        identities::create_identity(&mut tx, citizen_id, &user_id, assurance, &new).await?;
+    }
+    tx.commit().await.map_err(app::store::StoreError::from)?;
+    Ok(())
 }

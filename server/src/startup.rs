@@ -3,11 +3,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::cases::live::EVENTS_PATH;
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
 use app::mail::MailSettings;
 use app::privacy::cpr_vault::CprVault;
 use app::privacy::secret_file;
+use app::registry::port::{EmbeddedRegistry, HttpRegistry};
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
 use app::store::{Db, StoreError, articles, users};
@@ -227,6 +229,12 @@ impl Application {
                     .unwrap_or_else(|| format!("http://{addr}")),
             }),
             outbox_signal,
+            live: tokio::sync::broadcast::channel(256).0,
+            registry: if config.registry_url.is_some() {
+                Arc::new(HttpRegistry)
+            } else {
+                Arc::new(EmbeddedRegistry)
+            },
         };
         let state = ServerState {
             leptos_options,
@@ -272,6 +280,8 @@ fn router(state: ServerState, app_state: AppState) -> Router {
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang/{code}", get(routes::lang::switch))
+        // Inside the session layer below: it needs the logged-in supporter.
+        .route(EVENTS_PATH, get(routes::live::events))
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod browser;
+pub mod lookup;
+pub mod receiver;
 pub mod server;
 pub mod smtp;
 pub mod web;

@@ -153,3 +153,216 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     browser.screenshot("search-results").await;
     browser.close().await;
 }
+
+/// Presses Tab until the focused element's id satisfies `want` (at most 60 times).
+async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> String {
+    for _ in 0..60 {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(&Key::Tab.to_string())
+            .await
+            .unwrap();
+        let id = c
+            .active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if want(&id) {
+            return id;
+        }
+    }
+    panic!("Tab never reached the wanted element");
+}
+
+async fn press(c: &fantoccini::Client, key: Key) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&key.to_string())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
+    let server = TestServer::start().await;
+    let web = desk_tests::WebClient::new(&server);
+    web.login(demo::SUPPORTER).await;
+    let (reference, device_id, serial) =
+        desk_tests::lookup::case_with_device(&web, &["Kodeviser"]).await;
+
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.at("/login")).await.unwrap();
+    let user = c.find(Locator::Id("username")).await.unwrap();
+    user.send_keys(demo::SUPPORTER.0).await.unwrap();
+    press(c, Key::Tab).await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(demo::SUPPORTER.1)
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+    c.wait()
+        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
+        .await
+        .unwrap();
+
+    // From the open case: Tab to "Spær loginmiddel", Enter.
+    c.goto(&server.at(&format!("/support/sag/{reference}")))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    tab_until(c, |id| id == "block-link").await;
+    press(c, Key::Enter).await;
+    c.wait()
+        .for_element(Locator::Id("b-doc-number"))
+        .await
+        .unwrap();
+
+    // 1. Verify: the passport's number (the document method is preselected).
+    tab_until(c, |id| id == "b-doc-number").await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys("AB1234567")
+        .await
+        .unwrap();
+    // 2. What: the reason stays "Mistet"; in the device group, arrow to the code display.
+    tab_until(c, |id| id.starts_with("b-target-")).await;
+    press(c, Key::Space).await;
+    let want = format!("b-target-{device_id}");
+    for _ in 0..6 {
+        let id = c
+            .active_element()
+            .await
+            .unwrap()
+            .attr("id")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        if id == want {
+            break;
+        }
+        press(c, Key::Down).await;
+    }
+    let focused = c.active_element().await.unwrap();
+    assert_eq!(
+        focused.attr("id").await.unwrap().as_deref(),
+        Some(want.as_str())
+    );
+    assert!(focused.prop("checked").await.unwrap().as_deref() == Some("true"));
+    browser.screenshot("block-flow").await;
+    // 3. Confirm.
+    tab_until(c, |id| id == "b-confirm").await;
+    press(c, Key::Enter).await;
+
+    c.wait()
+        .for_element(Locator::XPath("//li[contains(@class,'event-block')]"))
+        .await
+        .unwrap();
+    let timeline = c
+        .find(Locator::Id("timeline"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        timeline.contains(&serial) && timeline.contains("Mistet"),
+        "{timeline}"
+    );
+    browser.screenshot("block-confirmed").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.at("/login")).await.unwrap();
+    let user = c.find(Locator::Id("username")).await.unwrap();
+    user.send_keys(demo::SUPPORTER.0).await.unwrap();
+    press(c, Key::Tab).await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(demo::SUPPORTER.1)
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    // A mark that a reload would wipe.
+    c.execute("window.__stillHere = true;", vec![])
+        .await
+        .unwrap();
+    // Give the event stream a moment to connect before the case arrives.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    // Meanwhile a citizen reports a stolen phone through the contact form.
+    let citizen = desk_tests::WebClient::new(&server);
+    let res = citizen
+        .post_from_page(
+            "/kontakt",
+            "/api/contact/submit",
+            &[
+                ("name", "Bent Urgent"),
+                ("email", "bent@example.dk"),
+                ("system", "mitid"),
+                ("category", "lost_or_stolen_login_means"),
+                (
+                    "message",
+                    "Min telefon med MitID-appen er blevet stjålet i nat.",
+                ),
+            ],
+        )
+        .await;
+    let receipt = desk_tests::web::location(&res).unwrap();
+    let reference = receipt
+        .split("sag=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let banner = c
+        .wait()
+        .at_most(std::time::Duration::from_secs(5))
+        .for_element(Locator::Css(".urgent-arrival"))
+        .await
+        .unwrap();
+    assert!(banner.text().await.unwrap().contains(&reference));
+    let mut listed = false;
+    for _ in 0..50 {
+        // The list is re-rendered when it refreshes: find it again each time.
+        if let Ok(queue) = c.find(Locator::Css("table.queue")).await
+            && queue.text().await.unwrap_or_default().contains(&reference)
+        {
+            listed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(listed, "the queue lists the new case");
+    let still = c
+        .execute("return window.__stillHere === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(still, serde_json::Value::Bool(true), "no reload");
+    browser.screenshot("live-urgent-case").await;
+    browser.close().await;
+}

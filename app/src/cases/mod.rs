@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Category, Channel, Priority, Status, System};
 
+pub mod canned;
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod sla_clock;
 

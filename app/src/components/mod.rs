@@ -6,4 +6,5 @@ pub mod header;
 pub mod kb_panel;
 pub mod require_role;
 pub mod search_box;
+pub mod shortcuts;
 pub mod urgent_box;

@@ -1,6 +1,7 @@
 //! Domain rules as plain types: parse once at the boundary, and past it the type is proof.
 
 pub mod activation_code;
+pub mod block_request;
 pub mod case_category;
 pub mod contacts;
 pub mod cpr;
@@ -17,6 +18,9 @@ pub mod username;
 pub mod witness;
 
 pub use activation_code::{ActivationCode, CodeStatus, PaperCode};
+pub use block_request::{
+    AuthenticatorKind, BlockError, BlockReason, BlockRequest, BlockTarget, Verification,
+};
 pub use case_category::{CaseRef, Category, Channel, Status, can_transition};
 pub use contacts::SupportContacts;
 pub use cpr::{Cpr, LegalSex};

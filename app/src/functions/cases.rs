@@ -393,3 +393,71 @@ pub async fn reveal_cpr(
     .await?;
     Ok(number.formatted())
 }
+
+/// Logs a phone call on the case: direction, length and what was said.
+#[server(prefix = "/api", endpoint = "cases/call")]
+pub async fn log_call(
+    csrf_token: String,
+    reference: String,
+    direction: String,
+    minutes: String,
+    summary: String,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::cases::{self, Call};
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let incoming = match direction.as_str() {
+        "incoming" => true,
+        "outgoing" => false,
+        _ => {
+            return Err(invalid(
+                "direction",
+                "Vælg om borgeren ringede, eller du ringede op.",
+                "Choose whether the citizen called or you called.",
+            ));
+        }
+    };
+    let minutes: u32 = minutes
+        .trim()
+        .parse()
+        .ok()
+        .filter(|m| (1..=240).contains(m))
+        .ok_or_else(|| {
+            invalid(
+                "minutes",
+                "Skriv samtalens længde i hele minutter (1 til 240).",
+                "Enter the call's length in whole minutes (1 to 240).",
+            )
+        })?;
+    let summary = summary.trim();
+    if summary.is_empty() || summary.chars().count() > 5_000 {
+        return Err(invalid(
+            "summary",
+            "Skriv kort, hvad samtalen handlede om (1 til 5.000 tegn).",
+            "Write briefly what the call was about (1 to 5,000 characters).",
+        ));
+    }
+    let state = AppState::from_context()?;
+    let case = cases::find(&state.db, &reference)
+        .await?
+        .ok_or_else(not_found)?;
+    let audit = AuditEntry::new(&me.username, "case.call", &case.row.reference);
+    cases::log_call(
+        &state.db,
+        case.id,
+        &me.username,
+        &Call {
+            incoming,
+            minutes,
+            summary,
+        },
+        &audit,
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
+    Ok(())
+}

@@ -121,6 +121,12 @@ pub async fn submit_contact(
     )
     .await?;
     state.wake_outbox();
+    state.announce(crate::cases::live::LiveCase {
+        reference: reference.to_string(),
+        subject: subject.clone(),
+        priority: category.default_priority(),
+        system,
+    });
     leptos_axum::redirect(&format!("/kontakt/kvittering?sag={reference}&link={token}"));
     Ok(())
 }

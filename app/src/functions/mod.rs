@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod blocks;
 pub mod cases;
 pub mod contact;
 pub mod help;

@@ -4,13 +4,56 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::cases::TimelineEntry;
+use crate::cases::canned::canned;
 use crate::components::csrf_field::CsrfField;
 use crate::components::kb_panel::KbPanel;
+use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+
+/// The case page's keys: the moves a supporter makes on every call.
+const CASE_KEYS: &[Shortcut] = &[
+    (
+        's',
+        Move::Follow("block-link"),
+        "Spær loginmiddel",
+        "Block login means",
+    ),
+    (
+        'r',
+        Move::Focus("reply-body"),
+        "Skriv svar til borgeren",
+        "Write a reply to the citizen",
+    ),
+    (
+        'o',
+        Move::Focus("call-summary"),
+        "Log et opkald",
+        "Log a call",
+    ),
+    (
+        'n',
+        Move::Focus("note-body"),
+        "Skriv intern note",
+        "Write an internal note",
+    ),
+    (
+        'v',
+        Move::Focus("kb-q"),
+        "Søg i vidensbasen",
+        "Search the knowledge base",
+    ),
+    (
+        'q',
+        Move::Follow("queue-link"),
+        "Tilbage til sagskøen",
+        "Back to the queue",
+    ),
+];
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
 use crate::domain::Status;
 use crate::functions::cases::{
-    AddCaseNote, ChangeCaseStatus, ClaimCase, ReplyToCitizen, RetryDelivery, RevealCpr, get_case,
+    AddCaseNote, ChangeCaseStatus, ClaimCase, LogCall, ReplyToCitizen, RetryDelivery, RevealCpr,
+    get_case,
 };
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
@@ -67,7 +110,8 @@ fn CaseView() -> impl IntoView {
                             <Title text=format!("{} {}", c.reference, c.subject)/>
                             <div class="page wide case-layout">
                                 <div class="case-main">
-                                    <p class="breadcrumb"><a href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
+                                    <p class="breadcrumb"><a id="queue-link" href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
+                                    <Shortcuts keys=CASE_KEYS/>
                                     <h1><span class="case-ref">{c.reference.clone()}</span> " " {c.subject.clone()}</h1>
                                     {move || errors().map(|e| view! {
                                         <div class="error-summary" role="alert"><p>{e.message(lang)}</p></div>
@@ -108,6 +152,24 @@ fn CaseView() -> impl IntoView {
                                                     <input type="hidden" name="reference" value=reference/>
                                                     <p class="hint">{lang.pick("Til: ", "To: ")}{address}</p>
                                                     <div class="field">
+                                                        <label for="canned">{lang.pick("Standardsvar", "Canned response")}</label>
+                                                        <select id="canned" on:change=move |ev| {
+                                                            let chosen = event_target_value(&ev);
+                                                            if let Some((_, text)) = canned(lang).iter().find(|(title, _)| *title == chosen) {
+                                                                reply.update(|r| {
+                                                                    if !r.is_empty() && !r.ends_with('\n') {
+                                                                        r.push('\n');
+                                                                    }
+                                                                    r.push_str(text);
+                                                                    r.push('\n');
+                                                                });
+                                                            }
+                                                        }>
+                                                            <option value="">{lang.pick("Vælg for at indsætte …", "Choose to insert …")}</option>
+                                                            {canned(lang).iter().map(|(title, _)| view! { <option value=*title>{*title}</option> }).collect_view()}
+                                                        </select>
+                                                    </div>
+                                                    <div class="field">
                                                         <label for="reply-body">{lang.pick("Svar (skriv aldrig CPR-nummer)", "Reply (never write a CPR number)")}</label>
                                                         <textarea id="reply-body" name="body" rows="6" required
                                                             prop:value=move || reply.get()
@@ -126,6 +188,30 @@ fn CaseView() -> impl IntoView {
                                             </section>
                                         }
                                     })}
+
+                                    <section aria-labelledby="call-title">
+                                        <h2 id="call-title">{lang.pick("Log et opkald", "Log a call")}</h2>
+                                        <form method="post" action=LogCall::url() class="stack">
+                                            <CsrfField/>
+                                            <input type="hidden" name="reference" value=reference.clone()/>
+                                            <div class="field">
+                                                <label for="call-direction">{lang.pick("Retning", "Direction")}</label>
+                                                <select id="call-direction" name="direction">
+                                                    <option value="incoming">{lang.pick("Borgeren ringede", "The citizen called")}</option>
+                                                    <option value="outgoing">{lang.pick("Jeg ringede op", "I called")}</option>
+                                                </select>
+                                            </div>
+                                            <div class="field">
+                                                <label for="call-minutes">{lang.pick("Minutter", "Minutes")}</label>
+                                                <input id="call-minutes" name="minutes" type="number" min="1" max="240" value="5" inputmode="numeric"/>
+                                            </div>
+                                            <div class="field">
+                                                <label for="call-summary">{lang.pick("Hvad blev sagt", "What was said")}</label>
+                                                <textarea id="call-summary" name="summary" rows="3" required></textarea>
+                                            </div>
+                                            <button type="submit">{lang.pick("Gem opkald", "Save call")}</button>
+                                        </form>
+                                    </section>
 
                                     <section aria-labelledby="note-title">
                                         <h2 id="note-title">{lang.pick("Intern note", "Internal note")}</h2>
@@ -183,6 +269,9 @@ fn CaseView() -> impl IntoView {
                                     </section>
                                     <section class="panel" aria-labelledby="actions-title">
                                         <h2 id="actions-title">{lang.pick("Handlinger", "Actions")}</h2>
+                                        <p><a id="block-link" class="button danger" href=format!("/support/sag/{reference}/spaer") accesskey="s">
+                                            {lang.pick("Spær loginmiddel", "Block login means")}
+                                        </a></p>
                                         {(!c.assigned_to_me).then(|| view! {
                                             <form method="post" action=ClaimCase::url()>
                                                 <CsrfField/>
@@ -227,6 +316,9 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         "email_out" => lang.pick("E-mail til borger", "E-mail to citizen"),
         "notification" => lang.pick("Automatisk e-mail", "Automatic e-mail"),
         "email_in" => lang.pick("E-mail fra borger", "E-mail from citizen"),
+        "block" => lang.pick("Spærret", "Blocked"),
+        "call" => lang.pick("Opkald", "Phone call"),
+        "unblock" => lang.pick("Spærring ophævet", "Block lifted"),
         other => other,
     }
     .to_owned();
@@ -237,6 +329,13 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
     };
     let detail = match e.kind.as_str() {
         "status" => e.detail.as_deref().map(|d| status_change(d, lang)),
+        "call" => e.detail.as_deref().map(|d| {
+            d.replace(
+                "incoming",
+                lang.pick("Borgeren ringede", "The citizen called"),
+            )
+            .replace("outgoing", lang.pick("Ringede op", "Called back"))
+        }),
         _ => e.detail.clone(),
     };
     let delivery = e.delivery.clone().map(|d| {

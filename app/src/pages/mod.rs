@@ -3,6 +3,7 @@
 pub mod admin_home;
 pub mod admin_kb;
 pub mod article;
+pub mod block_page;
 pub mod case_page;
 pub mod contact;
 pub mod counter_home;

@@ -3,7 +3,31 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::cases::QueueFilter;
+use crate::cases::live::LiveCase;
 use crate::components::require_role::RequireRole;
+use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+
+/// The queue's keys: walk the list and open a case with Enter.
+const QUEUE_KEYS: &[Shortcut] = &[
+    (
+        'j',
+        Move::Step("table.queue a.case-link", 1),
+        "Næste sag",
+        "Next case",
+    ),
+    (
+        'k',
+        Move::Step("table.queue a.case-link", -1),
+        "Forrige sag",
+        "Previous case",
+    ),
+    (
+        'u',
+        Move::Follow("view-urgent"),
+        "Vis akutte sager",
+        "Show urgent cases",
+    ),
+];
 use crate::domain::{Category, Channel, Priority, Role, Status, System};
 use crate::functions::cases::case_queue;
 use crate::page_context::use_page_context;
@@ -44,6 +68,25 @@ fn Queue() -> impl IntoView {
             f.system, f.category, f.status, f.priority, f.channel, f.assignee,
         )
     });
+    // New cases arrive by server-sent events: announce urgent ones and refresh the list.
+    let arrived = RwSignal::new(None::<LiveCase>);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let source = crate::cases::live::subscribe(move |case| {
+            if case.priority == Priority::Urgent {
+                arrived.set(Some(case));
+            }
+            page.refetch();
+        });
+        let source = StoredValue::new_local(source);
+        on_cleanup(move || {
+            source.with_value(|s| {
+                if let Some(s) = s {
+                    s.close();
+                }
+            })
+        });
+    });
     let views: [(&str, &str, &str); 5] = [
         ("/support", "Alt åbent arbejde", "All open work"),
         ("/support?priority=urgent", "Akutte", "Urgent"),
@@ -58,11 +101,24 @@ fn Queue() -> impl IntoView {
     view! {
         <div class="page wide">
             <h1>{lang.pick("Sagskø", "Case queue")}</h1>
+            <Shortcuts keys=QUEUE_KEYS/>
             <nav class="views" aria-label=lang.pick("Gemte visninger", "Saved views")>
                 <ul>
-                    {views.into_iter().map(|(href, da, en)| view! { <li><a href=href>{lang.pick(da, en)}</a></li> }).collect_view()}
+                    {views.into_iter().map(|(href, da, en)| {
+                        let id = (href == "/support?priority=urgent").then_some("view-urgent");
+                        view! { <li><a id=id href=href>{lang.pick(da, en)}</a></li> }
+                    }).collect_view()}
                 </ul>
             </nav>
+            <div class="live" role="status" aria-live="assertive">
+                {move || arrived.get().map(|c| view! {
+                    <p class="urgent-arrival">
+                        <strong>{lang.pick("Ny akut sag: ", "New urgent case: ")}</strong>
+                        <a href=format!("/support/sag/{}", c.reference)>{c.reference.clone()}</a>
+                        " " {c.subject.clone()} " (" {c.system.name()} ")"
+                    </p>
+                })}
+            </div>
             <FilterForm filter=filter()/>
             <Suspense fallback=move || view! { <p>{lang.pick("Henter sager …", "Loading cases …")}</p> }>
                 {move || Suspend::new(async move {
@@ -88,7 +144,7 @@ fn Queue() -> impl IntoView {
                                 <tbody>
                                     {page.rows.into_iter().map(|r| view! {
                                         <tr class:urgent-row=r.priority == Priority::Urgent>
-                                            <td><a href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a></td>
+                                            <td><a class="case-link" href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a></td>
                                             <td>{r.subject}<br/><small>{r.citizen_name.unwrap_or_default()}</small></td>
                                             <td>{r.system.name()}</td>
                                             <td>{r.category.label(lang)}</td>

@@ -329,6 +329,13 @@ pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, Store
                     Some(d)
                 }
                 "status" => Some(format!("{} → {}", field("from"), field("to"))),
+                "call" => Some(format!(
+                    "{} · {} min",
+                    field("direction"),
+                    data.get("minutes")
+                        .and_then(serde_json::Value::as_u64)
+                        .unwrap_or_default()
+                )),
                 _ => None,
             };
             let delivery = match r.try_get::<Option<i64>, _>("outbox_id")? {
@@ -519,4 +526,53 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(db.pool())
         .await?)
+}
+
+/// A phone call, as logged on a case.
+pub struct Call<'a> {
+    pub incoming: bool,
+    pub minutes: u32,
+    pub summary: &'a str,
+}
+
+/// Logs a call on the timeline; like a note, the first one counts as the first response.
+pub async fn log_call(
+    db: &Db,
+    case_id: i64,
+    username: &str,
+    call: &Call<'_>,
+    audit: &AuditEntry<'_>,
+) -> Result<(), StoreError> {
+    let now = utc_now();
+    let mut tx = db.begin_write().await?;
+    let staff = staff_id(&mut tx, username).await?;
+    audit::append(&mut tx, audit).await?;
+    sqlx::query(
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
+         VALUES (?, ?, 'staff', ?, 'call', ?, ?)",
+    )
+    .bind(case_id)
+    .bind(&now)
+    .bind(staff)
+    .bind(call.summary)
+    .bind(
+        serde_json::json!({
+            "direction": if call.incoming { "incoming" } else { "outgoing" },
+            "minutes": call.minutes,
+        })
+        .to_string(),
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
+            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+    )
+    .bind(&now)
+    .bind(sla_clock::format(danish_time::now_local()))
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -6,6 +6,7 @@ pub mod case_search;
 pub mod cases;
 pub mod citizens;
 pub mod db;
+pub mod identities;
 pub mod kb_admin;
 pub mod login_failures;
 pub mod mail;

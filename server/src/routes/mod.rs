@@ -4,3 +4,4 @@ pub mod errors;
 pub mod health;
 pub mod inbound_mail;
 pub mod lang;
+pub mod live;

@@ -1,0 +1,41 @@
+//! The queue's live feed: new cases pushed to every open console by server-sent events.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Priority, System};
+
+/// A case just created, as the feed announces it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveCase {
+    pub reference: String,
+    pub subject: String,
+    pub priority: Priority,
+    pub system: System,
+}
+
+/// The feed's address.
+pub const EVENTS_PATH: &str = "/support/events";
+
+/// Opens the feed in the browser and calls `on_case` for every new case. The connection is
+/// re-established by the browser itself after a drop (EventSource does that).
+#[cfg(feature = "hydrate")]
+pub fn subscribe(on_case: impl Fn(LiveCase) + 'static) -> Option<web_sys::EventSource> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let source = web_sys::EventSource::new(EVENTS_PATH).ok()?;
+    let handler =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if let Some(case) = ev
+                .data()
+                .as_string()
+                .and_then(|text| serde_json::from_str::<LiveCase>(&text).ok())
+            {
+                on_case(case);
+            }
+        });
+    source.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The handler lives as long as the page's feed; the source is closed on unmount.
+    handler.forget();
+    Some(source)
+}
