@@ -213,7 +213,7 @@ async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
         .await
         .unwrap();
 
-    // From the open case: Tab to "Spær loginmiddel", Enter.
+    // From the open case, the "s" shortcut opens the block flow.
     c.goto(&server.at(&format!("/support/sag/{reference}")))
         .await
         .unwrap();
@@ -221,8 +221,12 @@ async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
         .for_element(Locator::Css("html[data-hydrated='true']"))
         .await
         .unwrap();
-    tab_until(c, |id| id == "block-link").await;
-    press(c, Key::Enter).await;
+    c.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("s")
+        .await
+        .unwrap();
     c.wait()
         .for_element(Locator::Id("b-doc-number"))
         .await
