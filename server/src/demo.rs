@@ -347,7 +347,7 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
                 None,
             )),
         }
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             devices.push((
                 AuthenticatorKind::CodeDisplay,
                 Some(serial("CD", rng.next())),
@@ -363,7 +363,7 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
                 status: "active",
             })
             .collect();
-        let assurance = if rng.next() % 4 == 0 {
+        let assurance = if rng.next().is_multiple_of(4) {
             "high"
         } else {
             "substantial"

@@ -140,8 +140,8 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> 
             }
             "MAIL" => {
                 from = command
-                    .splitn(2, ':')
-                    .nth(1)
+                    .split_once(':')
+                    .map(|x| x.1)
                     .unwrap_or_default()
                     .trim()
                     .to_owned();
@@ -151,8 +151,8 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> 
             "RCPT" => {
                 rcpt.push(
                     command
-                        .splitn(2, ':')
-                        .nth(1)
+                        .split_once(':')
+                        .map(|x| x.1)
                         .unwrap_or_default()
                         .trim()
                         .to_owned(),

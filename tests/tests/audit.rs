@@ -1,6 +1,9 @@
 //! The audit log over HTTP: staff actions and CPR reveals are recorded with who, what and why;
 //! `supportdesk audit verify` passes an untouched chain and names a tampered entry.
 
+// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use desk_tests::server::run_cli;
 use desk_tests::web::csrf_in;
 use desk_tests::{TestServer, WebClient, demo};

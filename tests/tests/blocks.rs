@@ -3,6 +3,9 @@
 //! surviving a restart), or blocks the whole MitID on suspected misuse in the embedded
 //! registry and lifts it after verifying again.
 
+// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use desk_tests::lookup::case_with_device;
 use desk_tests::receiver::Receiver;
 use desk_tests::smtp::SmtpServer;

@@ -1,5 +1,8 @@
 //! Real headless Chromium against the real server.
 
+// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use desk_tests::browser::Browser;
 use desk_tests::{TestServer, demo};
 use fantoccini::Locator;

@@ -2,6 +2,9 @@
 //! delivered through the outbox, retries after refusals, a restart in the middle of a
 //! delivery, manual retry of a failed message, and inbound replies threaded into cases.
 
+// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use desk_tests::smtp::{Received, SmtpServer};
 use desk_tests::web::location;
 use desk_tests::{TestServer, WebClient, demo};

@@ -95,24 +95,27 @@ pub struct Verification {
     pub broken: Option<Broken>,
 }
 
+#[derive(sqlx::FromRow)]
+struct StoredEntry {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    target: String,
+    reason: String,
+    details: String,
+    prev_hash: String,
+    hash: String,
+}
+
 /// Reads the log in id order, in pages, and checks every link.
 pub async fn verify(db: &Db) -> Result<Verification, StoreError> {
     let mut verifier = Verifier::default();
     let mut after = 0_i64;
     loop {
-        let rows: Vec<(
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-        )> = sqlx::query_as(
+        let rows: Vec<StoredEntry> = sqlx::query_as(
             "SELECT id, at, actor, action, target, reason, details, prev_hash, hash
-                 FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+             FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
         )
         .bind(after)
         .fetch_all(db.pool())
@@ -123,18 +126,19 @@ pub async fn verify(db: &Db) -> Result<Verification, StoreError> {
                 broken: None,
             });
         }
-        for (id, at, actor, action, target, reason, details, prev_hash, hash) in rows {
+        for row in rows {
+            let id = row.id;
             let entry = Entry {
                 id,
-                at,
-                actor,
-                action,
-                target,
-                reason,
-                details,
-                prev_hash,
+                at: row.at,
+                actor: row.actor,
+                action: row.action,
+                target: row.target,
+                reason: row.reason,
+                details: row.details,
+                prev_hash: row.prev_hash,
             };
-            if let Err(broken) = verifier.check(&entry, &hash) {
+            if let Err(broken) = verifier.check(&entry, &row.hash) {
                 return Ok(Verification {
                     checked: verifier.checked,
                     broken: Some(broken),

@@ -56,28 +56,41 @@ pub async fn prune(db: &Db, upto: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: i64,
+    reference: String,
+    subject: String,
+    system: String,
+    category: String,
+    status: String,
+    updated_at: String,
+    name: Option<String>,
+}
+
 /// The searchable text of these cases; ids of deleted cases are left out.
 pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
-        let row: Option<(
-            i64,
-            String,
-            String,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-        )> = sqlx::query_as(
+        let row: Option<CaseRow> = sqlx::query_as(
             "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
-                        z.name
-                 FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+                    z.name
+             FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
         )
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-        let Some((id, reference, subject, system, category, status, updated_at, name)) = row else {
+        let Some(CaseRow {
+            id,
+            reference,
+            subject,
+            system,
+            category,
+            status,
+            updated_at,
+            name,
+        }) = row
+        else {
             continue;
         };
         let bodies: Vec<(String,)> = sqlx::query_as(

@@ -58,6 +58,30 @@ pub async fn create_identity(
     Ok(id)
 }
 
+#[derive(sqlx::FromRow)]
+struct AuthenticatorRow {
+    id: i64,
+    kind: String,
+    serial: Option<String>,
+    label: Option<String>,
+    status: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct BlockRow {
+    id: i64,
+    kind: Option<String>,
+    serial: Option<String>,
+    permanent: i64,
+    reason: String,
+    verification: String,
+    police_report: Option<String>,
+    display_name: String,
+    blocked_at: String,
+    lifted_at: Option<String>,
+    state: Option<String>,
+}
+
 /// The identity of the citizen on a case, with authenticators and blocks.
 pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, StoreError> {
     let row: Option<(i64, String, String, String)> = sqlx::query_as(
@@ -72,28 +96,16 @@ pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, Sto
     };
     // An authenticator the desk has blocked shows as blocked, also while an external
     // registry has not confirmed it yet.
-    let auths: Vec<(i64, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+    let auths: Vec<AuthenticatorRow> = sqlx::query_as(
         "SELECT a.id, a.kind, a.serial, a.label,
                 CASE WHEN EXISTS (SELECT 1 FROM blocks b WHERE b.authenticator_id = a.id)
-                     THEN 'blocked' ELSE a.status END
+                     THEN 'blocked' ELSE a.status END AS status
          FROM authenticators a WHERE a.identity_id = ? ORDER BY a.id",
     )
     .bind(identity_id)
     .fetch_all(db.pool())
     .await?;
-    let blocks: Vec<(
-        i64,
-        Option<String>,
-        Option<String>,
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let blocks: Vec<BlockRow> = sqlx::query_as(
         "SELECT b.id, a.kind, a.serial, b.permanent, b.reason, b.verification, b.police_report,
                 u.display_name, b.blocked_at, b.lifted_at, o.state
          FROM blocks b JOIN staff_users u ON u.id = b.blocked_by
@@ -111,50 +123,37 @@ pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, Sto
         status,
         authenticators: auths
             .into_iter()
-            .filter_map(|(id, kind, serial, label, status)| {
+            .filter_map(|a| {
                 Some(AuthenticatorView {
-                    id,
-                    kind: AuthenticatorKind::parse(&kind)?,
-                    serial,
-                    label,
-                    status,
+                    id: a.id,
+                    kind: AuthenticatorKind::parse(&a.kind)?,
+                    serial: a.serial,
+                    label: a.label,
+                    status: a.status,
                 })
             })
             .collect(),
         blocks: blocks
             .into_iter()
-            .filter_map(
-                |(
-                    id,
-                    kind,
-                    serial,
-                    permanent,
-                    reason,
-                    verification,
-                    police_report,
-                    by,
-                    at,
-                    lifted,
-                    state,
-                )| {
-                    let verification: Verification = serde_json::from_str(&verification).ok()?;
-                    Some(BlockView {
-                        id,
-                        authenticator: kind
-                            .as_deref()
-                            .and_then(AuthenticatorKind::parse)
-                            .map(|k| (k, serial)),
-                        permanent: permanent == 1,
-                        reason: BlockReason::parse(&reason)?,
-                        verification: verification.describe(crate::i18n::Lang::Da),
-                        police_report,
-                        blocked_by: by,
-                        blocked_at: at,
-                        lifted_at: lifted,
-                        registry_state: state,
-                    })
-                },
-            )
+            .filter_map(|b| {
+                let verification: Verification = serde_json::from_str(&b.verification).ok()?;
+                Some(BlockView {
+                    id: b.id,
+                    authenticator: b
+                        .kind
+                        .as_deref()
+                        .and_then(AuthenticatorKind::parse)
+                        .map(|k| (k, b.serial)),
+                    permanent: b.permanent == 1,
+                    reason: BlockReason::parse(&b.reason)?,
+                    verification: verification.describe(crate::i18n::Lang::Da),
+                    police_report: b.police_report,
+                    blocked_by: b.display_name,
+                    blocked_at: b.blocked_at,
+                    lifted_at: b.lifted_at,
+                    registry_state: b.state,
+                })
+            })
             .collect(),
     }))
 }
