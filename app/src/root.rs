@@ -11,6 +11,7 @@ use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
 use crate::pages::block_page::BlockPage;
 use crate::pages::case_page::CasePage;
+use crate::pages::case_search::CaseSearchPage;
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::{
     admin_home::AdminHome, article::ArticleView, counter_home::CounterHome, help_home::HelpHome,
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/sag/:reference/spaer") view=BlockPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
+                    <Route path=path!("/support/soeg") view=CaseSearchPage ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase") view=AdminKbList ssr=SsrMode::Async/>

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
+use crate::cases::index_sync::CaseSearch;
 use crate::domain::SupportContacts;
 use crate::errors::AppError;
 use crate::kb::index_sync::KbSearch;
@@ -16,6 +17,8 @@ use crate::store::Db;
 pub struct AppState {
     pub db: Db,
     pub kb: Arc<KbSearch>,
+    /// The staff case search.
+    pub cases_index: Arc<CaseSearch>,
     pub cpr_vault: Arc<CprVault>,
     pub settings: Arc<Settings>,
     pub mail: Arc<MailSettings>,

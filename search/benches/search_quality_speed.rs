@@ -19,6 +19,10 @@
 // stopping loudly is the right answer.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+// The same loader as the integration tests: one copy of the article parsing.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use std::collections::HashSet;
 use std::error::Error;
 use std::fs;
@@ -204,7 +208,7 @@ fn main() -> BenchResult<()> {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: then be quick.
     let full = std::env::args().any(|a| a == "--bench");
     let started = Instant::now();
-    let real = load_real_articles()?;
+    let real = support::load_articles()?;
     println!("# Knowledge-base search: quality and speed\n");
     println!(
         "{} real articles ({} public), {} queries, audience PublicOnly in both engines, \
@@ -408,101 +412,6 @@ fn main() -> BenchResult<()> {
 
 // ---------------------------------------------------------------------------------------
 // The real articles
-
-fn articles_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed-data/articles")
-}
-
-/// Markdown to plain text, crudely, as the tests do: good enough to index a corpus.
-fn strip_markdown(markdown: &str) -> String {
-    let mut text = String::new();
-    for line in markdown.lines() {
-        let line = line.trim_start_matches(['#', '>', ' ']);
-        let line = line
-            .strip_prefix("- ")
-            .or_else(|| line.strip_prefix("* "))
-            .unwrap_or(line);
-        let mut out = String::new();
-        let mut rest = line;
-        // [text](url) → text
-        while let Some(open) = rest.find('[') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match (after.find("]("), after.find(')')) {
-                (Some(close), Some(end)) if close < end => {
-                    out.push_str(&after[..close]);
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    out.push('[');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        text.push_str(&out.replace("**", "").replace('`', ""));
-        text.push('\n');
-    }
-    text
-}
-
-fn strings(table: &toml::Table, key: &str) -> Vec<String> {
-    table
-        .get(key)
-        .and_then(|v| v.as_array())
-        .map(|values| {
-            values
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn parse_article(id: i64, path: &Path) -> BenchResult<ArticleDoc> {
-    let source = fs::read_to_string(path)?;
-    let mut parts = source.splitn(3, "+++");
-    let (Some(""), Some(front), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(format!("{} has no +++ front matter", path.display()).into());
-    };
-    let table: toml::Table = front.parse()?;
-    let text = |key: &str| {
-        table
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    Ok(ArticleDoc {
-        id,
-        slug: text("slug"),
-        lang: text("lang"),
-        title: text("title"),
-        summary: text("summary"),
-        body: strip_markdown(body),
-        systems: strings(&table, "systems"),
-        audience: text("audience"),
-        tags: strings(&table, "tags"),
-    })
-}
-
-fn load_real_articles() -> BenchResult<Vec<ArticleDoc>> {
-    let mut paths = Vec::new();
-    for lang in ["da", "en"] {
-        for entry in fs::read_dir(articles_dir().join(lang))? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "md") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    paths
-        .iter()
-        .enumerate()
-        .map(|(i, path)| parse_article(i as i64 + 1, path))
-        .collect()
-}
 
 /// Every expected slug must be a public real article, or the query set is wrong.
 fn check_expected_slugs(real: &[ArticleDoc]) {

@@ -1,10 +1,16 @@
 //! Text analysis for Danish: the one place every tokenizer is built and registered, so the
 //! index and the query side can never disagree on how a word is cut and normalised.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use tantivy::tokenizer::{
     Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    Token, TokenStream, Tokenizer, TokenizerManager,
 };
+
+use crate::synonyms;
 
 /// Name under which the Danish analyzer is registered on an index.
 pub const DANISH: &str = "da_stem";
@@ -17,6 +23,11 @@ pub const LOWER: &str = "da_lower";
 /// Name of the keyword analyzer: the whole value is one lower-cased term ("borger.dk",
 /// "public"). Used for filter fields, so a filter is case-insensitive but never split.
 pub const KEYWORD: &str = "kw_lower";
+
+/// Name of the pair analyzer: the stems of a text's multi-word synonym expressions ("digital
+/// post", "mit id") as single terms, so that such an expression is found by reading one short
+/// posting list instead of the positions of two common words. See [`pairs`].
+pub const PAIRS: &str = "da_pairs";
 
 /// Tokens longer than this are noise (pasted hashes, URLs) and only bloat the index.
 const MAX_TOKEN_BYTES: usize = 40;
@@ -46,17 +57,149 @@ pub fn keyword() -> TextAnalyzer {
         .build()
 }
 
+/// Stem pairs of the multi-word synonym expressions, side by side or one word apart, each as
+/// one term (see [`pair_term`]). Only the pairs the synonym groups name are kept: indexing
+/// every pair of words would double the index for nothing.
+pub fn pairs() -> TextAnalyzer {
+    TextAnalyzer::from(PairTokenizer::default())
+}
+
+/// The term [`pairs`] makes of stems `first` and `second` standing `gap` positions apart (1:
+/// side by side, 2: one word between).
+pub fn pair_term(first: &str, second: &str, gap: usize) -> String {
+    let separator = if gap <= 1 { '\u{1}' } else { '\u{2}' };
+    format!("{first}{separator}{second}")
+}
+
+/// Whether [`pairs`] indexes this stem pair.
+pub fn is_indexed_pair(first: &str, second: &str) -> bool {
+    INDEXED_PAIRS.contains(&(first.to_string(), second.to_string()))
+}
+
+/// A fingerprint of the indexed pairs: an index made with other synonym expressions has
+/// other pair terms and must be rebuilt.
+pub fn pairs_fingerprint() -> u64 {
+    let mut pairs: Vec<&(String, String)> = INDEXED_PAIRS.iter().collect();
+    pairs.sort();
+    // FNV-1a: stable across builds and Rust versions, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (first, second) in pairs {
+        for byte in first.bytes().chain([0]).chain(second.bytes()).chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+/// Consecutive stem pairs of every multi-word synonym expression.
+static INDEXED_PAIRS: LazyLock<HashSet<(String, String)>> = LazyLock::new(|| {
+    let mut pairs = HashSet::new();
+    for group in synonyms::GROUPS {
+        for expression in *group {
+            for pair in analyze(expression).windows(2) {
+                pairs.insert((pair[0].clone(), pair[1].clone()));
+            }
+        }
+    }
+    pairs
+});
+
+/// See [`pairs`].
+#[derive(Clone)]
+struct PairTokenizer {
+    stemmer: TextAnalyzer,
+}
+
+impl Default for PairTokenizer {
+    fn default() -> Self {
+        PairTokenizer { stemmer: danish() }
+    }
+}
+
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = PairStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream {
+        let mut stems: Vec<Token> = Vec::new();
+        let mut stream = self.stemmer.token_stream(text);
+        while stream.advance() {
+            stems.push(stream.token().clone());
+        }
+        let mut tokens = Vec::new();
+        for (i, first) in stems.iter().enumerate() {
+            for second in stems.iter().skip(i + 1).take(2) {
+                let gap = second.position.saturating_sub(first.position);
+                if (1..=2).contains(&gap) && is_indexed_pair(&first.text, &second.text) {
+                    tokens.push(Token {
+                        offset_from: first.offset_from,
+                        offset_to: second.offset_to,
+                        position: first.position,
+                        text: pair_term(&first.text, &second.text, gap),
+                        position_length: gap + 1,
+                    });
+                }
+            }
+        }
+        PairStream {
+            tokens,
+            next: 0,
+            empty: Token::default(),
+        }
+    }
+}
+
+/// The pair terms of one text.
+struct PairStream {
+    tokens: Vec<Token>,
+    /// One past the current token.
+    next: usize,
+    /// What [`TokenStream::token`] shows before the first advance.
+    empty: Token,
+}
+
+impl TokenStream for PairStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.next
+            .checked_sub(1)
+            .and_then(|i| self.tokens.get(i))
+            .unwrap_or(&self.empty)
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        match self.next.checked_sub(1) {
+            Some(i) if i < self.tokens.len() => &mut self.tokens[i],
+            _ => &mut self.empty,
+        }
+    }
+}
+
 /// Registers every analyzer this crate defines. Call it each time an index is opened:
 /// tantivy does not persist tokenizers with the index.
 pub fn register_analyzers(manager: &TokenizerManager) {
     manager.register(DANISH, danish());
     manager.register(LOWER, lower());
     manager.register(KEYWORD, keyword());
+    manager.register(PAIRS, pairs());
+}
+
+thread_local! {
+    // Building an analyzer allocates; a search stems hundreds of words.
+    static STEMMER: RefCell<TextAnalyzer> = RefCell::new(danish());
 }
 
 /// The terms the Danish analyzer makes of `text`, in order.
 pub fn analyze(text: &str) -> Vec<String> {
-    terms_of(&mut danish(), text)
+    STEMMER.with_borrow_mut(|stemmer| terms_of(stemmer, text))
 }
 
 /// The lower-cased, unstemmed words of `text`, in order.
@@ -162,6 +305,30 @@ mod tests {
         register_analyzers(&manager);
         let mut registered = manager.get(LOWER).expect("registered");
         assert_eq!(terms_of(&mut registered, "Spærringen"), ["spærringen"]);
+    }
+
+    #[test]
+    fn pairs_index_only_synonym_expressions() {
+        let manager = TokenizerManager::default();
+        register_analyzers(&manager);
+        let mut registered = manager.get(PAIRS).expect("registered");
+        let digital = stem("digital").unwrap_or_default();
+        let post = stem("post").unwrap_or_default();
+        assert!(is_indexed_pair(&digital, &post));
+        assert_eq!(
+            terms_of(
+                &mut registered,
+                "Læs din Digital Post. Digital og hurtig post."
+            ),
+            [pair_term(&digital, &post, 1)]
+        );
+        assert_eq!(
+            terms_of(&mut registered, "digital, din post"),
+            [pair_term(&digital, &post, 2)]
+        );
+        assert!(terms_of(&mut registered, "post digital").is_empty());
+        assert!(terms_of(&mut registered, "").is_empty());
+        assert_ne!(pairs_fingerprint(), 0);
     }
 
     #[test]

@@ -26,3 +26,11 @@ pub enum SearchError {
 
 /// Result with a [`SearchError`].
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
+
+/// tantivy's lower-level readers (postings, term dictionaries) fail with plain I/O errors;
+/// they are index errors like any other.
+impl From<std::io::Error> for SearchError {
+    fn from(error: std::io::Error) -> Self {
+        SearchError::Index(tantivy::TantivyError::from(error))
+    }
+}

@@ -10,6 +10,11 @@
 //! compared by their Danish stem, so inflected forms ("spærringen", "mister") match too, and
 //! small words ("min", "the") may sit between the words of an expression: "mistet min
 //! telefon" matches "mistet telefon".
+//!
+//! The multi-word expressions are also indexed, as pairs of stems (see
+//! [`crate::analyzer::pairs`]), so that finding them reads a short posting list instead of
+//! the positions of common words. The index directory records a fingerprint of those pairs:
+//! an index made with other expressions is rebuilt on open.
 
 use std::sync::LazyLock;
 

@@ -1,106 +1,11 @@
 //! The engine against every real knowledge-base article in seed-data: realistic citizen
 //! queries — typos, colloquial words, English — must find their article in the top three.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod support;
 
 use search::{ArticleDoc, Audience, KbIndex, SearchRequest};
 
 type TestResult<T> = Result<T, Box<dyn std::error::Error>>;
-
-fn articles_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../seed-data/articles")
-}
-
-/// Markdown to plain text, crudely: good enough to index a test corpus.
-fn strip_markdown(markdown: &str) -> String {
-    let mut text = String::new();
-    for line in markdown.lines() {
-        let line = line.trim_start_matches(['#', '>', ' ']);
-        let line = line
-            .strip_prefix("- ")
-            .or_else(|| line.strip_prefix("* "))
-            .unwrap_or(line);
-        let mut out = String::new();
-        let mut rest = line;
-        // [text](url) → text
-        while let Some(open) = rest.find('[') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match (after.find("]("), after.find(')')) {
-                (Some(close), Some(end)) if close < end => {
-                    out.push_str(&after[..close]);
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    out.push('[');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        text.push_str(&out.replace("**", "").replace('`', ""));
-        text.push('\n');
-    }
-    text
-}
-
-fn strings(table: &toml::Table, key: &str) -> Vec<String> {
-    table
-        .get(key)
-        .and_then(|v| v.as_array())
-        .map(|values| {
-            values
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn parse(id: i64, source: &str) -> TestResult<ArticleDoc> {
-    let mut parts = source.splitn(3, "+++");
-    let (Some(""), Some(front), Some(body)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(format!("article {id} has no +++ front matter").into());
-    };
-    let table: toml::Table = front.parse()?;
-    let text = |key: &str| {
-        table
-            .get(key)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    Ok(ArticleDoc {
-        id,
-        slug: text("slug"),
-        lang: text("lang"),
-        title: text("title"),
-        summary: text("summary"),
-        body: strip_markdown(body),
-        systems: strings(&table, "systems"),
-        audience: text("audience"),
-        tags: strings(&table, "tags"),
-    })
-}
-
-fn try_load() -> TestResult<Vec<ArticleDoc>> {
-    let mut paths = Vec::new();
-    for lang in ["da", "en"] {
-        for entry in fs::read_dir(articles_dir().join(lang))? {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "md") {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    paths
-        .iter()
-        .enumerate()
-        .map(|(i, path)| parse(i as i64 + 1, &fs::read_to_string(path)?))
-        .collect()
-}
 
 fn try_index(articles: &[ArticleDoc]) -> TestResult<KbIndex> {
     let kb = KbIndex::create_in_ram()?;
@@ -217,7 +122,7 @@ const CASES: &[(&str, &[&str])] = &[
 
 #[test]
 fn every_article_is_loaded_and_searchable() {
-    let articles = try_load().expect("articles");
+    let articles = support::load_articles().expect("articles");
     assert!(articles.len() >= 70, "{}", articles.len());
     for article in &articles {
         assert!(!article.slug.is_empty() && !article.title.is_empty());
@@ -254,7 +159,7 @@ fn every_article_is_loaded_and_searchable() {
 
 #[test]
 fn citizen_queries_find_their_article_in_the_top_three() {
-    let kb = try_index(&try_load().expect("articles")).expect("index");
+    let kb = try_index(&support::load_articles().expect("articles")).expect("index");
     assert!(CASES.len() >= 25);
     let mut failures = Vec::new();
     for (query, expected) in CASES {
@@ -292,7 +197,7 @@ fn citizen_queries_find_their_article_in_the_top_three() {
 
 #[test]
 fn staff_see_staff_articles() {
-    let kb = try_index(&try_load().expect("articles")).expect("index");
+    let kb = try_index(&support::load_articles().expect("articles")).expect("index");
     let mut request = SearchRequest::new("vidneregler");
     request.audience = Audience::All;
     let results = kb.search(&request).expect("search");
@@ -305,7 +210,7 @@ fn staff_see_staff_articles() {
 
 #[test]
 fn facets_cover_every_system() {
-    let kb = try_index(&try_load().expect("articles")).expect("index");
+    let kb = try_index(&support::load_articles().expect("articles")).expect("index");
     let results = kb.search(&SearchRequest::default()).expect("search");
     let systems: Vec<&str> = results.facets.iter().map(|(s, _)| s.as_str()).collect();
     for system in [
@@ -341,7 +246,7 @@ fn facets_cover_every_system() {
 
 #[test]
 fn related_articles_are_on_topic() {
-    let articles = try_load().expect("articles");
+    let articles = support::load_articles().expect("articles");
     let kb = try_index(&articles).expect("index");
     let id = |slug: &str| {
         articles
@@ -372,7 +277,7 @@ fn related_articles_are_on_topic() {
 #[test]
 #[ignore = "tuning aid: prints rankings"]
 fn print_rankings() {
-    let articles = try_load().expect("articles");
+    let articles = support::load_articles().expect("articles");
     let kb = try_index(&articles).expect("index");
     let start = std::time::Instant::now();
     let rounds = 5;

@@ -163,6 +163,23 @@ pub async fn run() -> Result<(), CliError> {
                 .map_err(StartupError::from)?;
             bar.finish();
             println!("Search index rebuilt: {indexed} published article(s).");
+            let cases = app::cases::index_sync::CaseSearch::open(&config.case_index_dir())
+                .map_err(StartupError::from)?;
+            let bar = ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("Indexing cases");
+            let progress = bar.clone();
+            let indexed = cases
+                .rebuild(&db, move |done, total| {
+                    progress.set_length(total);
+                    progress.set_position(done);
+                })
+                .await
+                .map_err(StartupError::from)?;
+            bar.finish();
+            println!("Case index rebuilt: {indexed} case(s).");
             db.close().await;
             Ok(())
         }

@@ -156,6 +156,11 @@ impl Config {
         self.data_dir.join("mail").join("outgoing")
     }
 
+    /// The staff case-search index: derived data, caught up from the change log on start.
+    pub fn case_index_dir(&self) -> PathBuf {
+        self.data_dir.join("index").join("cases")
+    }
+
     /// The knowledge-base search index: derived data, rebuilt from the database when missing.
     pub fn index_dir(&self) -> PathBuf {
         self.data_dir.join("index").join("kb")

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::cases::index_sync::CaseSearch;
 use app::cases::live::EVENTS_PATH;
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
@@ -213,9 +214,15 @@ impl Application {
             .build();
         let outbox_signal = Arc::new(Notify::new());
         let worker = Self::outbox_worker(config, &db, outbox_signal.clone())?;
+        let cases_index = CaseSearch::open(&config.case_index_dir())?;
+        let applied = cases_index.sync(&db).await?;
+        if applied > 0 {
+            tracing::info!(applied, "case search index caught up with the database");
+        }
         let app_state = AppState {
             db: db.clone(),
             kb: Arc::new(kb),
+            cases_index: Arc::new(cases_index),
             cpr_vault: Arc::new(vault),
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies,

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{Category, Channel, Priority, Status, System};
 
 pub mod canned;
+#[cfg(feature = "ssr")]
+pub mod index_sync;
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod sla_clock;

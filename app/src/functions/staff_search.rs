@@ -62,3 +62,76 @@ pub async fn search_kb_for_case(q: String) -> Result<Vec<PanelArticle>, AppError
         })
         .collect())
 }
+
+/// A case found by the staff case search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseHitView {
+    pub reference: String,
+    pub subject: String,
+    pub system: String,
+    pub status: String,
+    /// Escaped text with `<b>` around matches, made by the search crate.
+    pub snippet_html: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseSearchPage {
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<CaseHitView>,
+}
+
+/// Full-text search over cases (reference, subject, citizen's name, timeline text) for
+/// supporters. Never over CPR numbers: they are redacted before indexing.
+#[server(prefix = "/api", endpoint = "staff/case-search", input = GetUrl)]
+pub async fn search_cases(
+    q: String,
+    system: Option<String>,
+    status: Option<String>,
+) -> Result<CaseSearchPage, AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::{Role, System};
+    use crate::state::AppState;
+
+    require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let query: String = q.chars().take(200).collect();
+    if query.trim().is_empty() {
+        return Ok(CaseSearchPage::default());
+    }
+    // Read-your-writes: whatever was just committed is searchable.
+    state.cases_index.sync(&state.db).await?;
+    let mut request = search::CaseSearchRequest::new(query.clone());
+    request.system = system
+        .as_deref()
+        .and_then(System::parse)
+        .map(|s| s.name().to_owned());
+    request.status = status.filter(|s| !s.is_empty());
+    request.limit = 50;
+    let index = state.cases_index.clone();
+    let results = tokio::task::spawn_blocking(move || index.index().search(&request))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "case search task failed");
+            AppError::Internal
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "case search failed");
+            AppError::Internal
+        })?;
+    Ok(CaseSearchPage {
+        query,
+        total: results.total,
+        hits: results
+            .hits
+            .into_iter()
+            .map(|h| CaseHitView {
+                reference: h.reference,
+                subject: h.subject,
+                system: h.system,
+                status: h.status,
+                snippet_html: h.snippet_html,
+            })
+            .collect(),
+    })
+}

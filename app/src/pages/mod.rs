@@ -5,6 +5,7 @@ pub mod admin_kb;
 pub mod article;
 pub mod block_page;
 pub mod case_page;
+pub mod case_search;
 pub mod contact;
 pub mod counter_home;
 pub mod help_home;

@@ -6,6 +6,7 @@ use crate::cases::QueueFilter;
 use crate::cases::live::LiveCase;
 use crate::components::require_role::RequireRole;
 use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+use crate::pages::case_search::CaseSearchForm;
 
 /// The queue's keys: walk the list and open a case with Enter.
 const QUEUE_KEYS: &[Shortcut] = &[
@@ -119,6 +120,7 @@ fn Queue() -> impl IntoView {
                     </p>
                 })}
             </div>
+            <CaseSearchForm value=String::new()/>
             <FilterForm filter=filter()/>
             <Suspense fallback=move || view! { <p>{lang.pick("Henter sager …", "Loading cases …")}</p> }>
                 {move || Suspend::new(async move {

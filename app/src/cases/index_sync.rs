@@ -1,0 +1,198 @@
+//! Keeps the staff case-search index in step with the database. Triggers log every change to
+//! a case in `case_changes` in the change's own transaction; the index records the last
+//! sequence it applied, so a crash between a database commit and an index commit is caught up
+//! by the next sync (at the latest on start). Searches sync first: a supporter finds the note
+//! they just wrote.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use search::{CaseDoc, CaseIndex};
+
+use crate::kb::index_sync::IndexSyncError;
+use crate::store::Db;
+use crate::store::case_search::{self, CaseText};
+
+/// Cases re-indexed per batch while catching up.
+const BATCH: i64 = 500;
+
+pub struct CaseSearch {
+    index: Arc<CaseIndex>,
+    // One sync at a time, so the recorded marker never runs ahead of what was indexed.
+    sync_lock: tokio::sync::Mutex<()>,
+}
+
+fn to_doc(c: CaseText) -> CaseDoc {
+    CaseDoc {
+        id: c.id,
+        reference: c.reference,
+        subject: c.subject,
+        text: c.text,
+        citizen_name: c.citizen_name,
+        system: c.system,
+        category: c.category,
+        status: c.status,
+        updated_at: c.updated_at,
+    }
+}
+
+impl CaseSearch {
+    pub fn open(dir: &Path) -> Result<Self, IndexSyncError> {
+        Ok(Self::new(CaseIndex::open_or_create(dir)?))
+    }
+
+    pub fn in_ram() -> Result<Self, IndexSyncError> {
+        Ok(Self::new(CaseIndex::create_in_ram()?))
+    }
+
+    fn new(index: CaseIndex) -> Self {
+        Self {
+            index: Arc::new(index),
+            sync_lock: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn index(&self) -> &CaseIndex {
+        &self.index
+    }
+
+    /// Applies every change the index has not seen. Returns how many cases were re-indexed.
+    pub async fn sync(&self, db: &Db) -> Result<usize, IndexSyncError> {
+        let _guard = self.sync_lock.lock().await;
+        let index = self.index.clone();
+        let marker = tokio::task::spawn_blocking(move || index.marker()).await??;
+        let mut since = marker.unwrap_or(0);
+        let mut applied = 0;
+        loop {
+            let (ids, last) = case_search::changed_since(db, since, BATCH).await?;
+            if ids.is_empty() {
+                break;
+            }
+            let docs: Vec<CaseDoc> = case_search::load(db, &ids)
+                .await?
+                .into_iter()
+                .map(to_doc)
+                .collect();
+            let found: Vec<i64> = docs.iter().map(|d| d.id).collect();
+            let gone: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !found.contains(id))
+                .collect();
+            applied += ids.len();
+            let index = self.index.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
+                for doc in &docs {
+                    index.upsert(doc)?;
+                }
+                for id in gone {
+                    index.delete(id)?;
+                }
+                index.commit_marked(last)
+            })
+            .await??;
+            case_search::prune(db, last).await?;
+            since = last;
+        }
+        Ok(applied)
+    }
+
+    /// Empties the index and indexes every case again, reporting progress.
+    pub async fn rebuild(
+        &self,
+        db: &Db,
+        progress: impl Fn(u64, u64) + Send + Sync + 'static,
+    ) -> Result<usize, IndexSyncError> {
+        let _guard = self.sync_lock.lock().await;
+        let seq = case_search::current_seq(db).await?;
+        let ids = case_search::all_ids(db).await?;
+        let total = ids.len() as u64;
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.clear()).await??;
+        let progress = Arc::new(progress);
+        let mut done = 0_u64;
+        for chunk in ids.chunks(500) {
+            let docs: Vec<CaseDoc> = case_search::load(db, chunk)
+                .await?
+                .into_iter()
+                .map(to_doc)
+                .collect();
+            let index = self.index.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
+                for doc in &docs {
+                    index.upsert(doc)?;
+                }
+                Ok(())
+            })
+            .await??;
+            done += chunk.len() as u64;
+            progress(done, total);
+        }
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || index.commit_marked(seq)).await??;
+        case_search::prune(db, seq).await?;
+        Ok(ids.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Category, Channel, System};
+    use crate::store::cases::{self, NewCase};
+
+    fn new_case<'a>(subject: &'a str, body: &'a str) -> NewCase<'a> {
+        NewCase {
+            subject,
+            body,
+            system: System::MitId,
+            category: Category::Other,
+            channel: Channel::Phone,
+            citizen: None,
+            status_token_hash: None,
+            created_by_staff: None,
+            opened_at: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_case_committed_but_not_indexed_is_caught_up_and_cpr_numbers_stay_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let index_dir = dir.path().join("cases");
+        let search = CaseSearch::open(&index_dir).unwrap();
+        cases::create(&db, new_case("Kodeviser virker ikke", "Batteriet er fladt"))
+            .await
+            .unwrap();
+        assert_eq!(search.sync(&db).await.unwrap(), 1);
+        // The process dies between the database commit and the index commit.
+        let second = cases::create(
+            &db,
+            new_case("Stjålet pung", "Borgeren oplyste 010203-1234 i telefonen"),
+        )
+        .await
+        .unwrap();
+        drop(search);
+
+        let search = CaseSearch::open(&index_dir).unwrap();
+        assert_eq!(search.sync(&db).await.unwrap(), 1, "only the missed case");
+        let hits = search
+            .index()
+            .search(&search::CaseSearchRequest::new("pung"))
+            .unwrap()
+            .hits;
+        assert_eq!(hits[0].reference, second.to_string());
+        for q in ["010203-1234", "0102031234"] {
+            let found = search
+                .index()
+                .search(&search::CaseSearchRequest::new(q))
+                .unwrap();
+            assert!(
+                found.hits.iter().all(|h| !h.snippet_html.contains("1234")),
+                "{q}"
+            );
+        }
+        assert_eq!(search.sync(&db).await.unwrap(), 0, "nothing left");
+    }
+}

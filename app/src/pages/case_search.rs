@@ -1,0 +1,72 @@
+//! `/support/soeg?q=…`: full-text search over cases for supporters.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::require_role::RequireRole;
+use crate::domain::{Role, Status};
+use crate::functions::staff_search::search_cases;
+use crate::page_context::use_page_context;
+
+#[component]
+pub fn CaseSearchPage() -> impl IntoView {
+    let lang = use_page_context().lang;
+    view! {
+        <Title text=lang.pick("Søg i sager", "Search cases")/>
+        <RequireRole role=Role::Supporter>
+            <Results/>
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Results() -> impl IntoView {
+    let lang = use_page_context().lang;
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let results = Resource::new(q, |q| search_cases(q, None, None));
+    view! {
+        <div class="page wide">
+            <p class="breadcrumb"><a href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
+            <h1>{lang.pick("Søg i sager", "Search cases")}</h1>
+            <CaseSearchForm value=q()/>
+            <Suspense fallback=move || view! { <p>{lang.pick("Søger …", "Searching …")}</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                        Ok(page) if page.query.trim().is_empty() => ().into_any(),
+                        Ok(page) => view! {
+                            <p role="status">{format!("{} {}", page.total, lang.pick("sager fundet", "cases found"))}</p>
+                            <ol class="case-hits">
+                                {page.hits.into_iter().map(|h| {
+                                    let status = Status::parse(&h.status).map_or(h.status.clone(), |s| s.label(lang).to_owned());
+                                    view! {
+                                        <li>
+                                            <a href=format!("/support/sag/{}", h.reference)><span class="case-ref">{h.reference.clone()}</span> " " {h.subject}</a>
+                                            <p class="hint">{h.system} " · " {status}</p>
+                                            <p class="snippet" inner_html=h.snippet_html></p>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// The case search box, also on the queue page. A plain GET form: works without JavaScript.
+#[component]
+pub fn CaseSearchForm(value: String) -> impl IntoView {
+    let lang = use_page_context().lang;
+    view! {
+        <form method="get" action="/support/soeg" role="search" class="case-search">
+            <label for="case-q">{lang.pick("Søg i sager (nummer, navn, tekst)", "Search cases (number, name, text)")}</label>
+            <input id="case-q" name="q" type="search" value=value autocomplete="off"/>
+            <button type="submit">{lang.pick("Søg", "Search")}</button>
+        </form>
+    }
+}

@@ -1,0 +1,120 @@
+//! The supporters' full-text case search over HTTP: finds a new case by its words (also
+//! misspelt), its reference and the citizen's name; never by a CPR number; supporters only.
+
+// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use desk_tests::web::location;
+use desk_tests::{TestServer, WebClient, demo};
+use reqwest::StatusCode;
+
+async fn search(web: &WebClient, q: &str) -> serde_json::Value {
+    let res = web
+        .client
+        .get(web.url("/api/staff/case-search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn references(page: &serde_json::Value) -> Vec<String> {
+    page["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["reference"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn supporters_find_cases_by_words_reference_and_name_but_never_by_cpr() {
+    let server = TestServer::start().await;
+    let citizen = WebClient::new(&server);
+    let res = citizen
+        .post_from_page(
+            "/kontakt",
+            "/api/contact/submit",
+            &[
+                ("name", "Henrik Sommerfugl"),
+                ("email", "henrik@example.dk"),
+                ("system", "nemkonto"),
+                ("category", "nemkonto"),
+                (
+                    "message",
+                    "Min udbetaling fra kommunen er landet på en forkert konto.",
+                ),
+            ],
+        )
+        .await;
+    let receipt = location(&res).unwrap();
+    let reference = receipt
+        .split("sag=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let supporter = WebClient::new(&server);
+    supporter.login(demo::SUPPORTER).await;
+    // A supporter writes the CPR number the caller gave into a note.
+    let res = supporter
+        .post_from_page(
+            &format!("/support/sag/{reference}"),
+            "/api/cases/note",
+            &[
+                ("reference", &reference),
+                ("body", "Borgeren oplyste 010190-1234, udbetalingen spores."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+
+    for q in [
+        "udbetalingen",
+        "udbetlingen",
+        "forkert konto",
+        "Sommerfugl",
+        reference.as_str(),
+        "spores",
+    ] {
+        let page = search(&supporter, q).await;
+        assert_eq!(references(&page).first(), Some(&reference), "{q}: {page}");
+    }
+    for q in ["010190-1234", "0101901234", "010190"] {
+        let page = search(&supporter, q).await;
+        assert!(
+            !references(&page).contains(&reference),
+            "{q} must not find the case"
+        );
+        assert!(!page["hits"].to_string().contains("010190"), "{page}");
+    }
+
+    // The page works without JavaScript.
+    let (status, html) = supporter.page("/support/soeg?q=udbetalingen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&reference) && html.contains("<b>"), "{html}");
+
+    // Not for other roles or anonymous visitors.
+    let counter = WebClient::new(&server);
+    counter.login(demo::BORGERSERVICE).await;
+    let res = counter
+        .client
+        .get(counter.url("/api/staff/case-search?q=udbetaling"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let anonymous = WebClient::new(&server);
+    let res = anonymous
+        .client
+        .get(anonymous.url("/api/staff/case-search?q=udbetaling"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
