@@ -496,22 +496,32 @@ impl Scores {
         }
     }
 
-    /// Adds the scores of `other`.
-    fn add_scores(&mut self, other: &Scores) {
+    /// Adds the scores of `other` and empties it, in one pass.
+    fn drain_from(&mut self, other: &mut Scores) {
         self.widen(other.lo, other.hi);
-        for (word, bits) in other.words() {
+        let range = other.lo.min(other.hi)..other.hi;
+        for word in range {
+            let bits = std::mem::take(&mut other.seen.0[word]);
+            if bits == 0 {
+                continue;
+            }
             self.seen.0[word] |= bits;
             if bits == u64::MAX {
                 let docs = word * 64..word * 64 + 64;
-                for (kept, added) in self.score[docs.clone()].iter_mut().zip(&other.score[docs]) {
-                    *kept += added;
+                for (kept, added) in self.score[docs.clone()]
+                    .iter_mut()
+                    .zip(&mut other.score[docs])
+                {
+                    *kept += std::mem::take(added);
                 }
             } else {
                 for doc in ones(word, bits) {
-                    self.score[doc as usize] += other.score[doc as usize];
+                    self.score[doc as usize] += std::mem::take(&mut other.score[doc as usize]);
                 }
             }
         }
+        other.lo = usize::MAX;
+        other.hi = 0;
     }
 
     /// The non-empty words of the set, in document order.
@@ -1055,7 +1065,7 @@ impl<'a> Segment<'a> {
             // Nothing to add to: hand the result over instead of copying it.
             std::mem::swap(target, &mut best);
         } else {
-            target.add_scores(&best);
+            target.drain_from(&mut best);
         }
         self.recycle(best);
         Ok(())
@@ -1405,7 +1415,8 @@ mod tests {
         docs.insert(199);
         scores.add_constant(&docs, 0.25);
         let mut other = Scores::new(200);
-        other.add_scores(&scores);
+        other.drain_from(&mut scores);
+        assert!(scores.is_empty() && scores.score.iter().all(|s| *s == 0.0));
         let words: Vec<(usize, u64)> = other.words().collect();
         assert_eq!(words, [(0, 1 << 3), (1, 1), (2, 1 << 2), (3, 1 << 7)]);
         assert_eq!(other.get(3), 1.5);
