@@ -10,13 +10,7 @@ use crate::errors::AppError;
 use crate::registry::IdentityView;
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str, da: &str, en: &str) -> AppError {
-    crate::functions::reject(AppError::Invalid {
-        field: field.into(),
-        message_da: da.into(),
-        message_en: en.into(),
-    })
-}
+use crate::functions::{find_case, invalid};
 
 #[cfg(feature = "ssr")]
 fn refused(e: crate::domain::BlockError) -> AppError {
@@ -80,7 +74,6 @@ pub async fn block_login_means(
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::cases;
     use crate::store::identities::{self, OnCase};
     use crate::store::mail::CaseEmail;
 
@@ -118,13 +111,7 @@ pub async fn block_login_means(
     )
     .map_err(refused)?;
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference).await?.ok_or_else(|| {
-        invalid(
-            "reference",
-            "Sagen findes ikke.",
-            "The case does not exist.",
-        )
-    })?;
+    let case = find_case(&state.db, &reference).await?;
     let identity = identities::for_case(&state.db, case.id).await?;
     let lang = case
         .citizen
@@ -208,7 +195,6 @@ pub async fn lift_block(
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::cases;
     use crate::store::identities::{self, OnCase};
     use crate::store::mail::CaseEmail;
 
@@ -223,13 +209,7 @@ pub async fn lift_block(
     )
     .map_err(refused)?;
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference).await?.ok_or_else(|| {
-        invalid(
-            "reference",
-            "Sagen findes ikke.",
-            "The case does not exist.",
-        )
-    })?;
+    let case = find_case(&state.db, &reference).await?;
     let lang = case
         .citizen
         .as_ref()

@@ -13,22 +13,10 @@ pub const QUEUE_PAGE_SIZE: i64 = 100;
 use crate::audit::AuditEntry;
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str, da: &str, en: &str) -> AppError {
-    crate::functions::reject(AppError::Invalid {
-        field: field.into(),
-        message_da: da.into(),
-        message_en: en.into(),
-    })
-}
+use crate::functions::invalid;
 
 #[cfg(feature = "ssr")]
-fn not_found() -> AppError {
-    invalid(
-        "reference",
-        "Sagen findes ikke.",
-        "The case does not exist.",
-    )
-}
+use crate::functions::find_case;
 
 #[server(prefix = "/api", endpoint = "cases/queue", input = GetUrl)]
 pub async fn case_queue(
@@ -121,9 +109,7 @@ pub async fn add_case_note(
         ));
     }
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.note", &case.row.reference);
     cases::add_note(&state.db, case.id, &me.username, body, &audit).await?;
     leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
@@ -141,7 +127,6 @@ pub async fn change_case_status(
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::cases;
     use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
@@ -149,9 +134,7 @@ pub async fn change_case_status(
     let to = Status::parse(&status)
         .map_err(|_| invalid("status", "Ukendt status.", "Unknown status."))?;
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     if !can_transition(case.row.status, to) {
         return Err(invalid(
             "status",
@@ -208,7 +191,6 @@ pub async fn reply_to_citizen(
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::cases;
     use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
@@ -236,9 +218,7 @@ pub async fn reply_to_citizen(
         ),
     };
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     if let Some(to) = then
         && to != case.row.status
         && !crate::domain::can_transition(case.row.status, to)
@@ -304,14 +284,12 @@ pub async fn retry_delivery(
     use crate::auth::guard::require_role;
     use crate::domain::Role;
     use crate::state::AppState;
-    use crate::store::{cases, outbox};
+    use crate::store::outbox;
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "email.retry", &case.row.reference)
         .details(serde_json::json!({ "outbox_id": outbox_id }));
     if !outbox::retry_failed(&state.db, outbox_id, case.id, &audit).await? {
@@ -336,9 +314,7 @@ pub async fn claim_case(csrf_token: String, reference: String) -> Result<(), App
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.claim", &case.row.reference);
     cases::assign(&state.db, case.id, &me.username, &audit).await?;
     leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
@@ -357,7 +333,7 @@ pub async fn reveal_cpr(
     use crate::auth::guard::require_role;
     use crate::domain::{Role, cpr};
     use crate::state::AppState;
-    use crate::store::{cases, citizens};
+    use crate::store::citizens;
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
@@ -370,9 +346,7 @@ pub async fn reveal_cpr(
         ));
     }
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     let Some((citizen_id, sealed)) = citizens::sealed_cpr_on_case(&state.db, case.id).await? else {
         return Err(invalid(
             "reason",
@@ -442,9 +416,7 @@ pub async fn log_call(
         ));
     }
     let state = AppState::from_context()?;
-    let case = cases::find(&state.db, &reference)
-        .await?
-        .ok_or_else(not_found)?;
+    let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.call", &case.row.reference);
     cases::log_call(
         &state.db,

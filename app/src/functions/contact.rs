@@ -7,13 +7,7 @@ use crate::cases::CitizenCaseView;
 use crate::errors::AppError;
 
 #[cfg(feature = "ssr")]
-fn invalid(field: &str, da: &str, en: &str) -> AppError {
-    crate::functions::reject(AppError::Invalid {
-        field: field.into(),
-        message_da: da.into(),
-        message_en: en.into(),
-    })
-}
+use crate::functions::invalid;
 
 /// Creates a case from the contact form and sends the citizen to its receipt page.
 #[server(prefix = "/api", endpoint = "contact/submit")]

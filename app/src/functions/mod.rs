@@ -48,6 +48,31 @@ mod ssr_helpers {
         err
     }
 
+    /// A refusal of one field's value, with the message in both languages.
+    pub fn invalid(field: &str, da: &str, en: &str) -> AppError {
+        reject(AppError::Invalid {
+            field: field.into(),
+            message_da: da.into(),
+            message_en: en.into(),
+        })
+    }
+
+    /// The case with this reference, or the refusal a supporter sees for a wrong one.
+    pub async fn find_case(
+        db: &crate::store::Db,
+        reference: &str,
+    ) -> Result<crate::store::cases::CaseRecord, AppError> {
+        crate::store::cases::find(db, reference.trim())
+            .await?
+            .ok_or_else(|| {
+                invalid(
+                    "reference",
+                    "Sagen findes ikke.",
+                    "The case does not exist.",
+                )
+            })
+    }
+
     pub fn append_cookie(set_cookie: &str) {
         if let (Some(res), Ok(value)) = (
             use_context::<ResponseOptions>(),

@@ -393,15 +393,7 @@ pub async fn add_note(
     .bind(body)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
-            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-    )
-    .bind(&now)
-    .bind(sla_clock::format(danish_time::now_local()))
-    .bind(case_id)
-    .execute(&mut *tx)
-    .await?;
+    mark_responded(&mut tx, case_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -564,15 +556,25 @@ pub async fn log_call(
     )
     .execute(&mut *tx)
     .await?;
+    mark_responded(&mut tx, case_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A staff member answered (note, call, reply, block): a new case becomes open, and the first
+/// such answer is the SLA's first response.
+pub(crate) async fn mark_responded(
+    tx: &mut sqlx::SqliteConnection,
+    case_id: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
             first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
     )
-    .bind(&now)
+    .bind(utc_now())
     .bind(sla_clock::format(danish_time::now_local()))
     .bind(case_id)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }

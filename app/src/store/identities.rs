@@ -309,16 +309,7 @@ pub async fn block(
     .bind(serde_json::json!({ "block_id": block_id, "registry": registry.name() }).to_string())
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE cases SET status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
-            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-    )
-    .bind(crate::cases::sla_clock::format(
-        crate::domain::danish_time::now_local(),
-    ))
-    .bind(case.id)
-    .execute(&mut *tx)
-    .await?;
+    cases::mark_responded(&mut tx, case.id).await?;
     audit::append(
         &mut tx,
         &AuditEntry::new(username, "identity.block", case.reference).details(serde_json::json!({

@@ -139,15 +139,7 @@ pub async fn reply(
     let staff = cases::staff_id(&mut tx, username).await?;
     audit::append(&mut tx, audit).await?;
     let outbox_id = queue_in(&mut tx, case_id, reference, email, Some(staff)).await?;
-    sqlx::query(
-        "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
-            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
-    )
-    .bind(cases::utc_now())
-    .bind(crate::cases::sla_clock::format(crate::domain::danish_time::now_local()))
-    .bind(case_id)
-    .execute(&mut *tx)
-    .await?;
+    cases::mark_responded(&mut tx, case_id).await?;
     if let Some(to) = then {
         cases::set_status_in(&mut tx, case_id, to, Actor::Staff(staff)).await?;
     }
