@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod components;
+pub mod counter;
 pub mod domain;
 pub mod errors;
 pub mod functions;

@@ -14,8 +14,8 @@ use crate::pages::case_page::CasePage;
 use crate::pages::case_search::CaseSearchPage;
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::{
-    admin_home::AdminHome, article::ArticleView, counter_home::CounterHome, help_home::HelpHome,
-    login::LoginPage, not_found::NotFound, search::SearchResults, supporter_home::SupporterHome,
+    admin_home::AdminHome, article::ArticleView, help_home::HelpHome, login::LoginPage,
+    not_found::NotFound, search::SearchResults, supporter_home::SupporterHome,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -83,7 +83,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
                     <Route path=path!("/support/soeg") view=CaseSearchPage ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice") view=CounterHome ssr=SsrMode::Async/>
+                    <Route path=path!("/support/borger/:id") view=crate::pages::citizen_page::CitizenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice") view=crate::pages::counter::today::CounterHome ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id") view=crate::pages::counter::visit::VisitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id/kvittering") view=crate::pages::counter::receipt::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase") view=AdminKbList ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/ny") view=AdminKbNew ssr=SsrMode::Async/>

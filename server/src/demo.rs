@@ -302,6 +302,7 @@ pub async fn ensure_demo_cases(
         }
     }
     ensure_demo_identities(db, &mut rng).await?;
+    ensure_counter_citizens(db, vault).await?;
     Ok(count)
 }
 
@@ -314,6 +315,7 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
 
     let citizens: Vec<(i64, String)> = sqlx::query_as(
         "SELECT z.id, z.name FROM citizens z WHERE z.cpr_hash IS NOT NULL
+           AND EXISTS (SELECT 1 FROM cases c WHERE c.citizen_id = z.id)
            AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.citizen_id = z.id)",
     )
     .fetch_all(db.pool())
@@ -368,7 +370,86 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
         } else {
             "substantial"
         };
-        identities::create_identity(&mut tx, citizen_id, &user_id, assurance, &new).await?;
+        let id =
+            identities::create_identity(&mut tx, citizen_id, &user_id, assurance, &new).await?;
+        // Issued between two months and four years ago, so demo citizens can be witnesses.
+        let issued = time::OffsetDateTime::now_utc()
+            - time::Duration::days(60 + i64::try_from(rng.next() % 1400).unwrap_or(0));
+        sqlx::query("UPDATE identities SET created_at = ? WHERE id = ?")
+            .bind(
+                issued
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(app::store::StoreError::from)?;
+    }
+    tx.commit().await.map_err(app::store::StoreError::from)?;
+    Ok(())
+}
+
+/// Citizens for trying the counter, with known CPR numbers (listed in the README): one who
+/// still has only NemID, and one who can be a witness (MitID since 2022).
+pub const COUNTER_DEMO: [(&str, &str); 2] = [
+    ("Erik Nielsen", "120346-1235"),
+    ("Birthe Holm", "050565-2346"),
+];
+
+async fn ensure_counter_citizens(
+    db: &Db,
+    vault: &app::privacy::cpr_vault::CprVault,
+) -> Result<(), DemoError> {
+    use app::domain::{AuthenticatorKind, Cpr};
+    use app::store::citizens::{self, NewCitizen};
+    use app::store::identities::{self, NewAuthenticator};
+
+    let mut tx = db.begin_write().await?;
+    let now = app::store::cases::utc_now();
+    let mut ids = Vec::new();
+    for (name, cpr) in COUNTER_DEMO {
+        let cpr =
+            Cpr::parse(cpr).map_err(|e| DemoError::Invalid("counter demo cpr", e.to_string()))?;
+        let sealed = vault
+            .seal(&cpr)
+            .map_err(|e| DemoError::Invalid("counter demo cpr", e.to_string()))?;
+        let citizen = NewCitizen {
+            name,
+            email: None,
+            phone: None,
+            cpr: Some(&sealed),
+            lang: "da",
+        };
+        ids.push(citizens::find_or_create(&mut tx, &citizen, &now).await?);
+    }
+    let Some(&witness) = ids.get(1) else {
+        return Ok(());
+    };
+    let has: Option<i64> = sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
+        .bind(witness)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(app::store::StoreError::from)?;
+    if has.is_none() {
+        let id = identities::create_identity(
+            &mut tx,
+            witness,
+            "birthe holm",
+            "substantial",
+            &[NewAuthenticator {
+                kind: AuthenticatorKind::App,
+                serial: None,
+                label: Some("iPhone"),
+                status: "active",
+            }],
+        )
+        .await?;
+        sqlx::query("UPDATE identities SET created_at = '2022-03-01T09:00:00Z' WHERE id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(app::store::StoreError::from)?;
     }
     tx.commit().await.map_err(app::store::StoreError::from)?;
     Ok(())

@@ -243,15 +243,7 @@ async fn suspected_misuse_blocks_the_whole_mitid_until_lifted_after_verification
         )
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    let identity: serde_json::Value = supporter
-        .client
-        .get(supporter.url(&format!("/api/cases/identity?reference={reference}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let identity = identity_of(&supporter, &reference).await;
     assert_eq!(identity["status"], "blocked", "{identity}");
     let block_id = identity["blocks"][0]["id"].as_i64().unwrap().to_string();
 
@@ -285,14 +277,20 @@ async fn suspected_misuse_blocks_the_whole_mitid_until_lifted_after_verification
     assert_eq!(res.status(), StatusCode::FOUND);
     let (_, html) = supporter.page(&format!("/support/sag/{reference}")).await;
     assert!(html.contains("Spærring ophævet"));
-    let identity: serde_json::Value = supporter
+    let identity = identity_of(&supporter, &reference).await;
+    assert_eq!(identity["status"], "active");
+}
+
+/// The identity on the case, as the case page gets it.
+async fn identity_of(supporter: &WebClient, reference: &str) -> serde_json::Value {
+    let case: serde_json::Value = supporter
         .client
-        .get(supporter.url(&format!("/api/cases/identity?reference={reference}")))
+        .get(supporter.url(&format!("/api/cases/get?reference={reference}")))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert_eq!(identity["status"], "active");
+    case["identity"].clone()
 }

@@ -373,3 +373,181 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     browser.screenshot("live-urgent-case").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.at("/login")).await.unwrap();
+    let user = c.find(Locator::Id("username")).await.unwrap();
+    user.send_keys(demo::BORGERSERVICE.0).await.unwrap();
+    press(c, Key::Tab).await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(demo::BORGERSERVICE.1)
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+    c.wait()
+        .for_element(Locator::Id("start-cpr"))
+        .await
+        .unwrap();
+    let typed = |text: &'static str| async move {
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys(text)
+            .await
+            .unwrap();
+    };
+
+    // 1. Purpose (arrow from "new MitID" to "NemID to MitID"), CPR and name.
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    assert_eq!(focused_id(c).await, "purpose-new_mitid");
+    press(c, Key::Down).await;
+    assert_eq!(focused_id(c).await, "purpose-nemid_migration");
+    tab_until(c, |id| id == "start-cpr").await;
+    typed("120346-1235").await;
+    press(c, Key::Tab).await;
+    typed("Erik Nielsen").await;
+    press(c, Key::Enter).await;
+
+    // The overview: no MitID yet; continue.
+    c.wait()
+        .for_element(Locator::XPath("//h2[contains(., 'Borgerens MitID')]"))
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+
+    // 2. Identity: a Danish passport (the preselected method and type).
+    c.wait()
+        .for_element(Locator::Id("identity-submit"))
+        .await
+        .unwrap();
+    tab_until(c, |id| id == "doc-number").await;
+    typed("AB1234567").await;
+    press(c, Key::Tab).await;
+    typed("2031-05-01").await;
+    press(c, Key::Tab).await;
+    press(c, Key::Space).await;
+    tab_until(c, |id| id == "identity-submit").await;
+    press(c, Key::Enter).await;
+
+    // 3. No smartphone: a code display with its serial number.
+    c.wait()
+        .for_element(Locator::Id("devices-submit"))
+        .await
+        .unwrap();
+    assert_eq!(focused_id(c).await, "no_smartphone");
+    press(c, Key::Space).await;
+    tab_until(c, |id| id == "code_display").await;
+    press(c, Key::Space).await;
+    press(c, Key::Tab).await;
+    typed("CD55443322").await;
+    tab_until(c, |id| id == "devices-submit").await;
+    press(c, Key::Enter).await;
+
+    // 4. The user-ID, checked live as it is typed; at 200% zoom the page still fits.
+    c.wait()
+        .for_element(Locator::Id("user-id-submit"))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    assert_eq!(focused_id(c).await, "user-id");
+    typed("Erik Æbelø").await;
+    c.wait()
+        .for_element(Locator::XPath("//li[contains(., '✓ Ledigt')]"))
+        .await
+        .unwrap();
+    let value = c
+        .find(Locator::Id("user-id"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(value.as_deref(), Some("Erik Æbelø"));
+    assert_eq!(focused_id(c).await, "user-id", "typing kept the focus");
+    c.set_window_size(640, 1000).await.unwrap();
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::Value::Bool(true),
+        "horizontal scrolling at 200%"
+    );
+    browser.screenshot("counter-user-id").await;
+    c.set_window_size(1280, 1000).await.unwrap();
+    press(c, Key::Tab).await;
+    tab_until(c, |id| id == "password").await;
+    typed("Solsikke-Havn-42").await;
+    press(c, Key::Tab).await;
+    typed("Solsikke-Havn-42").await;
+    tab_until(c, |id| id == "user-id-submit").await;
+    press(c, Key::Enter).await;
+
+    // 5. The activation code for the code display, and the hand-over checklist.
+    c.wait()
+        .for_element(Locator::Id("issue-code"))
+        .await
+        .unwrap();
+    tab_until(c, |id| id == "issue-code").await;
+    press(c, Key::Enter).await;
+    c.wait()
+        .for_element(Locator::Id("handover-submit"))
+        .await
+        .unwrap();
+    assert_eq!(focused_id(c).await, "receipt_printed");
+    for _ in 0..4 {
+        press(c, Key::Space).await;
+        press(c, Key::Tab).await;
+    }
+    browser.screenshot("counter-handover").await;
+    tab_until(c, |id| id == "handover-submit").await;
+    press(c, Key::Enter).await;
+
+    // 6. Finish.
+    c.wait()
+        .for_element(Locator::Id("finish-submit"))
+        .await
+        .unwrap();
+    assert_eq!(focused_id(c).await, "finish-submit");
+    press(c, Key::Enter).await;
+    let done = c
+        .wait()
+        .for_element(Locator::Css("section.ended"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        done.contains("Besøget er afsluttet") && done.contains("SAG-"),
+        "{done}"
+    );
+    browser.screenshot("counter-finished").await;
+    browser.close().await;
+}
+
+async fn focused_id(c: &fantoccini::Client) -> String {
+    c.active_element()
+        .await
+        .unwrap()
+        .attr("id")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}

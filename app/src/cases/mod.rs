@@ -98,7 +98,21 @@ pub struct CaseDetail {
     pub sla_paused: bool,
     pub overdue: bool,
     pub citizen: Option<CitizenPanel>,
+    /// The citizen's MitID in the registry.
+    pub identity: Option<crate::registry::IdentityView>,
+    /// Cases linked as related (a merged duplicate is linked too).
+    pub related: Vec<RelatedCase>,
+    /// The case this duplicate was merged into.
+    pub merged_into: Option<String>,
     pub timeline: Vec<TimelineEntry>,
+}
+
+/// A case linked to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelatedCase {
+    pub reference: String,
+    pub subject: String,
+    pub status: Status,
 }
 
 /// What a citizen sees behind their private status link.

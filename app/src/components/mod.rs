@@ -3,6 +3,7 @@
 pub mod csrf_field;
 pub mod footer;
 pub mod header;
+pub mod identity_panel;
 pub mod kb_panel;
 pub mod require_role;
 pub mod search_box;

@@ -29,6 +29,21 @@ pub enum CprError {
     InvalidDate,
 }
 
+impl CprError {
+    pub fn message(&self, lang: Lang) -> &'static str {
+        match self {
+            CprError::Format => lang.pick(
+                "Et CPR-nummer skrives DDMMÅÅ-SSSS (ti cifre, bindestreg valgfri).",
+                "A CPR number is written DDMMYY-SSSS (ten digits, hyphen optional).",
+            ),
+            CprError::InvalidDate => lang.pick(
+                "CPR-nummeret begynder ikke med en gyldig fødselsdato.",
+                "The CPR number does not begin with a valid date of birth.",
+            ),
+        }
+    }
+}
+
 /// Legal sex as recorded in CPR: the parity of the last digit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -40,10 +40,35 @@ pub fn now_local() -> PrimitiveDateTime {
     local(OffsetDateTime::now_utc())
 }
 
+/// The instant today began in Denmark (midnight local time), as UTC.
+pub fn start_of_today(now_utc: OffsetDateTime) -> OffsetDateTime {
+    let offset = offset_at(now_utc);
+    let local_date = now_utc.to_offset(offset).date();
+    PrimitiveDateTime::new(local_date, Time::MIDNIGHT)
+        .assume_offset(offset)
+        .to_offset(UtcOffset::UTC)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn today_begins_at_local_midnight() {
+        assert_eq!(
+            start_of_today(datetime!(2026-11-23 10:00 UTC)),
+            datetime!(2026-11-22 23:00 UTC)
+        );
+        assert_eq!(
+            start_of_today(datetime!(2026-11-22 23:30 UTC)),
+            datetime!(2026-11-22 23:00 UTC)
+        );
+        assert_eq!(
+            start_of_today(datetime!(2026-06-15 21:59 UTC)),
+            datetime!(2026-06-14 22:00 UTC)
+        );
+    }
 
     #[test]
     fn winter_is_utc_plus_one_and_summer_plus_two() {

@@ -120,6 +120,34 @@ impl DocumentKind {
         DocumentKind::HealthCardApp,
     ];
 
+    /// A stable name for forms and storage.
+    pub fn key(self) -> &'static str {
+        use SupportingDocument as S;
+        match self {
+            DocumentKind::DanishPassport => "danish_passport",
+            DocumentKind::GreenlandicPassport => "greenlandic_passport",
+            DocumentKind::FaroesePassport => "faroese_passport",
+            DocumentKind::DanishDrivingLicence => "danish_driving_licence",
+            DocumentKind::GreenlandicDrivingLicence => "greenlandic_driving_licence",
+            DocumentKind::ResidencePermitWithPhotoAndCpr => "residence_permit",
+            DocumentKind::ForeignPassportOrIdWithSupportingDocument(S::HealthInsuranceCard) => {
+                "foreign_id_with_health_card"
+            }
+            DocumentKind::ForeignPassportOrIdWithSupportingDocument(S::ResidenceCertificate) => {
+                "foreign_id_with_residence_certificate"
+            }
+            DocumentKind::ForeignPassportOrIdWithSupportingDocument(
+                S::BirthOrBaptismCertificate,
+            ) => "foreign_id_with_birth_certificate",
+            DocumentKind::DrivingLicenceApp => "driving_licence_app",
+            DocumentKind::HealthCardApp => "health_card_app",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == key.trim())
+    }
+
     /// The highest assurance level a MitID issued on this document can have.
     pub fn max_level(self) -> AssuranceLevel {
         match self {
@@ -281,6 +309,14 @@ mod tests {
             AssuranceLevel::ALL.iter().max(),
             Some(&AssuranceLevel::High)
         );
+    }
+
+    #[test]
+    fn every_kind_has_a_distinct_key() {
+        for kind in DocumentKind::ALL {
+            assert_eq!(DocumentKind::from_key(kind.key()), Some(kind));
+        }
+        assert_eq!(DocumentKind::from_key("library_card"), None);
     }
 
     #[test]

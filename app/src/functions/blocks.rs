@@ -4,10 +4,8 @@
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
 
 use crate::errors::AppError;
-use crate::registry::IdentityView;
 
 #[cfg(feature = "ssr")]
 use crate::functions::{find_case, invalid};
@@ -37,21 +35,6 @@ fn refusal(r: crate::store::identities::Refusal) -> AppError {
         ),
     };
     invalid("block", da, en)
-}
-
-#[server(prefix = "/api", endpoint = "cases/identity", input = GetUrl)]
-pub async fn case_identity(reference: String) -> Result<Option<IdentityView>, AppError> {
-    use crate::auth::guard::require_role;
-    use crate::domain::Role;
-    use crate::state::AppState;
-    use crate::store::{cases, identities};
-
-    require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
-    let Some(case) = cases::find(&state.db, reference.trim()).await? else {
-        return Ok(None);
-    };
-    Ok(identities::for_case(&state.db, case.id).await?)
 }
 
 /// Verifies the caller and blocks one authenticator (lost, stolen) or the whole MitID

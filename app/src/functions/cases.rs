@@ -66,6 +66,8 @@ pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError>
         return Ok(None);
     };
     let timeline = cases::timeline(&state.db, case.id).await?;
+    let identity = crate::store::identities::for_case(&state.db, case.id).await?;
+    let (related, merged_into) = crate::store::case_links::related(&state.db, case.id).await?;
     let row = case.row;
     Ok(Some(CaseDetail {
         assigned_to_me: case.assignee_username.as_deref() == Some(me.username.as_str()),
@@ -83,6 +85,9 @@ pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError>
         resolution_due: row.resolution_due,
         overdue: row.overdue,
         citizen: case.citizen,
+        identity,
+        related,
+        merged_into,
         timeline,
     }))
 }
@@ -124,10 +129,7 @@ pub async fn change_case_status(
 ) -> Result<(), AppError> {
     use crate::auth::guard::require_role;
     use crate::domain::{Role, Status, can_transition};
-    use crate::i18n::Lang;
-    use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
@@ -142,38 +144,7 @@ pub async fn change_case_status(
             "The case cannot move to that status from here.",
         ));
     }
-    // Resolving tells the citizen, when we have an address to write to.
-    let notify = match (to, &case.citizen) {
-        (Status::Resolved, Some(citizen)) => citizen.email.as_deref().map(|to| CaseEmail {
-            to,
-            to_name: &citizen.name,
-            rendered: render(
-                &Template::CaseResolved {
-                    reference: &case.row.reference,
-                    subject: &case.row.subject,
-                },
-                Lang::parse(&citizen.lang).unwrap_or_default(),
-                &state.settings.contacts,
-            ),
-            domain: state.mail.domain(),
-            kind: "notification",
-        }),
-        _ => None,
-    };
-    mail::set_status_notifying(
-        &state.db,
-        case.id,
-        &case.row.reference,
-        to,
-        &me.username,
-        notify.as_ref(),
-        &AuditEntry::new(&me.username, "case.status", &case.row.reference)
-            .details(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() })),
-    )
-    .await?;
-    if notify.is_some() {
-        state.wake_outbox();
-    }
+    status_change(&state, &case, to, &me.username).await?;
     leptos_axum::redirect(&format!("/support/sag/{}", case.row.reference));
     Ok(())
 }
@@ -431,5 +402,148 @@ pub async fn log_call(
     )
     .await?;
     leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
+    Ok(())
+}
+
+/// Moves one case to `to` (the caller has checked the transition); resolving tells the
+/// citizen by e-mail when there is an address. The change and the audit entry commit together.
+#[cfg(feature = "ssr")]
+async fn status_change(
+    state: &crate::state::AppState,
+    case: &crate::store::cases::CaseRecord,
+    to: crate::domain::Status,
+    username: &str,
+) -> Result<(), AppError> {
+    use crate::domain::Status;
+    use crate::i18n::Lang;
+    use crate::mail::{Template, templates::render};
+    use crate::store::mail::{self, CaseEmail};
+
+    let notify = match (to, &case.citizen) {
+        (Status::Resolved, Some(citizen)) => citizen.email.as_deref().map(|to| CaseEmail {
+            to,
+            to_name: &citizen.name,
+            rendered: render(
+                &Template::CaseResolved {
+                    reference: &case.row.reference,
+                    subject: &case.row.subject,
+                },
+                Lang::parse(&citizen.lang).unwrap_or_default(),
+                &state.settings.contacts,
+            ),
+            domain: state.mail.domain(),
+            kind: "notification",
+        }),
+        _ => None,
+    };
+    mail::set_status_notifying(
+        &state.db,
+        case.id,
+        &case.row.reference,
+        to,
+        username,
+        notify.as_ref(),
+        &AuditEntry::new(username, "case.status", &case.row.reference)
+            .details(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() })),
+    )
+    .await?;
+    if notify.is_some() {
+        state.wake_outbox();
+    }
+    Ok(())
+}
+
+/// Moves every selected case to one status. A case that cannot move there from its status
+/// is left as it is and counted; each change commits on its own, with its audit entry.
+#[server(prefix = "/api", endpoint = "cases/bulk-status")]
+pub async fn bulk_status(
+    csrf_token: String,
+    references: Option<Vec<String>>,
+    status: String,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::{Role, Status, can_transition};
+    use crate::state::AppState;
+    use crate::store::cases;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let to = Status::parse(&status)
+        .map_err(|_| invalid("status", "Vælg en status.", "Choose a status."))?;
+    let references = references.unwrap_or_default();
+    if references.is_empty() || references.len() > 200 {
+        return Err(invalid(
+            "references",
+            "Markér mellem 1 og 200 sager.",
+            "Select between 1 and 200 cases.",
+        ));
+    }
+    let state = AppState::from_context()?;
+    let (mut changed, mut skipped) = (0usize, 0usize);
+    for reference in &references {
+        match cases::find(&state.db, reference.trim()).await? {
+            Some(case) if can_transition(case.row.status, to) => {
+                status_change(&state, &case, to, &me.username).await?;
+                changed += 1;
+            }
+            _ => skipped += 1,
+        }
+    }
+    leptos_axum::redirect(&format!("/support?aendret={changed}&sprunget={skipped}"));
+    Ok(())
+}
+
+/// Links another case as related, or merges this case into it as a duplicate.
+#[server(prefix = "/api", endpoint = "cases/link")]
+pub async fn link_case(
+    csrf_token: String,
+    reference: String,
+    other: String,
+    merge: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::case_links::{self, Refusal, Side};
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let case = find_case(&state.db, &reference).await?;
+    let other = crate::store::cases::find(&state.db, other.trim().to_uppercase().as_str())
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "other",
+                "Der findes ingen sag med det nummer.",
+                "There is no case with that reference.",
+            )
+        })?;
+    let this = Side {
+        id: case.id,
+        reference: &case.row.reference,
+    };
+    let that = Side {
+        id: other.id,
+        reference: &other.row.reference,
+    };
+    let outcome = if merge.as_deref().is_some_and(|m| !m.is_empty()) {
+        case_links::merge(&state.db, this, that, &me.username).await?
+    } else {
+        case_links::link(&state.db, this, that, &me.username).await?
+    };
+    outcome.map_err(|r| match r {
+        Refusal::SameCase => invalid(
+            "other",
+            "En sag kan ikke knyttes til sig selv.",
+            "A case cannot be linked to itself.",
+        ),
+        Refusal::AlreadyMerged => invalid(
+            "other",
+            "En af sagerne er allerede flettet ind i en anden.",
+            "One of the cases has already been merged into another.",
+        ),
+    })?;
+    leptos_axum::redirect(&format!("/support/sag/{}#related", case.row.reference));
     Ok(())
 }

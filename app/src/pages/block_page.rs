@@ -8,9 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::csrf_field::CsrfField;
+use crate::components::identity_panel::{
+    assurance_label, authenticator_name, describe_block, status_label,
+};
 use crate::components::require_role::RequireRole;
-use crate::domain::{AuthenticatorKind, BlockReason, Category, Role};
-use crate::functions::blocks::{BlockLoginMeans, LiftBlock, case_identity};
+use crate::domain::{BlockReason, Category, Role};
+use crate::functions::blocks::{BlockLoginMeans, LiftBlock};
 use crate::functions::cases::get_case;
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
@@ -50,19 +53,16 @@ fn BlockFlow() -> impl IntoView {
     };
     let data = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
-        |reference| async move {
-            let case = get_case(reference.clone()).await?;
-            let identity = case_identity(reference).await?;
-            Ok::<_, crate::errors::AppError>((case, identity))
-        },
+        get_case,
     );
     view! {
         <Suspense fallback=move || view! { <p class="page">{lang.pick("Henter …", "Loading …")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <div class="page"><p class="error" role="alert">{e.message(lang)}</p></div> }.into_any(),
-                    Ok((None, _)) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
-                    Ok((Some(case), identity)) => {
+                    Ok(None) => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+                    Ok(Some(case)) => {
+                        let identity = case.identity.clone();
                         let reference = case.reference.clone();
                         let default_reason = match case.category {
                             Category::IdentityTheft => BlockReason::IdentityTheft,
@@ -228,74 +228,4 @@ fn VerifyFieldset(legend: &'static str, prefix: &'static str) -> impl IntoView {
             </div>
         </fieldset>
     }
-}
-
-fn assurance_label(level: &str, lang: Lang) -> &'static str {
-    match level {
-        "low" => lang.pick("lavt", "low"),
-        "substantial" => lang.pick("betydeligt", "substantial"),
-        "high" => lang.pick("højt", "high"),
-        _ => lang.pick("ukendt", "unknown"),
-    }
-}
-
-fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "active" => lang.pick("aktiv", "active"),
-        "revoked" => lang.pick("tilbagekaldt", "revoked"),
-        "pending_activation" => lang.pick("afventer aktivering", "awaiting activation"),
-        "blocked" => lang.pick("spærret", "blocked"),
-        _ => lang.pick("ukendt", "unknown"),
-    }
-}
-
-fn authenticator_name(
-    kind: AuthenticatorKind,
-    serial: Option<&str>,
-    label: Option<&str>,
-    lang: Lang,
-) -> String {
-    match (serial, label) {
-        (Some(s), _) => format!("{} {s}", kind.label(lang)),
-        (None, Some(l)) => format!("{} ({l})", kind.label(lang)),
-        (None, None) => kind.label(lang).to_owned(),
-    }
-}
-
-fn describe_block(b: &BlockView, lang: Lang) -> String {
-    let what = match &b.authenticator {
-        Some((kind, serial)) => authenticator_name(*kind, serial.as_deref(), None, lang),
-        None => lang.pick("Hele MitID", "The whole MitID").to_owned(),
-    };
-    let mut text = format!(
-        "{} · {what} · {} · {} · {} {} · {}",
-        b.blocked_at
-            .chars()
-            .take(16)
-            .collect::<String>()
-            .replace('T', " "),
-        b.reason.label(lang),
-        if b.permanent {
-            lang.pick("permanent", "permanent")
-        } else {
-            lang.pick("midlertidig", "temporary")
-        },
-        lang.pick("af", "by"),
-        b.blocked_by,
-        b.verification,
-    );
-    if let Some(at) = &b.lifted_at {
-        text.push_str(&format!(
-            " · {} {}",
-            lang.pick("ophævet", "lifted"),
-            at.chars().take(16).collect::<String>().replace('T', " ")
-        ));
-    }
-    if let Some(state) = &b.registry_state {
-        text.push_str(&format!(
-            " · {}: {state}",
-            lang.pick("registret", "registry")
-        ));
-    }
-    text
 }

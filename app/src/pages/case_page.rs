@@ -80,6 +80,7 @@ fn CaseView() -> impl IntoView {
     let reply_action = ServerAction::<ReplyToCitizen>::new();
     let retry_action = ServerAction::<RetryDelivery>::new();
     let reveal_action = ServerAction::<RevealCpr>::new();
+    let link_action = ServerAction::<crate::functions::cases::LinkCase>::new();
     // The reply being written: the knowledge-base panel inserts article links into it.
     let reply = RwSignal::new(String::new());
     // Plain form posts come back with the error in the URL; these read it.
@@ -92,6 +93,7 @@ fn CaseView() -> impl IntoView {
             .or_else(|| reply_action.value().get().and_then(Result::err))
             .or_else(|| retry_action.value().get().and_then(Result::err))
             .or_else(|| reveal_action.value().get().and_then(Result::err))
+            .or_else(|| link_action.value().get().and_then(Result::err))
     };
     let case = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
@@ -267,6 +269,10 @@ fn CaseView() -> impl IntoView {
                                             }
                                         }}
                                     </section>
+                                    <RelatedCases reference=reference.clone() related=c.related.clone() merged_into=c.merged_into.clone()/>
+                                    {c.citizen.is_some().then(|| view! {
+                                        <crate::components::identity_panel::IdentityPanel identity=c.identity.clone() heading_id="mitid-title"/>
+                                    })}
                                     <section class="panel" aria-labelledby="actions-title">
                                         <h2 id="actions-title">{lang.pick("Handlinger", "Actions")}</h2>
                                         <p><a id="block-link" class="button danger" href=format!("/support/sag/{reference}/spaer") accesskey="s">
@@ -303,6 +309,51 @@ fn CaseView() -> impl IntoView {
     }
 }
 
+/// Related cases, the case a duplicate was merged into, and the form to link or merge.
+#[component]
+fn RelatedCases(
+    reference: String,
+    related: Vec<crate::cases::RelatedCase>,
+    merged_into: Option<String>,
+) -> impl IntoView {
+    use crate::functions::cases::LinkCase;
+    use leptos::server_fn::ServerFn;
+    let lang = use_page_context().lang;
+    view! {
+        <section class="panel" id="related" aria-labelledby="related-title">
+            <h2 id="related-title">{lang.pick("Relaterede sager", "Related cases")}</h2>
+            {merged_into.map(|target| view! {
+                <p class="notice">{lang.pick("Dublet – flettet ind i", "Duplicate – merged into")} " "
+                    <a href=format!("/support/sag/{target}")>{target.clone()}</a></p>
+            })}
+            {if related.is_empty() {
+                view! { <p>{lang.pick("Ingen.", "None.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ul>
+                        {related.into_iter().map(|r| view! {
+                            <li><a href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a> " " {r.subject} " (" {r.status.label(lang)} ")"</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <form method="post" action=LinkCase::url() class="stack">
+                <CsrfField/>
+                <input type="hidden" name="reference" value=reference/>
+                <div class="field">
+                    <label for="link-other">{lang.pick("Sagsnummer", "Case reference")}</label>
+                    <input id="link-other" name="other" type="text" placeholder="SAG-2026-000123" autocomplete="off" required/>
+                </div>
+                <div class="choice">
+                    <input type="checkbox" id="link-merge" name="merge" value="1"/>
+                    <label for="link-merge">{lang.pick("Denne sag er en dublet: flet den ind i den anden og luk den", "This case is a duplicate: merge it into the other and close it")}</label>
+                </div>
+                <button type="submit" class="secondary">{lang.pick("Knyt sagen", "Link the case")}</button>
+            </form>
+        </section>
+    }
+}
+
 /// One entry of the case's timeline; outgoing e-mails show their delivery state.
 #[component]
 fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
@@ -319,6 +370,8 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         "block" => lang.pick("Spærret", "Blocked"),
         "call" => lang.pick("Opkald", "Phone call"),
         "unblock" => lang.pick("Spærring ophævet", "Block lifted"),
+        "link" => lang.pick("Relateret sag", "Related case"),
+        "merge" => lang.pick("Dublet flettet", "Duplicate merged"),
         other => other,
     }
     .to_owned();

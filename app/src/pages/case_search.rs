@@ -31,6 +31,7 @@ fn Results() -> impl IntoView {
             <p class="breadcrumb"><a href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
             <h1>{lang.pick("Søg i sager", "Search cases")}</h1>
             <CaseSearchForm value=q()/>
+            <CitizenLookup/>
             <Suspense fallback=move || view! { <p>{lang.pick("Søger …", "Searching …")}</p> }>
                 {move || Suspend::new(async move {
                     match results.await {
@@ -55,6 +56,29 @@ fn Results() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// Finds a citizen by the CPR number a caller gives (sent in the form body, never the URL).
+#[component]
+fn CitizenLookup() -> impl IntoView {
+    use crate::functions::citizens::FindCitizen;
+    use leptos::server_fn::ServerFn;
+    let lang = use_page_context().lang;
+    let action = ServerAction::<FindCitizen>::new();
+    view! {
+        <section class="panel" aria-labelledby="lookup-title">
+            <h2 id="lookup-title">{lang.pick("Find borger på CPR-nummer", "Find a citizen by CPR number")}</h2>
+            {move || action.value().get().and_then(Result::err).map(|e| view! {
+                <p class="error" role="alert">{e.message(lang)}</p>
+            })}
+            <form method="post" action=FindCitizen::url() class="inline-form">
+                <crate::components::csrf_field::CsrfField/>
+                <label for="lookup-cpr">{lang.pick("CPR-nummer (opslaget logges)", "CPR number (the look-up is logged)")}</label>
+                <input id="lookup-cpr" name="cpr" type="text" inputmode="numeric" autocomplete="off" required/>
+                <button type="submit">{lang.pick("Find borger", "Find citizen")}</button>
+            </form>
+        </section>
     }
 }
 

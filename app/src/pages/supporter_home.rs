@@ -29,9 +29,11 @@ const QUEUE_KEYS: &[Shortcut] = &[
         "Show urgent cases",
     ),
 ];
+use crate::components::csrf_field::CsrfField;
 use crate::domain::{Category, Channel, Priority, Role, Status, System};
-use crate::functions::cases::case_queue;
+use crate::functions::cases::{BulkStatus, case_queue};
 use crate::page_context::use_page_context;
+use leptos::server_fn::ServerFn;
 
 /// The supporters' queue: one list across the six systems, urgent lane first, then by due time.
 #[component]
@@ -120,6 +122,18 @@ fn Queue() -> impl IntoView {
                     </p>
                 })}
             </div>
+            {move || {
+                let q = query.read();
+                q.get("aendret").map(|changed| {
+                    let skipped = q.get("sprunget").unwrap_or_default();
+                    view! {
+                        <p class="notice" role="status">{match lang {
+                            crate::i18n::Lang::Da => format!("{changed} sager fik ny status. {skipped} sprunget over (kan ikke skifte dertil fra deres status)."),
+                            crate::i18n::Lang::En => format!("{changed} cases changed status. {skipped} skipped (cannot move there from their status)."),
+                        }}</p>
+                    }
+                })
+            }}
             <CaseSearchForm value=String::new()/>
             <FilterForm filter=filter()/>
             <Suspense fallback=move || view! { <p>{lang.pick("Henter sager …", "Loading cases …")}</p> }>
@@ -131,9 +145,21 @@ fn Queue() -> impl IntoView {
                                 <strong class="urgent-count">{format!("{} {}", page.urgent_open, lang.pick("akutte", "urgent"))}</strong>
                                 {page.counts.iter().map(|(s, n)| format!(" · {} {}", n, s.label(lang).to_lowercase())).collect::<String>()}
                             </p>
+                            <form method="post" action=BulkStatus::url() id="bulk-form" class="bulk">
+                            <CsrfField/>
+                            <div class="bulk-bar">
+                                <label for="bulk-status">{lang.pick("Skift status for de markerede sager til", "Change the status of the selected cases to")}</label>
+                                <select id="bulk-status" name="status">
+                                    {[Status::Open, Status::WaitingOnCitizen, Status::Resolved, Status::Closed].into_iter().map(|s| view! {
+                                        <option value=s.as_str()>{s.label(lang)}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" id="bulk-submit">{lang.pick("Skift status", "Change status")}</button>
+                            </div>
                             <table class="data queue">
                                 <caption>{format!("{} {}", page.total, lang.pick("sager i visningen", "cases in this view"))}</caption>
                                 <thead><tr>
+                                    <th scope="col"><span class="visually-hidden">{lang.pick("Markér", "Select")}</span></th>
                                     <th scope="col">{lang.pick("Sag", "Case")}</th>
                                     <th scope="col">{lang.pick("Emne", "Subject")}</th>
                                     <th scope="col">{lang.pick("Område", "Area")}</th>
@@ -144,8 +170,10 @@ fn Queue() -> impl IntoView {
                                     <th scope="col">{lang.pick("Frist", "Due")}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {page.rows.into_iter().map(|r| view! {
+                                    {page.rows.into_iter().enumerate().map(|(i, r)| view! {
                                         <tr class:urgent-row=r.priority == Priority::Urgent>
+                                            <td><input type="checkbox" class="select" name=format!("references[{i}]") value=r.reference.clone()
+                                                aria-label=format!("{} {}", lang.pick("Markér", "Select"), r.reference)/></td>
                                             <td><a class="case-link" href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a></td>
                                             <td>{r.subject}<br/><small>{r.citizen_name.unwrap_or_default()}</small></td>
                                             <td>{r.system.name()}</td>
@@ -161,6 +189,7 @@ fn Queue() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
+                            </form>
                         }.into_any(),
                     }
                 })}

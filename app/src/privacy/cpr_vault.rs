@@ -103,29 +103,37 @@ impl CprVault {
     }
 
     pub fn seal(&self, cpr: &Cpr) -> Result<SealedCpr, VaultError> {
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ciphertext = self
-            .cipher
-            .encrypt(&nonce, cpr.digits().as_bytes())
-            .map_err(|_| VaultError::Open)?;
-        let mut sealed = nonce.to_vec();
-        sealed.extend_from_slice(&ciphertext);
         Ok(SealedCpr {
             lookup_hash: self.lookup_hash(cpr),
-            sealed,
+            sealed: self.seal_secret(cpr.digits().as_bytes())?,
             masked: cpr.masked(),
         })
     }
 
-    pub fn open(&self, sealed: &[u8]) -> Result<Cpr, VaultError> {
+    /// Seals another short-lived secret (a paper activation code) with the same key.
+    pub fn seal_secret(&self, plain: &[u8]) -> Result<Vec<u8>, VaultError> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let ciphertext = self
+            .cipher
+            .encrypt(&nonce, plain)
+            .map_err(|_| VaultError::Open)?;
+        let mut sealed = nonce.to_vec();
+        sealed.extend_from_slice(&ciphertext);
+        Ok(sealed)
+    }
+
+    pub fn open_secret(&self, sealed: &[u8]) -> Result<Vec<u8>, VaultError> {
         if sealed.len() <= NONCE_LEN {
             return Err(VaultError::Open);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(Nonce::from_slice(nonce), ciphertext)
-            .map_err(|_| VaultError::Open)?;
+            .map_err(|_| VaultError::Open)
+    }
+
+    pub fn open(&self, sealed: &[u8]) -> Result<Cpr, VaultError> {
+        let plain = self.open_secret(sealed)?;
         let digits = String::from_utf8(plain).map_err(|_| VaultError::Open)?;
         Cpr::parse(&digits).map_err(|_| VaultError::Open)
     }

@@ -1,4 +1,4 @@
-//! The port through which blocks take effect. Two real implementations: the embedded
+//! The port through which blocks and counter issuing take effect. Two real implementations: the embedded
 //! registry (tables in the desk's own database, changed in the caller's transaction) and an
 //! external one over HTTP (a signed call written to the outbox in the caller's transaction and
 //! delivered by the server's worker until the registry acknowledges it).
@@ -17,6 +17,8 @@ use crate::store::outbox::{self, OutboxChannel};
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum RegistryCommand {
     Block {
+        #[serde(skip)]
+        identity_id: i64,
         /// The desk's block id: the registry's idempotency key is derived from it.
         block_id: i64,
         user_id: String,
@@ -27,10 +29,51 @@ pub enum RegistryCommand {
         case_reference: String,
     },
     LiftTemporaryBlock {
+        #[serde(skip)]
+        identity_id: i64,
         block_id: i64,
         user_id: String,
         case_reference: String,
     },
+    /// A MitID issued, re-issued or changed at the Borgerservice counter.
+    Issue(Issue),
+}
+
+/// What a finished counter visit asks of the registry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    #[serde(skip)]
+    pub citizen_id: i64,
+    /// The counter visit: the registry's idempotency key is derived from it.
+    pub visit_id: i64,
+    pub purpose: String,
+    /// The user-ID the identity has after the visit.
+    pub user_id: String,
+    /// The user-ID it had before, when it changes.
+    pub previous_user_id: Option<String>,
+    pub assurance: String,
+    /// New authenticators, pending activation.
+    pub authenticators: Vec<NewAuthenticatorRef>,
+    /// The paper activation code for one of them: its SHA-256, never the code.
+    pub activation: Option<ActivationRef>,
+    /// Argon2 hash of the password set at the counter.
+    pub password_argon2: Option<String>,
+    /// Lift the temporary blocks of the whole MitID (re-issue after a block).
+    pub reactivate: bool,
+    pub case_reference: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewAuthenticatorRef {
+    pub kind: String,
+    pub serial: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActivationRef {
+    pub kind: String,
+    pub code_sha256: String,
+    pub expires_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -46,6 +89,7 @@ impl RegistryCommand {
         match self {
             RegistryCommand::Block { block_id, .. } => format!("block-{block_id}"),
             RegistryCommand::LiftTemporaryBlock { block_id, .. } => format!("lift-{block_id}"),
+            RegistryCommand::Issue(issue) => format!("visit-{}", issue.visit_id),
         }
     }
 }
@@ -66,7 +110,6 @@ pub trait IdentityRegistry: Send + Sync {
     fn apply<'a>(
         &'a self,
         tx: &'a mut SqliteConnection,
-        identity_id: i64,
         command: &'a RegistryCommand,
     ) -> Effect<'a>;
 
@@ -81,13 +124,13 @@ impl IdentityRegistry for EmbeddedRegistry {
     fn apply<'a>(
         &'a self,
         tx: &'a mut SqliteConnection,
-        identity_id: i64,
         command: &'a RegistryCommand,
     ) -> Effect<'a> {
         Box::pin(async move {
             let now = crate::store::cases::utc_now();
             match command {
                 RegistryCommand::Block {
+                    identity_id,
                     authenticator: Some(a),
                     ..
                 } => {
@@ -102,6 +145,7 @@ impl IdentityRegistry for EmbeddedRegistry {
                     .await?;
                 }
                 RegistryCommand::Block {
+                    identity_id,
                     authenticator: None,
                     ..
                 } => {
@@ -113,7 +157,7 @@ impl IdentityRegistry for EmbeddedRegistry {
                     .execute(&mut *tx)
                     .await?;
                 }
-                RegistryCommand::LiftTemporaryBlock { .. } => {
+                RegistryCommand::LiftTemporaryBlock { identity_id, .. } => {
                     sqlx::query(
                         "UPDATE identities SET status = 'active', updated_at = ?
                          WHERE id = ? AND status = 'blocked'",
@@ -123,6 +167,7 @@ impl IdentityRegistry for EmbeddedRegistry {
                     .execute(&mut *tx)
                     .await?;
                 }
+                RegistryCommand::Issue(issue) => issue_embedded(tx, issue, &now).await?,
             }
             Ok(Applied::Done)
         })
@@ -133,6 +178,81 @@ impl IdentityRegistry for EmbeddedRegistry {
     }
 }
 
+/// Creates or changes the identity in the embedded registry's tables.
+async fn issue_embedded(
+    tx: &mut SqliteConnection,
+    issue: &Issue,
+    now: &str,
+) -> Result<(), StoreError> {
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
+            .bind(issue.citizen_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let identity_id = match existing {
+        Some(id) => {
+            sqlx::query(
+                "UPDATE identities SET user_id = ?, user_id_key = ?, assurance = ?,
+                    password_hash = COALESCE(?, password_hash),
+                    status = CASE WHEN ? THEN 'active' ELSE status END, updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(&issue.user_id)
+            .bind(issue.user_id.to_lowercase())
+            .bind(&issue.assurance)
+            .bind(&issue.password_argon2)
+            .bind(issue.reactivate)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => sqlx::query(
+            "INSERT INTO identities (citizen_id, user_id, user_id_key, assurance, status,
+                password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
+        )
+        .bind(issue.citizen_id)
+        .bind(&issue.user_id)
+        .bind(issue.user_id.to_lowercase())
+        .bind(&issue.assurance)
+        .bind(&issue.password_argon2)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid(),
+    };
+    for a in &issue.authenticators {
+        let authenticator_id = sqlx::query(
+            "INSERT INTO authenticators (identity_id, kind, serial, status, created_at, updated_at)
+             VALUES (?, ?, ?, 'pending_activation', ?, ?)",
+        )
+        .bind(identity_id)
+        .bind(&a.kind)
+        .bind(&a.serial)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        if let Some(code) = issue.activation.as_ref().filter(|c| c.kind == a.kind) {
+            sqlx::query(
+                "INSERT INTO activation_codes (authenticator_id, code_sha256, issued_at, expires_at)
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(authenticator_id)
+            .bind(&code.code_sha256)
+            .bind(now)
+            .bind(&code.expires_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// An external registry over HTTP: the call goes to the outbox with the caller's commit.
 pub struct HttpRegistry;
 
@@ -140,7 +260,6 @@ impl IdentityRegistry for HttpRegistry {
     fn apply<'a>(
         &'a self,
         tx: &'a mut SqliteConnection,
-        _identity_id: i64,
         command: &'a RegistryCommand,
     ) -> Effect<'a> {
         Box::pin(async move {
@@ -170,6 +289,7 @@ mod tests {
     #[test]
     fn the_http_body_names_the_device_and_carries_no_internal_ids() {
         let c = RegistryCommand::Block {
+            identity_id: 3,
             block_id: 7,
             user_id: "grete.h".into(),
             authenticator: Some(AuthenticatorRef {
@@ -185,6 +305,7 @@ mod tests {
         assert_eq!(json["command"], "block");
         assert_eq!(json["authenticator"]["serial"], "CD12345678");
         assert!(json["authenticator"].get("id").is_none());
+        assert!(json.get("identity_id").is_none());
         assert_eq!(c.idempotency_key(), "block-7");
     }
 }

@@ -24,7 +24,7 @@ pub struct NewCase<'a> {
     pub opened_at: Option<time::OffsetDateTime>,
 }
 
-pub(crate) fn utc_now() -> String {
+pub fn utc_now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -130,6 +130,41 @@ pub async fn create_in(
     .execute(&mut *tx)
     .await?;
     Ok((case_id, reference))
+}
+
+/// [`create_in`] for a citizen the desk already knows (by id). Returns the case's id and
+/// reference.
+pub async fn create_in_for_citizen(
+    tx: &mut sqlx::SqliteConnection,
+    new: NewCase<'_>,
+    citizen_id: i64,
+) -> Result<(i64, CaseRef), StoreError> {
+    let (case_id, reference) = create_in(tx, new).await?;
+    sqlx::query("UPDATE cases SET citizen_id = ? WHERE id = ?")
+        .bind(citizen_id)
+        .bind(case_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok((case_id, reference))
+}
+
+/// Creates a case for a known citizen; None when there is no such citizen.
+pub async fn create_for_citizen(
+    db: &Db,
+    new: NewCase<'_>,
+    citizen_id: i64,
+) -> Result<Option<String>, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id = ?")
+        .bind(citizen_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let (_, reference) = create_in_for_citizen(&mut tx, new, citizen_id).await?;
+    tx.commit().await?;
+    Ok(Some(reference.to_string()))
 }
 
 /// Urgent cases form their own lane at the top of the queue.

@@ -63,3 +63,38 @@ pub async fn sealed_cpr_on_case(
     .await?;
     Ok(row.and_then(|(id, sealed)| sealed.map(|s| (id, s))))
 }
+
+/// A citizen's name, masked CPR number and cases (newest first), for the supporter.
+pub async fn overview(
+    db: &Db,
+    citizen_id: i64,
+) -> Result<Option<(String, String, Vec<crate::cases::RelatedCase>)>, StoreError> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT name, cpr_masked FROM citizens WHERE id = ?")
+            .bind(citizen_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some((name, masked)) = row else {
+        return Ok(None);
+    };
+    let cases: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT reference, subject, status FROM cases WHERE citizen_id = ? ORDER BY id DESC LIMIT 50",
+    )
+    .bind(citizen_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Some((
+        name,
+        masked.unwrap_or_default(),
+        cases
+            .into_iter()
+            .filter_map(|(reference, subject, status)| {
+                Some(crate::cases::RelatedCase {
+                    reference,
+                    subject,
+                    status: crate::domain::Status::parse(&status).ok()?,
+                })
+            })
+            .collect(),
+    )))
+}

@@ -84,11 +84,23 @@ struct BlockRow {
 
 /// The identity of the citizen on a case, with authenticators and blocks.
 pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, StoreError> {
+    let citizen: Option<i64> = sqlx::query_scalar("SELECT citizen_id FROM cases WHERE id = ?")
+        .bind(case_id)
+        .fetch_optional(db.pool())
+        .await?
+        .flatten();
+    match citizen {
+        Some(citizen_id) => for_citizen(db, citizen_id).await,
+        None => Ok(None),
+    }
+}
+
+/// A citizen's identity, with authenticators and blocks.
+pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView>, StoreError> {
     let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.user_id, i.assurance, i.status FROM cases c
-         JOIN identities i ON i.citizen_id = c.citizen_id WHERE c.id = ?",
+        "SELECT id, user_id, assurance, status FROM identities WHERE citizen_id = ?",
     )
-    .bind(case_id)
+    .bind(citizen_id)
     .fetch_optional(db.pool())
     .await?;
     let Some((identity_id, user_id, assurance, status)) = row else {
@@ -256,6 +268,7 @@ pub async fn block(
     .await?
     .last_insert_rowid();
     let command = RegistryCommand::Block {
+        identity_id,
         block_id,
         user_id: user_id.clone(),
         authenticator: authenticator.clone(),
@@ -263,7 +276,7 @@ pub async fn block(
         reason: request.reason.as_str().to_owned(),
         case_reference: case.reference.to_owned(),
     };
-    if let Applied::Queued { outbox_id } = registry.apply(&mut tx, identity_id, &command).await? {
+    if let Applied::Queued { outbox_id } = registry.apply(&mut tx, &command).await? {
         sqlx::query("UPDATE blocks SET outbox_id = ? WHERE id = ?")
             .bind(outbox_id)
             .bind(block_id)
@@ -366,11 +379,12 @@ pub async fn lift(
     .execute(&mut *tx)
     .await?;
     let command = RegistryCommand::LiftTemporaryBlock {
+        identity_id,
         block_id,
         user_id,
         case_reference: case.reference.to_owned(),
     };
-    registry.apply(&mut tx, identity_id, &command).await?;
+    registry.apply(&mut tx, &command).await?;
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
          VALUES (?, ?, 'staff', ?, 'unblock', ?, ?)",

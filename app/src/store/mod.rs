@@ -2,6 +2,7 @@
 //! rest of the crate reads as UI and domain.
 
 pub mod articles;
+pub mod case_links;
 pub mod case_search;
 pub mod cases;
 pub mod citizens;
@@ -13,5 +14,6 @@ pub mod mail;
 pub mod outbox;
 pub mod sessions;
 pub mod users;
+pub mod visits;
 
 pub use db::{Db, StoreError};

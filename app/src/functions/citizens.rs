@@ -1,0 +1,129 @@
+//! Finding a citizen by CPR number on the phone, and starting a block from there when the
+//! caller has no case yet. The number travels in a POST body only (never in a URL, where
+//! access logs would keep it), and every look-up is audited.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+use crate::cases::RelatedCase;
+use crate::errors::AppError;
+use crate::registry::IdentityView;
+
+/// A citizen as the supporter sees them: masked CPR, MitID, cases.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CitizenView {
+    pub id: i64,
+    pub name: String,
+    pub cpr_masked: String,
+    pub identity: Option<IdentityView>,
+    pub cases: Vec<RelatedCase>,
+}
+
+/// Looks the citizen up by the CPR number the caller gives; opens their page.
+#[server(prefix = "/api", endpoint = "citizens/find")]
+pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppError> {
+    use crate::audit::{self, AuditEntry};
+    use crate::auth::guard::require_role;
+    use crate::domain::{Cpr, Role};
+    use crate::functions::invalid;
+    use crate::i18n::Lang;
+    use crate::state::AppState;
+    use crate::store::visits;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let cpr =
+        Cpr::parse(&cpr).map_err(|e| invalid("cpr", e.message(Lang::Da), e.message(Lang::En)))?;
+    let state = AppState::from_context()?;
+    let hash = state.cpr_vault.lookup_hash(&cpr);
+    let id = visits::citizen_by_cpr_hash(&state.db, &hash)
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "cpr",
+                "Desken kender ingen borger med det CPR-nummer.",
+                "The desk knows no citizen with that CPR number.",
+            )
+        })?;
+    audit::record(
+        &state.db,
+        &AuditEntry::new(&me.username, "citizen.lookup", &format!("citizen:{id}"))
+            .reason("opslag på CPR-nummer"),
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/support/borger/{id}"));
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "citizens/get", input = GetUrl)]
+pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
+    use crate::auth::guard::require_role;
+    use crate::domain::Role;
+    use crate::state::AppState;
+    use crate::store::{citizens, identities};
+
+    require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let Some((name, cpr_masked, cases)) = citizens::overview(&state.db, id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CitizenView {
+        id,
+        name,
+        cpr_masked,
+        identity: identities::for_citizen(&state.db, id).await?,
+        cases,
+    }))
+}
+
+/// Opens an urgent phone case for the citizen and goes straight to the block flow.
+#[server(prefix = "/api", endpoint = "citizens/block-case")]
+pub async fn open_block_case(csrf_token: String, citizen_id: i64) -> Result<(), AppError> {
+    use crate::auth::guard::require_role;
+    use crate::cases::live::LiveCase;
+    use crate::domain::{Category, Channel, Role, System};
+    use crate::functions::invalid;
+    use crate::state::AppState;
+    use crate::store::cases::{self, NewCase};
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Supporter])?;
+    let state = AppState::from_context()?;
+    let staff = crate::store::users::find_by_username(&state.db, &me.username)
+        .await?
+        .map(|u| u.id)
+        .ok_or(AppError::Internal)?;
+    let subject = "Spærring af loginmiddel (telefon)";
+    let reference = cases::create_for_citizen(
+        &state.db,
+        NewCase {
+            subject,
+            body: "Oprettet fra opslag på borgeren for at spærre.",
+            system: System::MitId,
+            category: Category::LostOrStolenLoginMeans,
+            channel: Channel::Phone,
+            citizen: None,
+            status_token_hash: None,
+            created_by_staff: Some(staff),
+            opened_at: None,
+        },
+        citizen_id,
+    )
+    .await?
+    .ok_or_else(|| {
+        invalid(
+            "citizen_id",
+            "Borgeren findes ikke.",
+            "The citizen does not exist.",
+        )
+    })?;
+    state.announce(LiveCase {
+        reference: reference.clone(),
+        subject: subject.to_owned(),
+        priority: Category::LostOrStolenLoginMeans.default_priority(),
+        system: System::MitId,
+    });
+    leptos_axum::redirect(&format!("/support/sag/{reference}/spaer"));
+    Ok(())
+}
