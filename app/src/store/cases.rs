@@ -215,16 +215,25 @@ pub async fn queue(
             conditions.push((condition, Some(v.clone())));
         }
     }
-    match filter.status.as_deref() {
-        Some(v) => conditions.push(("c.status = ?", Some(v.to_owned()))),
-        // By default the queue is the work still to do.
-        None => conditions.push(("c.status IN ('new', 'open', 'waiting_on_citizen')", None)),
+    // By default the queue is the work still to do. Open work is read through the small
+    // partial index that carries every filter column, so page and count stay fast at a
+    // million cases (see the queue benchmark); the planner does not pick it by itself.
+    let open_work = filter
+        .status
+        .as_deref()
+        .is_none_or(|s| matches!(s, "new" | "open" | "waiting_on_citizen"));
+    if open_work {
+        conditions.push(("c.status IN ('new', 'open', 'waiting_on_citizen')", None));
     }
+    if let Some(v) = filter.status.as_deref() {
+        conditions.push(("c.status = ?", Some(v.to_owned())));
+    }
+    let by_name = "c.assignee_id = (SELECT id FROM staff_users WHERE username = ?)";
     match filter.assignee.as_deref() {
         None => {}
         Some("none") => conditions.push(("c.assignee_id IS NULL", None)),
-        Some("me") => conditions.push(("u.username = ?", Some(me.to_owned()))),
-        Some(name) => conditions.push(("u.username = ?", Some(name.to_owned()))),
+        Some("me") => conditions.push((by_name, Some(me.to_owned()))),
+        Some(name) => conditions.push((by_name, Some(name.to_owned()))),
     }
     let binds: Vec<String> = conditions.iter().filter_map(|(_, v)| v.clone()).collect();
     let conditions: Vec<&str> = conditions.iter().map(|(c, _)| *c).collect();
@@ -233,8 +242,15 @@ pub async fn queue(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let from = "FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
-                LEFT JOIN citizens z ON z.id = c.citizen_id";
+    let cases = if open_work {
+        "cases c INDEXED BY cases_open_queue"
+    } else {
+        "cases c"
+    };
+    let from = format!(
+        "FROM {cases} LEFT JOIN staff_users u ON u.id = c.assignee_id
+         LEFT JOIN citizens z ON z.id = c.citizen_id"
+    );
     let sql = format!(
         "SELECT c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
                 u.display_name AS assignee, z.name AS citizen_name, c.created_at, c.resolution_due
@@ -245,7 +261,7 @@ pub async fn queue(
         query = query.bind(b);
     }
     let rows = query.bind(limit).fetch_all(db.pool()).await?;
-    let count_sql = format!("SELECT COUNT(*) {from} {where_clause}");
+    let count_sql = format!("SELECT COUNT(*) FROM {cases} {where_clause}");
     let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count_query = count_query.bind(b);
