@@ -47,7 +47,7 @@ pub fn CitizenPage() -> impl IntoView {
                                 <form method="post" action=OpenBlockCase::url() class="stack">
                                     <CsrfField/>
                                     <input type="hidden" name="citizen_id" value=z.id.to_string()/>
-                                    <button type="submit" class="danger" id="block-new-case" autofocus>{lang.pick("Opret akut telefonsag og spær", "Open an urgent phone case and block")}</button>
+                                    <button type="submit" class="danger" id="block-new-case">{lang.pick("Opret akut telefonsag og spær", "Open an urgent phone case and block")}</button>
                                 </form>
                                 <IdentityPanel identity=z.identity.clone() heading_id="mitid-title"/>
                                 <section class="panel" aria-labelledby="cases-title">
