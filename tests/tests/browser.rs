@@ -157,6 +157,29 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     browser.close().await;
 }
 
+/// Logs in as a keyboard user does: type the username, Tab, type the password, Enter.
+async fn login_by_keyboard(
+    c: &fantoccini::Client,
+    server: &TestServer,
+    (user, password): (&str, &str),
+) {
+    c.goto(&server.at("/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    press(c, Key::Tab).await;
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+}
+
 /// Presses Tab until the focused element's id satisfies `want` (at most 60 times).
 async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> String {
     for _ in 0..60 {
@@ -200,17 +223,7 @@ async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
 
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&server.at("/login")).await.unwrap();
-    let user = c.find(Locator::Id("username")).await.unwrap();
-    user.send_keys(demo::SUPPORTER.0).await.unwrap();
-    press(c, Key::Tab).await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(demo::SUPPORTER.1)
-        .await
-        .unwrap();
-    press(c, Key::Enter).await;
+    login_by_keyboard(c, &server, demo::SUPPORTER).await;
     c.wait()
         .for_element(Locator::XPath("//h1[text()='Sagskø']"))
         .await
@@ -296,17 +309,7 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&server.at("/login")).await.unwrap();
-    let user = c.find(Locator::Id("username")).await.unwrap();
-    user.send_keys(demo::SUPPORTER.0).await.unwrap();
-    press(c, Key::Tab).await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(demo::SUPPORTER.1)
-        .await
-        .unwrap();
-    press(c, Key::Enter).await;
+    login_by_keyboard(c, &server, demo::SUPPORTER).await;
     c.wait()
         .for_element(Locator::Css("html[data-hydrated='true']"))
         .await
@@ -379,17 +382,7 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&server.at("/login")).await.unwrap();
-    let user = c.find(Locator::Id("username")).await.unwrap();
-    user.send_keys(demo::BORGERSERVICE.0).await.unwrap();
-    press(c, Key::Tab).await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(demo::BORGERSERVICE.1)
-        .await
-        .unwrap();
-    press(c, Key::Enter).await;
+    login_by_keyboard(c, &server, demo::BORGERSERVICE).await;
     c.wait()
         .for_element(Locator::Id("start-cpr"))
         .await

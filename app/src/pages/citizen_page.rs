@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::csrf_field::CsrfField;
 use crate::components::identity_panel::IdentityPanel;
@@ -16,18 +15,8 @@ use crate::page_context::use_page_context;
 #[component]
 pub fn CitizenPage() -> impl IntoView {
     let lang = use_page_context().lang;
-    let params = use_params_map();
     let action = ServerAction::<OpenBlockCase>::new();
-    let citizen = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or_default()
-        },
-        get_citizen,
-    );
+    let citizen = Resource::new(crate::pages::id_param(), get_citizen);
     view! {
         <Title text=lang.pick("Borger", "Citizen")/>
         <RequireRole role=Role::Supporter>

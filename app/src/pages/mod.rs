@@ -14,3 +14,16 @@ pub mod login;
 pub mod not_found;
 pub mod search;
 pub mod supporter_home;
+
+/// The page's `:id` route parameter as a number (0 when missing or malformed, which no row has).
+pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        use leptos::prelude::Read;
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    }
+}

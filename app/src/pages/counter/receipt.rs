@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
@@ -13,17 +12,7 @@ use crate::page_context::use_page_context;
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
     let lang = use_page_context().lang;
-    let params = use_params_map();
-    let receipt = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or_default()
-        },
-        get_receipt,
-    );
+    let receipt = Resource::new(crate::pages::id_param(), get_receipt);
     view! {
         <Title text=lang.pick("Kvittering – aktiveringskode", "Receipt – activation code")/>
         <RequireRole role=Role::Borgerservice>

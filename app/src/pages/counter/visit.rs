@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::steps::{
     ActivationStep, DevicesStep, ExemptionStep, FinishStep, IdentityStep, StartOverview, UserIdStep,
@@ -63,19 +63,9 @@ fn use_step_errors() -> impl Fn() -> Option<AppError> + Copy + Send + Sync + 'st
 #[component]
 fn VisitFlow() -> impl IntoView {
     let lang = use_page_context().lang;
-    let params = use_params_map();
     let query = use_query_map();
     let errors = use_step_errors();
-    let data = Resource::new(
-        move || {
-            params
-                .read()
-                .get("id")
-                .and_then(|id| id.parse::<i64>().ok())
-                .unwrap_or_default()
-        },
-        get_visit,
-    );
+    let data = Resource::new(crate::pages::id_param(), get_visit);
     view! {
         <Suspense fallback=move || view! { <p class="page">{lang.pick("Henter …", "Loading …")}</p> }>
             {move || {
