@@ -12,10 +12,13 @@ use crate::mail::MailSettings;
 use crate::privacy::cpr_vault::CprVault;
 use crate::registry::port::IdentityRegistry;
 use crate::store::Db;
+use crate::store::intake::Intake;
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    /// Citizens' new cases, written in batches.
+    pub intake: Intake,
     pub kb: Arc<KbSearch>,
     /// The staff case search.
     pub cases_index: Arc<CaseSearch>,

@@ -7,7 +7,8 @@
 //!
 //! Environment: `BENCH_CASES` (default 1,000,000), `BENCH_SECONDS` of intake (default 10),
 //! `BENCH_CLIENTS` concurrent HTTP clients (default 64), `BENCH_DIR` (default a temp dir),
-//! `BENCH_REUSE` (keep the database an earlier run filled in `BENCH_DIR`).
+//! `BENCH_REUSE` (keep the database an earlier run filled in `BENCH_DIR`), `BENCH_LOG` (a file
+//! for the server's log) and `BENCH_LOG_FILTER` (its `DESK_LOG`, default `warn`).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -252,19 +253,28 @@ async fn intake(dir: &Path, seconds: usize, clients: usize) -> BenchResult<()> {
         .env("DESK_ADDR", "127.0.0.1:0")
         .env("DESK_DEMO_DATA", "false")
         .env("LEPTOS_SITE_ROOT", &site)
-        .env("RUST_LOG", "warn")
+        .env(
+            "DESK_LOG",
+            std::env::var("BENCH_LOG_FILTER").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(match std::env::var_os("BENCH_LOG") {
+            Some(path) => Stdio::from(std::fs::File::create(path)?),
+            None => Stdio::null(),
+        })
         .spawn()?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
-    let url = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .find_map(|l| l.split("running at ").nth(1).map(|u| u.trim().to_owned()))
-    })
-    .await?
-    .ok_or("the server printed no URL")?;
+    let (found, url) = tokio::sync::oneshot::channel();
+    // Reads the URL, then keeps reading so the server never writes to a full or closed pipe.
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines().map_while(Result::ok);
+        let url = lines
+            .by_ref()
+            .find_map(|l| l.split("running at ").nth(1).map(|u| u.trim().to_owned()));
+        let _ = found.send(url);
+        lines.for_each(drop);
+    });
+    let url = url.await?.ok_or("the server printed no URL")?;
     let before = count_cases(dir).await?;
 
     let acked = Arc::new(AtomicUsize::new(0));

@@ -13,6 +13,7 @@ use app::privacy::secret_file;
 use app::registry::port::{EmbeddedRegistry, HttpRegistry};
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
+use app::store::intake::Intake;
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -221,6 +222,7 @@ impl Application {
         }
         let app_state = AppState {
             db: db.clone(),
+            intake: Intake::spawn(db.clone()),
             kb: Arc::new(kb),
             cases_index: Arc::new(cases_index),
             cpr_vault: Arc::new(vault),

@@ -185,7 +185,8 @@ pub fn contains_cpr(text: &str) -> bool {
 
 /// The length of a CPR-shaped number starting at `i`, if one does.
 fn cpr_at(chars: &[char], i: usize) -> Option<usize> {
-    if i > 0 && chars[i - 1].is_ascii_digit() {
+    // This runs at every position of every e-mail and note: reject without allocating first.
+    if !chars.get(i).is_some_and(char::is_ascii_digit) || i > 0 && chars[i - 1].is_ascii_digit() {
         return None;
     }
     for len in [10, 11] {
@@ -193,6 +194,13 @@ fn cpr_at(chars: &[char], i: usize) -> Option<usize> {
             continue;
         };
         if len == 11 && !matches!(candidate[6], '-' | ' ') {
+            continue;
+        }
+        let shaped = candidate
+            .iter()
+            .enumerate()
+            .all(|(k, c)| (len == 11 && k == 6) || c.is_ascii_digit());
+        if !shaped {
             continue;
         }
         if chars.get(i + len).is_some_and(char::is_ascii_digit) {

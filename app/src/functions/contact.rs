@@ -21,13 +21,12 @@ pub async fn submit_contact(
     message: String,
 ) -> Result<(), AppError> {
     use crate::auth::tokens;
-    use crate::domain::{Category, Channel, System};
+    use crate::domain::{Category, System};
     use crate::mail::{Template, templates::render};
     use crate::page_context::PageContext;
     use crate::state::AppState;
-    use crate::store::cases::NewCase;
-    use crate::store::citizens::NewCitizen;
-    use crate::store::mail::{self, CaseEmail};
+    use crate::store::intake::CitizenRequest;
+    use std::sync::Arc;
 
     let _ = csrf_token;
     let lang = PageContext::current().lang;
@@ -78,42 +77,34 @@ pub async fn submit_contact(
         .take(80)
         .collect();
     let status_url = state.mail.status_url(&token);
-    let reference = mail::create_case_notifying(
-        &state.db,
-        NewCase {
-            subject: &subject,
-            body: message,
+    let contacts = state.settings.contacts.clone();
+    let confirmation_subject = subject.clone();
+    let reference = state
+        .intake
+        .create(CitizenRequest {
+            subject: subject.clone(),
+            body: message.to_owned(),
             system,
             category,
-            channel: Channel::WebForm,
-            citizen: Some(NewCitizen {
-                name,
-                email: Some(email),
-                phone: phone.as_deref(),
-                cpr: None,
-                lang: lang.code(),
+            name: name.to_owned(),
+            email: email.to_owned(),
+            phone,
+            lang: lang.code(),
+            status_token_hash: tokens::token_hash(&token),
+            mail_domain: state.mail.domain().to_owned(),
+            confirmation: Arc::new(move |reference| {
+                render(
+                    &Template::CaseReceived {
+                        reference,
+                        subject: &confirmation_subject,
+                        status_url: Some(&status_url),
+                    },
+                    lang,
+                    &contacts,
+                )
             }),
-            status_token_hash: Some(tokens::token_hash(&token)),
-            created_by_staff: None,
-            opened_at: None,
-        },
-        |reference| CaseEmail {
-            to: email,
-            to_name: name,
-            rendered: render(
-                &Template::CaseReceived {
-                    reference,
-                    subject: &subject,
-                    status_url: Some(&status_url),
-                },
-                lang,
-                &state.settings.contacts,
-            ),
-            domain: state.mail.domain(),
-            kind: "notification",
-        },
-    )
-    .await?;
+        })
+        .await?;
     state.wake_outbox();
     state.announce(crate::cases::live::LiveCase {
         reference: reference.to_string(),

@@ -67,29 +67,18 @@ pub async fn create_in(
     tx: &mut sqlx::SqliteConnection,
     new: NewCase<'_>,
 ) -> Result<(i64, CaseRef), StoreError> {
-    let opened = new.opened_at.unwrap_or_else(time::OffsetDateTime::now_utc);
-    let now_utc = opened
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let now_local = danish_time::local(opened);
-    let year = u16::try_from(now_local.year()).unwrap_or(CaseRef::MIN_YEAR);
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO case_numbers (year, value) VALUES (?, 1)
-         ON CONFLICT (year) DO UPDATE SET value = value + 1 RETURNING value",
-    )
-    .bind(i64::from(year))
-    .fetch_one(&mut *tx)
-    .await?;
-    let reference =
-        CaseRef::new(year, u32::try_from(seq).unwrap_or(u32::MAX)).map_err(decode_err)?;
+    let opening = Opening::new(
+        new.category,
+        new.opened_at.unwrap_or_else(time::OffsetDateTime::now_utc),
+    );
+    let reference = allocate_references(tx, opening.year, 1)
+        .await?
+        .pop()
+        .ok_or_else(|| decode_err(ReferencesExhausted))?;
     let citizen_id = match &new.citizen {
-        Some(c) => Some(citizens::find_or_create(tx, c, &now_utc).await?),
+        Some(c) => Some(citizens::find_or_create(tx, c, &opening.now_utc).await?),
         None => None,
     };
-    let priority = new.category.default_priority();
-    let clock = crate::domain::SlaClock::start(now_local);
-    let (first_due, resolution_due) = sla_clock::due_times(priority, &clock, now_local);
-    let stored = sla_clock::store(&clock);
     let case_id = sqlx::query(
         "INSERT INTO cases (reference, subject, system, category, priority, lane, status, channel,
             citizen_id, status_token_hash, created_at, updated_at, sla_started, sla_pauses,
@@ -100,17 +89,17 @@ pub async fn create_in(
     .bind(new.subject)
     .bind(new.system.name())
     .bind(new.category.as_str())
-    .bind(priority.as_str())
-    .bind(lane(priority))
+    .bind(opening.priority.as_str())
+    .bind(lane(opening.priority))
     .bind(new.channel.as_str())
     .bind(citizen_id)
     .bind(new.status_token_hash)
-    .bind(&now_utc)
-    .bind(&now_utc)
-    .bind(&stored.started)
-    .bind(&stored.pauses)
-    .bind(first_due)
-    .bind(resolution_due)
+    .bind(&opening.now_utc)
+    .bind(&opening.now_utc)
+    .bind(&opening.sla.started)
+    .bind(&opening.sla.pauses)
+    .bind(&opening.first_due)
+    .bind(&opening.resolution_due)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
@@ -123,13 +112,72 @@ pub async fn create_in(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, ?, ?, 'created', ?)",
     )
     .bind(case_id)
-    .bind(&now_utc)
+    .bind(&opening.now_utc)
     .bind(actor)
     .bind(new.created_by_staff)
     .bind(new.body)
     .execute(&mut *tx)
     .await?;
     Ok((case_id, reference))
+}
+
+/// What a new case's row holds besides its text: when it was opened, its priority, and its
+/// SLA clock and due times.
+pub struct Opening {
+    /// RFC 3339, UTC.
+    pub now_utc: String,
+    /// The Danish calendar year, which numbers the reference.
+    pub year: u16,
+    pub priority: Priority,
+    pub sla: StoredClock,
+    pub first_due: String,
+    pub resolution_due: String,
+}
+
+impl Opening {
+    pub fn new(category: Category, opened: time::OffsetDateTime) -> Self {
+        let now_local = danish_time::local(opened);
+        let priority = category.default_priority();
+        let clock = crate::domain::SlaClock::start(now_local);
+        let (first_due, resolution_due) = sla_clock::due_times(priority, &clock, now_local);
+        Self {
+            now_utc: opened
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            year: u16::try_from(now_local.year()).unwrap_or(CaseRef::MIN_YEAR),
+            priority,
+            sla: sla_clock::store(&clock),
+            first_due,
+            resolution_due,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the year's case numbers are used up")]
+struct ReferencesExhausted;
+
+/// The next `n` references of `year`, in order.
+pub async fn allocate_references(
+    tx: &mut sqlx::SqliteConnection,
+    year: u16,
+    n: usize,
+) -> Result<Vec<CaseRef>, StoreError> {
+    let n = i64::try_from(n).map_err(|_| decode_err(ReferencesExhausted))?;
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO case_numbers (year, value) VALUES (?, ?)
+         ON CONFLICT (year) DO UPDATE SET value = value + excluded.value RETURNING value",
+    )
+    .bind(i64::from(year))
+    .bind(n)
+    .fetch_one(&mut *tx)
+    .await?;
+    (last - n + 1..=last)
+        .map(|seq| {
+            let seq = u32::try_from(seq).map_err(|_| decode_err(ReferencesExhausted))?;
+            CaseRef::new(year, seq).map_err(decode_err)
+        })
+        .collect()
 }
 
 /// [`create_in`] for a citizen the desk already knows (by id). Returns the case's id and

@@ -9,7 +9,9 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use super::group_commit::{GroupCommit, WriteFuture};
 
 use crate::errors::AppError;
 
@@ -23,6 +25,13 @@ pub enum StoreError {
     Migrate(#[from] MigrateError),
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// The group this write was in could not be committed; nothing of it was saved.
+    #[error("the write was not saved: {0}")]
+    NotCommitted(String),
+    #[error("the database writer has stopped")]
+    WriterStopped,
+    #[error("a write panicked and was undone")]
+    WriterPanicked,
 }
 
 impl From<StoreError> for AppError {
@@ -35,6 +44,7 @@ impl From<StoreError> for AppError {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
+    writer: GroupCommit,
 }
 
 impl Db {
@@ -52,7 +62,8 @@ impl Db {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        let writer = GroupCommit::spawn(pool.clone());
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -78,6 +89,16 @@ impl Db {
     /// waits on the busy timeout instead of failing on a stale read snapshot.
     pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Runs `write` in the next group commit (see [`GroupCommit`]): for frequent small writes,
+    /// such as new cases, that should not each wait for their own commit.
+    pub async fn write<T, F>(&self, write: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+    {
+        self.writer.write(write).await
     }
 
     pub async fn ping(&self) -> Result<(), StoreError> {

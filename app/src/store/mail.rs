@@ -22,15 +22,13 @@ pub struct CaseEmail<'a> {
     pub kind: &'a str,
 }
 
-/// Writes the message to the outbox, records its Message-ID for threading and adds it to the
-/// case's timeline, all in the caller's transaction. Returns the outbox id.
-pub async fn queue_in(
-    tx: &mut SqliteConnection,
-    case_id: i64,
+/// A new Message-ID of ours for a message on `reference`, and the outbox payload with it.
+pub(super) fn compose(
     reference: &str,
     email: &CaseEmail<'_>,
-    staff_id: Option<i64>,
-) -> Result<i64, StoreError> {
+    references: Vec<String>,
+    in_reply_to: Option<String>,
+) -> Result<(String, String), StoreError> {
     let message_id = format!(
         "<{reference}.{}@{}>",
         crate::auth::tokens::new_token()
@@ -40,6 +38,40 @@ pub async fn queue_in(
             .collect::<String>(),
         email.domain
     );
+    let payload = EmailPayload {
+        to: email.to.to_owned(),
+        to_name: email.to_name.to_owned(),
+        subject: email.rendered.subject.clone(),
+        text: email.rendered.text.clone(),
+        html: email.rendered.html.clone(),
+        message_id: message_id.clone(),
+        in_reply_to,
+        references,
+    };
+    let payload_json = serde_json::to_string(&payload)
+        .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
+    Ok((message_id, payload_json))
+}
+
+/// The timeline entry's data for a queued e-mail.
+pub(super) fn event_data(outbox_id: i64, email: &CaseEmail<'_>) -> String {
+    serde_json::json!({
+        "outbox_id": outbox_id,
+        "to": email.to,
+        "subject": email.rendered.subject,
+    })
+    .to_string()
+}
+
+/// Writes the message to the outbox, records its Message-ID for threading and adds it to the
+/// case's timeline, all in the caller's transaction. Returns the outbox id.
+pub async fn queue_in(
+    tx: &mut SqliteConnection,
+    case_id: i64,
+    reference: &str,
+    email: &CaseEmail<'_>,
+    staff_id: Option<i64>,
+) -> Result<i64, StoreError> {
     // Replies thread under the conversation so far, newest last (RFC 5322 References).
     let known: Vec<(String,)> = sqlx::query_as(
         "SELECT message_id FROM mail_message_ids WHERE case_id = ? ORDER BY rowid DESC LIMIT 10",
@@ -57,18 +89,8 @@ pub async fn queue_in(
     .fetch_optional(&mut *tx)
     .await?
     .flatten();
-    let payload = EmailPayload {
-        to: email.to.to_owned(),
-        to_name: email.to_name.to_owned(),
-        subject: email.rendered.subject.clone(),
-        text: email.rendered.text.clone(),
-        html: email.rendered.html.clone(),
-        message_id: message_id.clone(),
-        in_reply_to: last_inbound.or_else(|| references.last().cloned()),
-        references,
-    };
-    let payload_json = serde_json::to_string(&payload)
-        .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
+    let in_reply_to = last_inbound.or_else(|| references.last().cloned());
+    let (message_id, payload_json) = compose(reference, email, references, in_reply_to)?;
     let outbox_id = outbox::enqueue(
         tx,
         OutboxChannel::Email,
@@ -97,31 +119,10 @@ pub async fn queue_in(
     .bind(staff_id)
     .bind(email.kind)
     .bind(&email.rendered.text)
-    .bind(
-        serde_json::json!({
-            "outbox_id": outbox_id,
-            "to": email.to,
-            "subject": email.rendered.subject,
-        })
-        .to_string(),
-    )
+    .bind(event_data(outbox_id, email))
     .execute(&mut *tx)
     .await?;
     Ok(outbox_id)
-}
-
-/// Creates a case and queues the citizen's confirmation e-mail in the same transaction.
-pub async fn create_case_notifying<'a>(
-    db: &Db,
-    new: NewCase<'_>,
-    email: impl FnOnce(&str) -> CaseEmail<'a>,
-) -> Result<CaseRef, StoreError> {
-    let mut tx = db.begin_write().await?;
-    let (id, reference) = cases::create_in(&mut tx, new).await?;
-    let reference_text = reference.to_string();
-    queue_in(&mut tx, id, &reference_text, &email(&reference_text), None).await?;
-    tx.commit().await?;
-    Ok(reference)
 }
 
 /// A supporter's e-mail reply: queued, on the timeline, counted as the first response, and

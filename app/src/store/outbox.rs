@@ -112,46 +112,70 @@ pub async fn next_due_at(db: &Db) -> Result<Option<i64>, StoreError> {
     .await?)
 }
 
-pub async fn mark_sent(db: &Db, id: i64) -> Result<(), StoreError> {
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    sqlx::query(
-        "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL
-         WHERE id = ?",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(db.pool())
-    .await?;
-    Ok(())
+/// What became of one delivery attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Attempt {
+    /// The receiver acknowledged it.
+    Sent,
+    /// Try again at `retry_at_ms`, or never (`None`: given up).
+    Failed {
+        error: String,
+        retry_at_ms: Option<i64>,
+    },
 }
 
-/// A failed attempt: try again at `next_at_ms`, or give up when `next_at_ms` is `None`.
-pub async fn mark_attempt_failed(
-    db: &Db,
-    id: i64,
-    error: &str,
-    next_at_ms: Option<i64>,
-) -> Result<(), StoreError> {
-    let error: String = error.chars().take(1_000).collect();
-    match next_at_ms {
-        Some(at) => sqlx::query(
-            "UPDATE outbox SET state = 'retrying', attempts = attempts + 1, last_error = ?,
-                next_attempt_at = ? WHERE id = ?",
-        )
-        .bind(error)
-        .bind(at)
-        .bind(id),
-        None => sqlx::query(
-            "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
-        )
-        .bind(error)
-        .bind(id),
+/// Records the outcome of a round of attempts in one write of the group commit.
+pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(), StoreError> {
+    if attempts.is_empty() {
+        return Ok(());
     }
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    db.write(move |tx| {
+        Box::pin(async move {
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            let (sent, failed): (Vec<_>, Vec<_>) =
+                attempts.into_iter().partition(|(_, a)| *a == Attempt::Sent);
+            // The common case, all of a round's deliveries, as one statement.
+            if !sent.is_empty() {
+                let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = NULL,
+                        sent_at = ",
+                );
+                query.push_bind(&now).push(" WHERE id IN (");
+                let mut ids = query.separated(", ");
+                for (id, _) in &sent {
+                    ids.push_bind(*id);
+                }
+                query.push(")").build().execute(&mut *tx).await?;
+            }
+            for (id, attempt) in failed {
+                let Attempt::Failed { error, retry_at_ms } = attempt else {
+                    continue;
+                };
+                let error: String = error.chars().take(1_000).collect();
+                match retry_at_ms {
+                    Some(at) => sqlx::query(
+                        "UPDATE outbox SET state = 'retrying', attempts = attempts + 1,
+                            last_error = ?, next_attempt_at = ? WHERE id = ?",
+                    )
+                    .bind(error)
+                    .bind(at)
+                    .bind(id),
+                    None => sqlx::query(
+                        "UPDATE outbox SET state = 'failed', attempts = attempts + 1,
+                            last_error = ? WHERE id = ?",
+                    )
+                    .bind(error)
+                    .bind(id),
+                }
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(())
+        })
+    })
+    .await
 }
 
 /// Puts a failed message back in the queue (a supporter's "retry"). False when the message

@@ -10,8 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::mail::EmailPayload;
-use app::store::outbox::{self, OutboxChannel, OutboxItem};
+use app::store::outbox::{self, Attempt, OutboxChannel, OutboxItem};
 use app::store::{Db, StoreError};
+use futures_util::{StreamExt, stream};
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
 
@@ -56,6 +57,11 @@ pub struct Worker {
     pub policy: RetryPolicy,
 }
 
+/// Rows read per round; their outcomes are recorded together.
+const ROUND: i64 = 256;
+/// E-mails handed to the mail transport at once.
+const EMAILS_IN_FLIGHT: usize = 16;
+
 /// The longest the worker sleeps without a wake-up: retries falling due are picked up then.
 const IDLE_POLL: Duration = Duration::from_secs(2);
 
@@ -86,22 +92,38 @@ impl Worker {
         }
     }
 
-    /// Delivers every row due now, one at a time. Returns how many were attempted.
+    /// Delivers every row due now: e-mails several at a time, registry calls one by one in
+    /// the order they were queued. Each round's outcomes are recorded in one write. Returns
+    /// how many were attempted.
     pub async fn deliver_due(&self) -> Result<usize, StoreError> {
         let mut attempted = 0;
         loop {
-            let due = outbox::due(&self.db, outbox::now_ms(), 20).await?;
+            let due = outbox::due(&self.db, outbox::now_ms(), ROUND).await?;
             if due.is_empty() {
                 return Ok(attempted);
             }
-            for item in due {
-                attempted += 1;
-                self.deliver(&item).await?;
-            }
+            attempted += due.len();
+            let (registry, emails): (Vec<_>, Vec<_>) = due
+                .into_iter()
+                .partition(|item| item.channel == OutboxChannel::Registry);
+            let sending = stream::iter(emails)
+                .map(|item| async move { (item.id, self.attempt(&item).await) })
+                .buffer_unordered(EMAILS_IN_FLIGHT)
+                .collect::<Vec<_>>();
+            let calling = async {
+                let mut outcomes = Vec::with_capacity(registry.len());
+                for item in &registry {
+                    outcomes.push((item.id, self.attempt(item).await));
+                }
+                outcomes
+            };
+            let (mut outcomes, called) = tokio::join!(sending, calling);
+            outcomes.extend(called);
+            outbox::record_attempts(&self.db, outcomes).await?;
         }
     }
 
-    async fn deliver(&self, item: &OutboxItem) -> Result<(), StoreError> {
+    async fn attempt(&self, item: &OutboxItem) -> Attempt {
         let result = match item.channel {
             OutboxChannel::Email => match serde_json::from_str::<EmailPayload>(&item.payload) {
                 Ok(payload) => self.mailer.send(&self.from, &payload).await,
@@ -117,13 +139,13 @@ impl Worker {
         let attempts = item.attempts + 1;
         match result {
             Ok(()) => {
-                tracing::info!(
+                tracing::debug!(
                     id = item.id,
                     channel = item.channel.as_str(),
                     attempts,
                     "outbox: delivered"
                 );
-                outbox::mark_sent(&self.db, item.id).await
+                Attempt::Sent
             }
             Err(err) => {
                 let give_up = match (&err, item.channel) {
@@ -132,7 +154,7 @@ impl Worker {
                     // The registry must get every block: retry until it acknowledges.
                     (_, OutboxChannel::Registry) => false,
                 };
-                let next = (!give_up).then(|| {
+                let retry_at_ms = (!give_up).then(|| {
                     outbox::now_ms().saturating_add(
                         i64::try_from(self.policy.delay_ms(attempts)).unwrap_or(i64::MAX),
                     )
@@ -145,7 +167,10 @@ impl Worker {
                     error = %err,
                     "outbox: delivery failed"
                 );
-                outbox::mark_attempt_failed(&self.db, item.id, &err.to_string(), next).await
+                Attempt::Failed {
+                    error: err.to_string(),
+                    retry_at_ms,
+                }
             }
         }
     }

@@ -1,0 +1,151 @@
+//! Many citizens writing in at once while the server is killed: every case the desk
+//! acknowledged (a receipt with its reference) is in the database after a restart, and every
+//! such citizen gets the confirmation e-mail. Writes are group-committed, so this is the test
+//! that an answer never runs ahead of its commit.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use desk_tests::smtp::SmtpServer;
+use desk_tests::web::{csrf_in, location};
+use desk_tests::{TestServer, WebClient};
+
+const CLIENTS: usize = 24;
+
+/// One citizen's browser: submits the contact form until told to stop or the server goes
+/// away. Returns (reference, e-mail address) of each acknowledged submission.
+async fn write_in_repeatedly(
+    web: WebClient,
+    client: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<(String, String)> {
+    let (_, html) = web.page("/kontakt").await;
+    let token = csrf_in(&html).unwrap();
+    let mut acknowledged = Vec::new();
+    for n in 0.. {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let email = format!("load{client}-{n}@example.dk");
+        let sent = web
+            .client
+            .post(web.url("/api/contact/submit"))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("name", "Belastning Borger"),
+                ("email", email.as_str()),
+                ("system", "mitid"),
+                ("category", "password_or_pin"),
+                ("message", "Jeg har glemt min adgangskode til MitID."),
+            ])
+            .send()
+            .await;
+        // A connection the kill cut off was never acknowledged.
+        let Ok(res) = sent else { break };
+        let Some(reference) = location(&res)
+            .filter(|to| to.starts_with("/kontakt/kvittering"))
+            .and_then(|to| {
+                to.split("sag=")
+                    .nth(1)
+                    .and_then(|r| r.split('&').next())
+                    .map(str::to_owned)
+            })
+        else {
+            panic!("not a receipt: {} {:?}", res.status(), location(&res));
+        };
+        acknowledged.push((reference, email));
+    }
+    acknowledged
+}
+
+fn stored_references(server_data: &std::path::Path) -> BTreeSet<String> {
+    let db = rusqlite::Connection::open(server_data.join("desk.db")).unwrap();
+    let mut stmt = db
+        .prepare(
+            "SELECT c.reference FROM cases c
+             JOIN outbox o ON o.case_id = c.id AND o.channel = 'email'
+             WHERE c.channel = 'web_form'",
+        )
+        .unwrap();
+    stmt.query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() {
+    let smtp = SmtpServer::start().await;
+    let smtp_url = smtp.url();
+    let env = [
+        ("DESK_SMTP_URL", smtp_url.as_str()),
+        ("DESK_OUTBOX_RETRY_MS", "200"),
+    ];
+    let temp = tempfile::tempdir().unwrap();
+    let data = temp.path().join("data");
+    let server = TestServer::start_in_with(&data, &env).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let web = WebClient::new(&server);
+            tokio::spawn(write_in_repeatedly(web, c, stop.clone()))
+        })
+        .collect();
+    // Kill the server while every client has a request in flight.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    server.kill_hard().await;
+    stop.store(true, Ordering::Relaxed);
+    let mut acknowledged = Vec::new();
+    for w in writers {
+        acknowledged.extend(w.await.unwrap());
+    }
+    assert!(
+        acknowledged.len() >= CLIENTS,
+        "the load did not get going: {} acknowledged",
+        acknowledged.len()
+    );
+
+    // Every acknowledged case is on disk with its confirmation queued …
+    let stored = stored_references(&data);
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|(reference, _)| !stored.contains(reference))
+        .collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    let unique: BTreeSet<_> = acknowledged.iter().map(|(r, _)| r).collect();
+    assert_eq!(
+        unique.len(),
+        acknowledged.len(),
+        "a reference was given twice"
+    );
+
+    // … and after a restart every such citizen gets it (a repeat is allowed, a loss is not).
+    let server = TestServer::start_in_with(&data, &env).await;
+    let wanted: BTreeSet<String> = acknowledged.iter().map(|(_, e)| e.clone()).collect();
+    let delivered = |smtp: &SmtpServer| -> BTreeSet<String> {
+        smtp.accepted()
+            .into_iter()
+            .flat_map(|m| m.rcpt_to)
+            .map(|r| r.trim_matches(['<', '>']).to_owned())
+            .collect()
+    };
+    let all_there = smtp
+        .wait_until(60, |s| delivered(s).is_superset(&wanted))
+        .await;
+    let got = delivered(&smtp);
+    let undelivered: Vec<_> = wanted.difference(&got).collect();
+    assert!(
+        all_there,
+        "{} of {} confirmations never sent, e.g. {:?}",
+        undelivered.len(),
+        wanted.len(),
+        undelivered.iter().take(5).collect::<Vec<_>>()
+    );
+    drop(server);
+}
