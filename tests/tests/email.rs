@@ -115,6 +115,10 @@ async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice(
         html.contains("Automatisk e-mail") && html.contains("Sendt"),
         "{html}"
     );
+    // The confirmation is on the timeline, but the citizen's private link is not.
+    assert!(html.contains("[privat statuslink]"), "{html}");
+    assert!(!html.contains("/sag/status/"), "{html}");
+    assert!(html.contains("Første svar senest"));
 
     // A reply with a CPR number is refused, and nothing is sent.
     let res = supporter
@@ -154,6 +158,10 @@ async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice(
     let reply_id = reply.header("Message-ID").unwrap();
     let (_, html) = supporter.page(&case_path).await;
     assert!(html.contains("E-mail til borger") && html.contains("Afventer borger"));
+    assert!(
+        html.contains("Første svar givet") && !html.contains("Første svar senest"),
+        "the answer is recorded instead of the due time"
+    );
 
     // The citizen answers the reply: it threads by In-Reply-To and reopens the case.
     let answer = format!(

@@ -94,6 +94,8 @@ pub struct CaseDetail {
     pub assigned_to_me: bool,
     pub created_at: String,
     pub first_response_due: String,
+    /// Set once the citizen got a first answer: the page then shows when, not the due time.
+    pub first_response_at: Option<String>,
     pub resolution_due: String,
     pub sla_paused: bool,
     pub overdue: bool,

@@ -82,6 +82,7 @@ pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError>
         assignee: row.assignee,
         created_at: row.created_at,
         first_response_due: case.first_response_due,
+        first_response_at: case.first_response_at,
         resolution_due: row.resolution_due,
         overdue: row.overdue,
         citizen: case.citizen,

@@ -91,6 +91,7 @@ pub async fn submit_contact(
             phone,
             lang: lang.code(),
             status_token_hash: tokens::token_hash(&token),
+            status_url: status_url.clone(),
             mail_domain: state.mail.domain().to_owned(),
             confirmation: Arc::new(move |reference| {
                 render(

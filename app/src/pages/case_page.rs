@@ -127,7 +127,22 @@ fn CaseView() -> impl IntoView {
                                         <dt>{lang.pick("Kanal", "Channel")}</dt><dd>{c.channel.label(lang)}</dd>
                                         <dt>{lang.pick("Ansvarlig", "Assignee")}</dt><dd>{c.assignee.clone().unwrap_or_else(|| "–".into())}</dd>
                                         <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.chars().take(16).collect::<String>().replace('T', " ")}</dd>
-                                        <dt>{lang.pick("Første svar senest", "First response due")}</dt><dd>{c.first_response_due.chars().take(16).collect::<String>()}</dd>
+                                        {match c.first_response_at.clone() {
+                                            Some(at) => {
+                                                let late = at > c.first_response_due;
+                                                view! {
+                                                    <dt>{lang.pick("Første svar givet", "First response given")}</dt>
+                                                    <dd class:overdue=late>
+                                                        {at.chars().take(16).collect::<String>()}
+                                                        {late.then(|| lang.pick(" – efter fristen", " – after the deadline"))}
+                                                    </dd>
+                                                }.into_any()
+                                            }
+                                            None => view! {
+                                                <dt>{lang.pick("Første svar senest", "First response due")}</dt>
+                                                <dd>{c.first_response_due.chars().take(16).collect::<String>()}</dd>
+                                            }.into_any(),
+                                        }}
                                         <dt>{lang.pick("Løst senest", "Resolution due")}</dt>
                                         <dd class:overdue=c.overdue>
                                             {c.resolution_due.chars().take(16).collect::<String>()}

@@ -348,6 +348,8 @@ pub struct CaseRecord {
     pub row: QueueRow,
     pub assignee_username: Option<String>,
     pub first_response_due: String,
+    /// When the citizen first got an answer (Danish local time), if they have.
+    pub first_response_at: Option<String>,
     pub clock: StoredClock,
     pub citizen: Option<CitizenPanel>,
 }
@@ -357,7 +359,7 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
         "SELECT c.id, c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
                 u.display_name AS assignee, u.username AS assignee_username,
                 z.name AS citizen_name, z.email, z.phone, z.cpr_masked, z.preferred_lang,
-                c.created_at, c.resolution_due, c.first_response_due,
+                c.created_at, c.resolution_due, c.first_response_due, c.first_response_at,
                 c.sla_started, c.sla_pauses, c.sla_paused_since
          FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
          LEFT JOIN citizens z ON z.id = c.citizen_id
@@ -384,6 +386,7 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
         id: r.try_get("id")?,
         assignee_username: r.try_get("assignee_username")?,
         first_response_due: r.try_get("first_response_due")?,
+        first_response_at: r.try_get("first_response_at")?,
         clock: StoredClock {
             started: r.try_get("sla_started")?,
             pauses: r.try_get("sla_pauses")?,

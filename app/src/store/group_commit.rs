@@ -139,7 +139,7 @@ async fn commit_group(conn: &mut SqliteConnection, jobs: Vec<Job>) -> bool {
     tracing::debug!(
         size,
         run_us = ran.as_micros(),
-        commit_us = (started.elapsed() - ran).as_micros(),
+        commit_us = started.elapsed().saturating_sub(ran).as_micros(),
         "group committed"
     );
     match committed {

@@ -34,6 +34,8 @@ pub struct CitizenRequest {
     pub lang: &'static str,
     /// The SHA-256 of the private status token the citizen is given.
     pub status_token_hash: Vec<u8>,
+    /// The private status link in the confirmation: kept out of the case's timeline.
+    pub status_url: String,
     /// The domain of the desk's sender address.
     pub mail_domain: String,
     pub confirmation: Confirmation,
@@ -263,14 +265,15 @@ async fn insert_all(
         .await?;
 
     let mut events = Vec::with_capacity(n);
-    for ((email, (message_id, _)), case_id) in emails.iter().zip(&composed).zip(&case_ids) {
+    let sent = emails.iter().zip(&composed).zip(&case_ids).zip(requests);
+    for (((email, (message_id, _)), case_id), request) in sent {
         let outbox_id = outbox_ids
             .get(message_id)
             .copied()
             .ok_or_else(count_mismatch)?;
         events.push((
             *case_id,
-            &email.rendered.text,
+            without_private_link(&email.rendered.text, request),
             mail::event_data(outbox_id, email),
         ));
     }
@@ -280,13 +283,24 @@ async fn insert_all(
                 .push_bind(&created_at)
                 .push("'system'")
                 .push("'notification'")
-                .push_bind(*text)
+                .push_bind(text)
                 .push_bind(data);
         })
         .build()
         .execute(&mut *tx)
         .await?;
     Ok(references)
+}
+
+/// The timeline keeps the confirmation without the citizen's private status link: the link is
+/// the citizen's alone, and staff have the case itself.
+fn without_private_link(text: &str, request: &CitizenRequest) -> String {
+    let marker = if request.lang == "en" {
+        "[private status link]"
+    } else {
+        "[privat statuslink]"
+    };
+    text.replace(&request.status_url, marker)
 }
 
 #[cfg(test)]
@@ -304,10 +318,11 @@ mod tests {
             phone: None,
             lang,
             status_token_hash: vec![u8::try_from(n % 256).unwrap(); 32],
+            status_url: format!("https://desk.example/sag/status/token{n}"),
             mail_domain: "desk.example".into(),
-            confirmation: Arc::new(|reference| Rendered {
+            confirmation: Arc::new(move |reference| Rendered {
                 subject: format!("Vi har modtaget din henvendelse {reference}"),
-                text: format!("Sag {reference}"),
+                text: format!("Sag {reference}: https://desk.example/sag/status/token{n}"),
                 html: format!("<p>Sag {reference}</p>"),
             }),
         }
@@ -367,6 +382,16 @@ mod tests {
                 "{table}"
             );
         }
+        // The timeline shows the confirmation, but not the citizen's private link.
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM case_events WHERE kind = 'notification'")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        assert!(
+            bodies.iter().all(|b| b.ends_with(": [privat statuslink]")),
+            "{bodies:?}"
+        );
         // The timeline entry points at its e-mail.
         let linked = scalar(
             &db,
