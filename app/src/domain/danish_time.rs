@@ -35,6 +35,29 @@ pub fn local(utc: OffsetDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(local.date(), local.time())
 }
 
+/// A stored UTC timestamp (RFC 3339) as Danish wall-clock time, "YYYY-MM-DD HH:MM", for
+/// display next to the SLA deadlines, which are local. Unreadable input is shown as stored.
+pub fn display(utc_rfc3339: &str) -> String {
+    match OffsetDateTime::parse(utc_rfc3339, &time::format_description::well_known::Rfc3339) {
+        Ok(at) => {
+            let l = local(at);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                l.year(),
+                u8::from(l.month()),
+                l.day(),
+                l.hour(),
+                l.minute()
+            )
+        }
+        Err(_) => utc_rfc3339
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
+    }
+}
+
 /// Now, in Denmark.
 pub fn now_local() -> PrimitiveDateTime {
     local(OffsetDateTime::now_utc())
@@ -101,5 +124,12 @@ mod tests {
             local(datetime!(2026-10-25 01:00 UTC)),
             datetime!(2026-10-25 02:00)
         );
+    }
+
+    #[test]
+    fn stored_utc_is_displayed_in_danish_time() {
+        assert_eq!(display("2026-11-23T21:03:05Z"), "2026-11-23 22:03");
+        assert_eq!(display("2026-07-01T22:30:00Z"), "2026-07-02 00:30");
+        assert_eq!(display("not a time"), "not a time");
     }
 }

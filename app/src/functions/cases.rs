@@ -80,7 +80,7 @@ pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError>
         status: row.status,
         channel: row.channel,
         assignee: row.assignee,
-        created_at: row.created_at,
+        created_at: crate::domain::danish_time::display(&row.created_at),
         first_response_due: case.first_response_due,
         first_response_at: case.first_response_at,
         resolution_due: row.resolution_due,

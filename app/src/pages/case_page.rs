@@ -126,7 +126,7 @@ fn CaseView() -> impl IntoView {
                                         <dt>{lang.pick("Status", "Status")}</dt><dd>{c.status.label(lang)}</dd>
                                         <dt>{lang.pick("Kanal", "Channel")}</dt><dd>{c.channel.label(lang)}</dd>
                                         <dt>{lang.pick("Ansvarlig", "Assignee")}</dt><dd>{c.assignee.clone().unwrap_or_else(|| "–".into())}</dd>
-                                        <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.chars().take(16).collect::<String>().replace('T', " ")}</dd>
+                                        <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.clone()}</dd>
                                         {match c.first_response_at.clone() {
                                             Some(at) => {
                                                 let late = at > c.first_response_due;
@@ -436,7 +436,7 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
     view! {
         <li class=format!("event event-{}", e.kind)>
             <p class="event-head"><strong>{kind}</strong> " · " {actor} " · "
-                <time>{e.at.chars().take(16).collect::<String>().replace('T', " ")}</time></p>
+                <time>{e.at.clone()}</time></p>
             {detail.map(|d| view! { <p class="event-detail">{d}</p> })}
             {delivery}
             {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}

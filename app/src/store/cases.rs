@@ -451,7 +451,7 @@ pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, Store
             };
             let staff: Option<String> = r.try_get("display_name")?;
             Ok(TimelineEntry {
-                at: r.try_get("at")?,
+                at: danish_time::display(&r.try_get::<String, _>("at")?),
                 actor: staff.map_or_else(|| r.try_get("actor"), Ok)?,
                 kind,
                 body: r.try_get("body")?,
