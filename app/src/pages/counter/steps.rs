@@ -238,7 +238,9 @@ pub fn UserIdStep(visit: VisitView) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let needs_password = visit.draft.needs_password(visit.purpose);
     // An action, not a resource: a resource read here would suspend the whole page on
-    // every keystroke. Each answer names the value it is for, so a late one is ignored.
+    // every keystroke. Answers can arrive out of order, so one is kept only if it is for
+    // what the field holds when it arrives.
+    let answer = RwSignal::new(None::<Option<bool>>);
     let availability = Action::new(move |value: &String| {
         let value = value.clone();
         async move {
@@ -250,16 +252,12 @@ pub fn UserIdStep(visit: VisitView) -> impl IntoView {
             } else {
                 None
             };
-            (value, available)
+            if typed.get_untracked() == value {
+                answer.set(Some(available));
+            }
         }
     });
-    let available = move || {
-        availability
-            .value()
-            .get()
-            .filter(|(value, _)| *value == typed.get())
-            .and_then(|(_, available)| available)
-    };
+    let available = move || answer.get().flatten();
     let mark = move |ok: bool| if ok { "✓" } else { "✗" };
     view! {
         <section aria-labelledby="step-title">
@@ -275,6 +273,7 @@ pub fn UserIdStep(visit: VisitView) -> impl IntoView {
                         on:input=move |ev| {
                             let value = event_target_value(&ev);
                             typed.set(value.clone());
+                            answer.set(None);
                             availability.dispatch(value);
                         }/>
                 </div>
