@@ -93,12 +93,14 @@ async fn create_batch(db: &Db, batch: Vec<Pending>) {
             .await
     };
     match written {
-        Ok(references) if references.len() == replies.len() => {
+        // Committed: each gets its reference (insert_all returns one per request, in order).
+        Ok(references) => {
             for (reply, reference) in replies.into_iter().zip(references) {
                 let _ = reply.send(Ok(reference));
             }
         }
-        _ if replies.len() > 1 => {
+        // Nothing of the batch was saved: one request at a time, so only a bad one fails.
+        Err(_) if replies.len() > 1 => {
             for (request, reply) in requests.iter().cloned().zip(replies) {
                 let db = db.clone();
                 tokio::spawn(async move {
@@ -110,14 +112,9 @@ async fn create_batch(db: &Db, batch: Vec<Pending>) {
                 });
             }
         }
-        Ok(_) => {
-            for reply in replies {
-                let _ = reply.send(Err(StoreError::WriterStopped));
-            }
-        }
         Err(err) => {
-            for reply in replies {
-                let _ = reply.send(Err(StoreError::NotCommitted(err.to_string())));
+            if let Some(reply) = replies.into_iter().next() {
+                let _ = reply.send(Err(err));
             }
         }
     }
