@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod browser;
+pub mod hostile_support;
 pub mod lookup;
 pub mod receiver;
 pub mod server;

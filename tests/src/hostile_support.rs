@@ -1,0 +1,139 @@
+//! Tools for the hostile-input suite: raw HTTP/1.1 over TCP (for what a well-behaved client
+//! library will not send: `..` in paths, chunked bodies, a declared length it never sends),
+//! the anonymous CSRF pair, and reads of the data directory's database.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use crate::TestServer;
+use crate::web::csrf_in;
+
+/// An answer read off the socket.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+fn host_port(server: &TestServer) -> String {
+    server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Sends `head` (request line and headers, without the blank line) and then `body_parts` one
+/// write each, and reads the answer. Write errors after the head are ignored: a server may
+/// answer and close before it has read everything, which is what some tests want. With
+/// `whole_body` false, reading stops once the status line and headers are in.
+pub async fn raw_request(
+    server: &TestServer,
+    head: &str,
+    body_parts: &[Vec<u8>],
+    whole_body: bool,
+) -> RawResponse {
+    let mut stream = TcpStream::connect(host_port(server))
+        .await
+        .expect("connect");
+    let head = format!("{head}\r\nHost: {}\r\n\r\n", host_port(server));
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    for part in body_parts {
+        if stream.write_all(part).await.is_err() {
+            break;
+        }
+    }
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let read = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    got.extend_from_slice(&buf[..n]);
+                    if !whole_body && got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(10), read).await;
+    let text = String::from_utf8_lossy(&got).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
+    RawResponse {
+        status,
+        head: head.to_owned(),
+        body: body.to_owned(),
+    }
+}
+
+/// A visitor's CSRF cookie (`name=value`, for a `Cookie` header) and the token that goes with it.
+pub async fn anonymous_csrf(server: &TestServer) -> (String, String) {
+    let res = reqwest::Client::new()
+        .get(server.at("/login"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .send()
+        .await
+        .expect("GET /login");
+    let cookie = res
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.contains("desk_csrf="))
+        .and_then(|c| c.split(';').next())
+        .expect("a CSRF cookie on the first visit")
+        .to_owned();
+    let html = res.text().await.expect("body");
+    let token = csrf_in(&html).expect("a csrf_token field");
+    (cookie, token)
+}
+
+/// One number from the desk's database (read-only, beside the running server).
+pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
+    let db = rusqlite::Connection::open_with_flags(
+        data_dir.join("desk.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open desk.db");
+    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+    db.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Every text column of the desk's cases and timeline, to look for what must not be stored.
+pub fn stored_text(data_dir: &Path) -> String {
+    let db = rusqlite::Connection::open_with_flags(
+        data_dir.join("desk.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open desk.db");
+    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+    let mut out = String::new();
+    for table in ["cases", "case_events", "citizens", "outbox", "attachments"] {
+        let Ok(mut stmt) = db.prepare(&format!("SELECT * FROM {table}")) else {
+            continue;
+        };
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).expect("query");
+        while let Some(row) = rows.next().expect("row") {
+            for i in 0..columns {
+                if let Ok(Some(s)) = row.get::<_, Option<String>>(i) {
+                    out.push_str(&s);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
