@@ -20,6 +20,8 @@ use crate::pages::{
 
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     let ctx = PageContext::current();
     let context_json = ctx.to_embedded_json();
     view! {
@@ -39,6 +41,45 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this site and with this response's
+/// nonce (Leptos puts it on its hydration and resource scripts), WebAssembly compiled from
+/// this site, no inline styles or plugins, no framing, forms post only here.
+#[cfg(feature = "ssr")]
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// leptos_meta writes the formatted title into the server-rendered `<title>` as raw HTML (it
+/// does not escape), so every title is escaped here, on the server only: in the browser the
+/// same text is set as `document.title`, which takes plain text.
+fn title_text(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        html_escape::encode_text(&title).into_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        title
     }
 }
 
@@ -62,11 +103,12 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Title formatter=move |page: String| {
-            if page.is_empty() {
+            let title = if page.is_empty() {
                 lang.pick("Hjælp til MitID og digital selvbetjening", "Help with MitID and digital self-service").to_owned()
             } else {
                 format!("{page} – {}", lang.pick("Fælles support", "Shared support"))
-            }
+            };
+            title_text(title)
         }/>
         <Router>
             <SiteHeader/>

@@ -10,8 +10,19 @@ pub const LANG: &str = "desk_lang";
 /// Staff sessions end after a working day at the latest.
 pub const SESSION_TTL_SECS: i64 = 12 * 60 * 60;
 
-fn build(name: &'static str, value: String, secure: bool, max_age: Duration) -> String {
-    Cookie::build((name, value))
+/// The cookie's name on the wire: over TLS with the `__Host-` prefix, which the browser accepts
+/// only from this exact host, Secure, with `Path=/` and no `Domain` (so a sibling subdomain
+/// cannot plant or overwrite it).
+pub fn name(base: &str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+fn build(base: &'static str, value: String, secure: bool, max_age: Duration) -> String {
+    Cookie::build((name(base, secure), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -69,7 +80,11 @@ mod tests {
         ] {
             assert!(c.contains(part), "{c} lacks {part}");
         }
+        assert!(c.starts_with("__Host-desk_session=tok"), "{c}");
+        assert!(!c.contains("Domain"), "{c}");
         assert!(!session("tok", false).contains("Secure"));
+        assert!(session("tok", false).starts_with("desk_session=tok"));
+        assert!(csrf("tok", true).starts_with("__Host-desk_csrf=tok"));
         assert!(clear_session(false).contains("Max-Age=0"));
     }
 

@@ -22,6 +22,15 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// The CSRF token of a logged-in session: derived from the session token, so it is bound to
+/// that session, changes with every login and dies with the logout.
+pub fn session_csrf(session_token: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"supportdesk csrf v1\0");
+    hasher.update(session_token.as_bytes());
+    URL_SAFE_NO_PAD.encode(hasher.finalize())
+}
+
 /// Compares secrets in constant time.
 pub fn secrets_match(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
@@ -38,6 +47,15 @@ mod tests {
         assert!(is_well_formed(&a) && is_well_formed(&b));
         assert!(!is_well_formed("short"));
         assert!(!is_well_formed(&"!".repeat(43)));
+    }
+
+    #[test]
+    fn session_csrf_is_bound_to_its_session() {
+        let (a, b) = (new_token(), new_token());
+        assert!(is_well_formed(&session_csrf(&a)));
+        assert_eq!(session_csrf(&a), session_csrf(&a));
+        assert_ne!(session_csrf(&a), session_csrf(&b));
+        assert_ne!(session_csrf(&a), a);
     }
 
     #[test]

@@ -5,14 +5,6 @@ use leptos::prelude::*;
 
 use crate::errors::AppError;
 
-/// `next` must be a path on this site: never an absolute URL an attacker could send us to.
-pub fn is_safe_next(next: &str) -> bool {
-    next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://")
-}
-
 #[server(prefix = "/api", endpoint = "auth/login")]
 pub async fn login(
     csrf_token: String,
@@ -21,6 +13,7 @@ pub async fn login(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::{cookies, login::log_in, tokens};
+    use crate::domain::LocalPath;
     use crate::functions::{append_cookie, client_address, reject};
     use crate::state::AppState;
 
@@ -35,39 +28,32 @@ pub async fn login(
     // A new CSRF token with the new session: nothing from before the login stays valid.
     append_cookie(&cookies::csrf(&tokens::new_token(), secure));
     let target = next
-        .filter(|n| is_safe_next(n) && n != "/login")
-        .unwrap_or_else(|| logged_in.user.role.landing_path().to_owned());
+        .as_deref()
+        .and_then(LocalPath::parse)
+        .filter(|n| n.as_str() != "/login")
+        .map_or_else(
+            || logged_in.user.role.landing_path().to_owned(),
+            LocalPath::into_string,
+        );
     leptos_axum::redirect(&target);
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
-    use crate::auth::{cookies, login::log_out};
+    use crate::auth::{cookies, login::log_out, tokens};
     use crate::functions::{append_cookie, request_cookie};
     use crate::state::AppState;
 
     let _ = csrf_token;
     let state = AppState::from_context()?;
-    if let Some(token) = request_cookie(cookies::SESSION) {
+    let secure = state.settings.secure_cookies;
+    if let Some(token) = request_cookie(&cookies::name(cookies::SESSION, secure)) {
         log_out(&state, &token).await?;
     }
-    append_cookie(&cookies::clear_session(state.settings.secure_cookies));
+    append_cookie(&cookies::clear_session(secure));
+    // A fresh visitor token: nothing from the session stays valid after it.
+    append_cookie(&cookies::csrf(&tokens::new_token(), secure));
     leptos_axum::redirect("/");
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_must_stay_on_this_site() {
-        assert!(is_safe_next("/support"));
-        assert!(is_safe_next("/support?view=urgent"));
-        assert!(!is_safe_next("//evil.example"));
-        assert!(!is_safe_next("https://evil.example"));
-        assert!(!is_safe_next("/\\evil.example"));
-        assert!(!is_safe_next("support"));
-    }
 }

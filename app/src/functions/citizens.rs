@@ -58,16 +58,23 @@ pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppErro
 
 #[server(prefix = "/api", endpoint = "citizens/get", input = GetUrl)]
 pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
+    use crate::audit::{self, AuditEntry};
     use crate::auth::guard::require_role;
     use crate::domain::Role;
     use crate::state::AppState;
     use crate::store::{citizens, identities};
 
-    require_role(&[Role::Supporter])?;
+    let me = require_role(&[Role::Supporter])?;
     let state = AppState::from_context()?;
     let Some((name, cpr_masked, cases)) = citizens::overview(&state.db, id).await? else {
         return Ok(None);
     };
+    // Ids are sequential: every view is on record, so walking them leaves a trail.
+    audit::record(
+        &state.db,
+        &AuditEntry::new(&me.username, "citizen.view", &format!("citizen:{id}")),
+    )
+    .await?;
     Ok(Some(CitizenView {
         id,
         name,

@@ -951,22 +951,34 @@ pub async fn end_visit(
 /// The print-friendly receipt, while the code has not been handed over and the visit is open.
 #[server(prefix = "/api", endpoint = "counter/receipt", input = GetUrl)]
 pub async fn get_receipt(visit_id: i64) -> Result<Option<Receipt>, AppError> {
+    use crate::audit::{self, AuditEntry};
     use crate::auth::guard::require_role;
     use crate::domain::{PaperCode, Role, danish_time};
     use crate::state::AppState;
     use crate::store::visits;
 
-    require_role(&[Role::Borgerservice])?;
+    let me = require_role(&[Role::Borgerservice])?;
     let state = AppState::from_context()?;
     let Some(visit) = visits::load(&state.db, visit_id).await? else {
         return Ok(None);
     };
-    let (Some(activation), Some(sealed)) = (
-        visit.draft.activation.clone(),
-        visits::sealed_code(&state.db, visit.id).await?,
-    ) else {
+    // The plain code is readable only until the citizen has it in hand.
+    let activation = match visit.draft.activation.clone() {
+        Some(a) if visit.state.is_open() && !a.handed_over => a,
+        _ => return Ok(None),
+    };
+    let Some(sealed) = visits::sealed_code(&state.db, visit.id).await? else {
         return Ok(None);
     };
+    audit::record(
+        &state.db,
+        &AuditEntry::new(
+            &me.username,
+            "counter.receipt.view",
+            &format!("visit:{}", visit.id),
+        ),
+    )
+    .await?;
     let code = state
         .cpr_vault
         .open_secret(&sealed)

@@ -109,7 +109,7 @@ fn CaseView() -> impl IntoView {
                         let reference = c.reference.clone();
                         let next: Vec<_> = c.status.next().to_vec();
                         view! {
-                            <Title text=format!("{} {}", c.reference, c.subject)/>
+                            <Title text=format!("{} {}", lang.pick("Sag", "Case"), c.reference)/>
                             <div class="page wide case-layout">
                                 <div class="case-main">
                                     <p class="breadcrumb"><a id="queue-link" href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>

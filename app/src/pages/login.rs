@@ -4,7 +4,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::csrf_field::CsrfField;
-use crate::functions::auth::{Login, is_safe_next};
+use crate::domain::LocalPath;
+use crate::functions::auth::Login;
 use crate::page_context::use_page_context;
 
 /// Staff login. A plain form post: it works without JavaScript, and a failed attempt comes
@@ -18,7 +19,8 @@ pub fn LoginPage() -> impl IntoView {
     let next = use_query_map()
         .get_untracked()
         .get("next")
-        .filter(|n| is_safe_next(n))
+        .and_then(|n| LocalPath::parse(&n))
+        .map(LocalPath::into_string)
         .unwrap_or_default();
 
     if let Some(user) = ctx.user {

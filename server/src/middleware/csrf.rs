@@ -1,20 +1,19 @@
 //! CSRF protection for every state-changing request: the token in the form field (or the
-//! `x-csrf-token` header) must match the browser's CSRF cookie, which another site can neither
-//! read nor set.
+//! `x-csrf-token` header) must match the request's expected token: derived from the session
+//! for staff, the visitor's CSRF cookie otherwise. Another site can neither read nor set
+//! either. The body was already bounded and buffered by the body-limit layer.
 
 use app::auth::tokens::secrets_match;
 use app::errors::AppError;
 use app::page_context::{CSRF_FIELD, CSRF_HEADER, PageContext};
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::routes::errors::simple_page;
-
-/// Larger form bodies are refused before they are read.
-const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+use crate::middleware::body_limit;
+use crate::routes::errors::refusal;
 
 pub async fn verify(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -48,10 +47,10 @@ pub async fn verify(req: Request, next: Next) -> Response {
         return reject(&req);
     }
 
+    let limit = body_limit::limit_for(req.uri().path());
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
-        Ok(b) => b,
-        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response(),
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        return reject(&Request::from_parts(parts, Body::empty()));
     };
     let sent = if is_form {
         url::form_urlencoded::parse(&bytes)
@@ -74,32 +73,6 @@ pub async fn verify(req: Request, next: Next) -> Response {
 }
 
 fn reject(req: &Request) -> Response {
-    let lang = req
-        .extensions()
-        .get::<PageContext>()
-        .map(|c| c.lang)
-        .unwrap_or_default();
     tracing::warn!(path = %req.uri().path(), "request refused: CSRF token missing or wrong");
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let err = AppError::CsrfRejected;
-    if wants_html {
-        simple_page(
-            StatusCode::FORBIDDEN,
-            &err.message(app::i18n::Lang::Da),
-            &err.message(app::i18n::Lang::En),
-        )
-    } else {
-        let body = serde_json::to_string(&err).unwrap_or_default();
-        let _ = lang;
-        (
-            StatusCode::FORBIDDEN,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response()
-    }
+    refusal(req.headers(), &AppError::CsrfRejected)
 }

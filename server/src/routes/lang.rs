@@ -1,7 +1,7 @@
 //! The language switch: a plain link that sets a cookie and returns to the page.
 
 use app::auth::cookies;
-use app::functions::auth::is_safe_next;
+use app::domain::LocalPath;
 use app::i18n::Lang;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -25,8 +25,9 @@ pub async fn switch(
     };
     let next = query
         .next
-        .filter(|n| is_safe_next(n))
-        .unwrap_or_else(|| "/".to_owned());
+        .as_deref()
+        .and_then(LocalPath::parse)
+        .map_or_else(|| "/".to_owned(), LocalPath::into_string);
     let cookie = cookies::lang(lang.code(), state.app.settings.secure_cookies);
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

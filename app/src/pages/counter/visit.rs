@@ -80,7 +80,7 @@ fn VisitFlow() -> impl IntoView {
                             .filter(|s| v.state.is_open() && v.draft.can_enter(v.purpose, *s))
                             .unwrap_or(v.step);
                         view! {
-                            <Title text=format!("{} – {}", v.purpose.label(lang), v.citizen_name)/>
+                            <Title text=format!("{} – {} {}", v.purpose.label(lang), lang.pick("besøg", "visit"), v.id)/>
                             <div class="page counter visit">
                                 <p class="breadcrumb"><a href="/borgerservice">{lang.pick("Borgerservice", "Citizen service")}</a> " › " {lang.pick("Besøg", "Visit")} " " {v.id}</p>
                                 <h1>{v.purpose.label(lang)}</h1>
