@@ -851,17 +851,22 @@ async fn user_text_never_reaches_a_page_as_markup() {
     // The contact form: every free-text field.
     let message = format!("</title>{SCRIPT} {SVG} Jeg kan ikke logge på MitID med min app.");
     let name = format!("Grete {SVG}");
-    let phone = format!("1234{SVG}");
     let (reference, status_link) = write_in(
         &server,
-        &contact_form(&[("message", &message), ("name", &name), ("phone", &phone)]),
+        &contact_form(&[("message", &message), ("name", &name)]),
     )
     .await;
-    // A hostile e-mail address is refused or shown as text.
-    let hostile_email = "\"><svg/onload=alert(1)>@example.dk";
+    // A hostile e-mail address or phone number is refused, or shown as text (checked on the
+    // queue and search pages below).
     let citizen = WebClient::new(&server);
-    let res = contact_call(&citizen, &contact_form(&[("email", hostile_email)])).await;
-    assert_not_5xx("hostile e-mail address", res.status());
+    let phone = format!("1234{SVG}");
+    for field in [
+        ("email", "\"><svg/onload=alert(1)>@example.dk"),
+        ("phone", &phone),
+    ] {
+        let res = contact_call(&citizen, &contact_form(&[field])).await;
+        assert_not_5xx(field.0, res.status());
+    }
 
     // The citizen's own status page.
     let (status, html) = citizen.page(&status_link).await;
@@ -923,12 +928,12 @@ async fn user_text_never_reaches_a_page_as_markup() {
 
     // Inbound mail from a stranger: subject, sender name, body, attachment name.
     let mail = format!(
-        "From: \"Mallory {SVG}\" <mallory@evil.example>\r\nTo: support@desk.example\r\n\
+        "From: =?utf-8?q?Mallory_=22=3E=3Csvg_onload=3Dalert(1)=3E?= <mallory@evil.example>\r\nTo: support@desk.example\r\n\
          Subject: </title>{SCRIPT}\r\nMessage-ID: <evil-1@evil.example>\r\nMIME-Version: 1.0\r\n\
          Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n\
          Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hej {SCRIPT}<img src=x onerror=alert(1)>\
          <a href=\"javascript:alert(1)\">klik</a></p>\r\n--b\r\n\
-         Content-Type: image/png\r\nContent-Disposition: attachment; filename=\"x{SVG}.png\"\r\n\
+         Content-Type: image/png\r\nContent-Disposition: attachment; filename*=utf-8''x%22%3E%3Csvg%20onload%3Dalert(1)%3E.png\r\n\
          Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--b--\r\n"
     );
     let (status, json) = inbound(&server, INBOUND_SECRET, &mail).await;
@@ -1884,18 +1889,19 @@ async fn parallel_guesses_get_no_more_tries_and_an_admin_can_unlock() {
         async move { try_login(attacker, &token, "supporter", &format!("gæt-nummer-{i}")).await }
     });
     let answers = futures_join_all(guesses).await;
-    let evaluated = answers
-        .iter()
-        .filter(|s| **s == StatusCode::UNAUTHORIZED)
-        .count();
-    let held = answers
-        .iter()
-        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
-        .count();
-    assert_eq!(evaluated + held, 40, "only 401 or 429: {answers:?}");
+    let count = |code: StatusCode| answers.iter().filter(|s| **s == code).count();
+    let evaluated = count(StatusCode::UNAUTHORIZED);
+    let held = count(StatusCode::TOO_MANY_REQUESTS);
+    // 503 is the hashing gate's "busy" (a designed refusal of capacity, before any work).
+    let busy = count(StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        evaluated + held + busy,
+        40,
+        "only 401, 429 or 503: {answers:?}"
+    );
     assert!(
-        evaluated <= 5,
-        "{evaluated} of 40 parallel guesses were evaluated"
+        (1..=5).contains(&evaluated),
+        "{evaluated} of 40 parallel guesses were evaluated ({held} held, {busy} busy)"
     );
     // The right password is held back too, while locked.
     assert_eq!(
@@ -1958,12 +1964,10 @@ async fn guessing_at_many_names_from_the_call_centre_address_locks_nobody_out() 
     let server = TestServer::start_with(&[("DESK_TRUSTED_NETWORKS", "127.0.0.0/8")]).await;
     let attacker = WebClient::new(&server);
     let token = attacker.csrf_token().await;
-    for i in 0..25 {
+    // More than the per-address limit (100 in 15 minutes), which trusted networks skip.
+    for i in 0..105 {
         let status = try_login(&attacker, &token, &format!("navn{i}"), "forkert-kode").await;
-        assert!(
-            status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS,
-            "{status}"
-        );
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {i}");
     }
     // Staff behind the same address still log in.
     for login in [demo::SUPPORTER, demo::BORGERSERVICE, demo::ADMIN] {
