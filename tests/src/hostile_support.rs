@@ -42,11 +42,15 @@ pub async fn raw_request(
         .expect("connect");
     let head = format!("{head}\r\nHost: {}\r\n\r\n", host_port(server));
     stream.write_all(head.as_bytes()).await.expect("write head");
-    for part in body_parts {
-        if stream.write_all(part).await.is_err() {
-            break;
+    // A server that answered early may stop reading: never wait on a full socket for long.
+    let write = async {
+        for part in body_parts {
+            if stream.write_all(part).await.is_err() {
+                break;
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(10), write).await;
     let mut got = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
     let read = async {
