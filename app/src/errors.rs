@@ -18,6 +18,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many failed logins; retry in {retry_after_minutes} min")]
     TooManyAttempts { retry_after_minutes: u32 },
+    /// The server is at capacity for this kind of work (password hashing): try again shortly.
+    #[error("busy; try again shortly")]
+    Busy,
     #[error("not logged in")]
     Unauthenticated,
     #[error("the user's role may not do this")]
@@ -56,6 +59,10 @@ impl AppError {
                     ),
                 };
             }
+            AppError::Busy => lang.pick(
+                "Der er travlt lige nu. Prøv igen om et øjeblik.",
+                "The desk is busy right now. Please try again in a moment.",
+            ),
             AppError::Unauthenticated => {
                 lang.pick("Du skal logge ind først.", "Please log in first.")
             }
@@ -90,6 +97,7 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CsrfRejected => 403,
             AppError::TooManyAttempts { .. } => 429,
+            AppError::Busy => 503,
             AppError::Invalid { .. } => 422,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -115,6 +123,7 @@ mod tests {
             AppError::TooManyAttempts {
                 retry_after_minutes: 5,
             },
+            AppError::Busy,
             AppError::Unauthenticated,
             AppError::Forbidden,
             AppError::CsrfRejected,

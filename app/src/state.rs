@@ -39,6 +39,9 @@ pub struct Settings {
     /// Mark cookies `Secure`: on when the desk is served over TLS.
     pub secure_cookies: bool,
     pub contacts: SupportContacts,
+    /// Networks the login throttle's per-address limit never applies to
+    /// (`DESK_TRUSTED_NETWORKS`: the call centre's NAT address).
+    pub trusted_networks: crate::auth::throttle::TrustedNetworks,
 }
 
 impl AppState {

@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
-//! `user list`, `audit verify`, `mail ingest`, `mail outbox`.
+//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`.
 
 use std::io::Read;
 
@@ -84,6 +84,11 @@ enum UserCommand {
     },
     /// List staff accounts.
     List,
+    /// Clear a username's failed logins, so its owner can log in at once (audited).
+    Unlock {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +246,9 @@ pub async fn run() -> Result<(), CliError> {
                 },
         } => add_user(&config, &username, &role, name).await,
         Command::User {
+            action: UserCommand::Unlock { username },
+        } => unlock_user(&config, &username).await,
+        Command::User {
             action: UserCommand::List,
         } => {
             let db = Application::open_database(&config).await?;
@@ -275,6 +283,20 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     }
     app.run_until_stopped().await.map_err(CliError::Serve)
+}
+
+async fn unlock_user(config: &Config, username: &str) -> Result<(), CliError> {
+    let key = app::auth::login::username_key(username);
+    if key.is_empty() {
+        return Err(CliError::Invalid("give a username to unlock".into()));
+    }
+    let db = Application::open_database(config).await?;
+    let audit = app::audit::AuditEntry::new("cli", "login.unlock", &key);
+    let result = app::store::login_failures::unlock(&db, &key, &audit).await;
+    db.close().await;
+    let cleared = result?;
+    println!("Unlocked {key}: {cleared} failed login(s) cleared.");
+    Ok(())
 }
 
 async fn add_user(

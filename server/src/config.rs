@@ -15,6 +15,11 @@ pub enum ConfigError {
     Number { name: &'static str, value: String },
     #[error("{name} must be text or json, not {value:?}")]
     LogFormat { name: &'static str, value: String },
+    #[error("{name} must be comma-separated networks like 10.0.0.0/8,192.168.1.0/24: {source}")]
+    Networks {
+        name: &'static str,
+        source: app::auth::throttle::NetworkError,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +58,8 @@ pub struct Config {
     pub outbox_retry_ms: u64,
     /// Attempts before an e-mail is marked failed (registry calls retry until acknowledged).
     pub outbox_max_attempts: i64,
+    /// `DESK_TRUSTED_NETWORKS`: where the login throttle's per-address limit never applies.
+    pub trusted_networks: app::auth::throttle::TrustedNetworks,
 }
 
 impl Config {
@@ -131,6 +138,13 @@ impl Config {
             outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
             outbox_max_attempts: i64::try_from(number("DESK_OUTBOX_MAX_ATTEMPTS", 8)?)
                 .unwrap_or(i64::MAX),
+            trusted_networks: app::auth::throttle::TrustedNetworks::parse(
+                &get("DESK_TRUSTED_NETWORKS").unwrap_or_default(),
+            )
+            .map_err(|source| ConfigError::Networks {
+                name: "DESK_TRUSTED_NETWORKS",
+                source,
+            })?,
             log_filter: get("DESK_LOG").unwrap_or_else(|| "info".into()),
             log_format,
             contacts,
@@ -215,5 +229,18 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("DESK_DEMO_DATA"), "{err}");
+        let err = config(&[("DESK_TRUSTED_NETWORKS", "10.0.0.0/8,intranet")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("DESK_TRUSTED_NETWORKS") && err.contains("intranet"), "{err}");
+    }
+
+    #[test]
+    fn reads_trusted_networks() {
+        assert!(config(&[]).unwrap().trusted_networks.is_empty());
+        let c = config(&[("DESK_TRUSTED_NETWORKS", "10.0.0.0/8, 192.168.1.0/24")]).unwrap();
+        assert!(c.trusted_networks.contains("10.20.30.40"));
+        assert!(c.trusted_networks.contains("192.168.1.9"));
+        assert!(!c.trusted_networks.contains("192.168.2.9"));
     }
 }

@@ -229,6 +229,7 @@ impl Application {
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies,
                 contacts: config.contacts.clone(),
+                trusted_networks: config.trusted_networks.clone(),
             }),
             mail: Arc::new(MailSettings {
                 from: config.mail_from.clone(),

@@ -1,57 +1,114 @@
 //! Logging a staff member in and out.
 
-use super::{cookies, password, throttle, tokens, unix_now};
+use super::password::{Busy, HashGate};
+use super::throttle::{TrustedNetworks, Verdict};
+use super::{cookies, tokens, unix_now};
 use crate::errors::AppError;
 use crate::page_context::SessionUser;
 use crate::state::AppState;
-use crate::store::{login_failures, sessions, users};
+use crate::store::login_failures::{self, Reservation};
+use crate::store::{Db, sessions, users};
 
 pub struct LoggedIn {
     pub user: SessionUser,
     pub session_token: String,
 }
 
-/// Checks the throttle, then the password (timing does not reveal whether the user exists),
-/// and opens a session.
+/// Usernames are at most 32 characters; a longer one cannot exist and is cut before it is
+/// recorded, so a guesser cannot fill the failure record with megabyte names.
+const MAX_KEY_CHARS: usize = 64;
+
+/// The throttle's key for a username as typed.
+pub fn username_key(username: &str) -> String {
+    username
+        .trim()
+        .chars()
+        .take(MAX_KEY_CHARS)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// One login attempt, without the session: a place at the hashing gate, then the attempt is
+/// reserved (judged by the throttle and recorded as a failure in one write), then the
+/// password is verified (timing does not reveal whether the user exists), and a success
+/// clears the failures at this address. Returns the user whose password matched.
+pub async fn attempt(
+    db: &Db,
+    gate: &HashGate,
+    trusted: &TrustedNetworks,
+    username: &str,
+    password_attempt: String,
+    client: &str,
+    now: i64,
+) -> Result<users::StaffRecord, AppError> {
+    // Refused before any other work when the gate is full: a flood costs one counter.
+    let ticket = gate.admit().map_err(|Busy| {
+        tracing::warn!(client, "login refused: password hashing at capacity");
+        AppError::Busy
+    })?;
+    let key = username_key(username);
+    let reservation =
+        match login_failures::reserve(db, &key, client, trusted.contains(client), now).await? {
+            Reservation::Locked { retry_after_secs } => {
+                tracing::warn!(client, "login refused by throttle");
+                return Err(AppError::TooManyAttempts {
+                    retry_after_minutes: Verdict::retry_after_minutes(retry_after_secs),
+                });
+            }
+            Reservation::Reserved { id } => id,
+        };
+
+    let verified = async {
+        let record = users::find_by_username(db, &key).await?;
+        let stored = record.as_ref().map(|r| r.password_hash.clone());
+        let ok = ticket.verify(password_attempt, stored).await.map_err(|e| {
+            tracing::error!(error = %e, "password verification failed");
+            AppError::Internal
+        })?;
+        Ok::<_, AppError>((record, ok))
+    }
+    .await;
+    let (record, password_ok) = match verified {
+        Ok(v) => v,
+        Err(e) => {
+            // Our failure, not theirs: the attempt does not count against them.
+            if let Err(annul) = login_failures::annul(db, reservation).await {
+                tracing::error!(error = %annul, "could not annul a login reservation");
+            }
+            return Err(e);
+        }
+    };
+    match record {
+        Some(r) if password_ok && r.active => {
+            login_failures::succeed(db, &key, client, now).await?;
+            Ok(r)
+        }
+        // The reservation stays on record as the failure.
+        _ => {
+            tracing::info!(client, "failed staff login");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// Checks the throttle and the password, and opens a session.
 pub async fn log_in(
     state: &AppState,
     username: &str,
     password_attempt: String,
     client: &str,
 ) -> Result<LoggedIn, AppError> {
-    let key = username.trim().to_lowercase();
     let now = unix_now();
-    let recent =
-        login_failures::recent(&state.db, &key, client, now - throttle::WINDOW_SECS).await?;
-    if let throttle::Verdict::Locked { retry_after_secs } =
-        throttle::judge(&recent.for_username, &recent.for_client, now)
-    {
-        tracing::warn!(client, "login refused by throttle");
-        let minutes = u32::try_from((retry_after_secs + 59) / 60).unwrap_or(u32::MAX);
-        return Err(AppError::TooManyAttempts {
-            retry_after_minutes: minutes,
-        });
-    }
-
-    let record = users::find_by_username(&state.db, &key).await?;
-    let stored = record.as_ref().map(|r| r.password_hash.clone());
-    let password_ok = password::verify(password_attempt, stored)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password verification failed");
-            AppError::Internal
-        })?;
-    let record = match record {
-        Some(r) if password_ok && r.active => r,
-        _ => {
-            login_failures::record(&state.db, &key, client, now, now - throttle::WINDOW_SECS)
-                .await?;
-            tracing::info!(client, "failed staff login");
-            return Err(AppError::InvalidCredentials);
-        }
-    };
-
-    login_failures::clear_username(&state.db, &key).await?;
+    let record = attempt(
+        &state.db,
+        HashGate::shared(),
+        &state.settings.trusted_networks,
+        username,
+        password_attempt,
+        client,
+        now,
+    )
+    .await?;
     let session_token = tokens::new_token();
     sessions::create(
         &state.db,
@@ -71,4 +128,211 @@ pub async fn log_in(
 pub async fn log_out(state: &AppState, session_token: &str) -> Result<(), AppError> {
     sessions::delete(&state.db, &tokens::token_hash(session_token)).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::{password, throttle};
+    use crate::domain::{Role, Username};
+
+    const NOW: i64 = 1_800_000_000;
+
+    async fn db_with(users: &[(&str, &str)]) -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        for (name, pw) in users {
+            let username = Username::parse(name).unwrap();
+            let hash = password::hash((*pw).to_owned()).await.unwrap();
+            users::insert(
+                &db,
+                users::NewStaff {
+                    username: &username,
+                    display_name: name,
+                    role: Role::Supporter,
+                    password_hash: &hash,
+                },
+            )
+            .await
+            .unwrap();
+        }
+        (dir, db)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn forty_parallel_wrong_guesses_evaluate_at_most_five_passwords() {
+        let (_dir, db) = db_with(&[("supporter", "rigtig-kode-1234")]).await;
+        let gate = HashGate::new(2, 100);
+        let none = TrustedNetworks::default();
+        let tasks: Vec<_> = (0..40)
+            .map(|i| {
+                let (db, gate, none) = (db.clone(), gate.clone(), none.clone());
+                tokio::spawn(async move {
+                    attempt(
+                        &db,
+                        &gate,
+                        &none,
+                        "Supporter",
+                        format!("forkert-{i}"),
+                        "203.0.113.5",
+                        NOW,
+                    )
+                    .await
+                })
+            })
+            .collect();
+        let (mut wrong, mut locked) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Err(AppError::InvalidCredentials) => wrong += 1,
+                Err(AppError::TooManyAttempts {
+                    retry_after_minutes: 1,
+                }) => locked += 1,
+                other => panic!("unexpected {:?}", other.map(|r| r.username)),
+            }
+        }
+        assert_eq!((wrong, locked), (5, 35));
+        assert_eq!(gate.verifications(), 5, "argon2 runs");
+        // Now even the right password waits at this address ...
+        assert!(matches!(
+            attempt(
+                &db,
+                &gate,
+                &none,
+                "supporter",
+                "rigtig-kode-1234".into(),
+                "203.0.113.5",
+                NOW
+            )
+            .await,
+            Err(AppError::TooManyAttempts { .. })
+        ));
+        // ... but not from the user's own address, and not after the minute.
+        for (client, at) in [("198.51.100.7", NOW), ("203.0.113.5", NOW + 60)] {
+            let r = attempt(
+                &db,
+                &gate,
+                &none,
+                "supporter",
+                "rigtig-kode-1234".into(),
+                client,
+                at,
+            )
+            .await
+            .unwrap();
+            assert_eq!(r.username, "supporter");
+        }
+        assert_eq!(gate.verifications(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_colleague_behind_the_nat_logs_in_after_thirty_failures_of_others() {
+        let (_dir, db) = db_with(&[("kollega", "rigtig-kode-1234")]).await;
+        let gate = HashGate::new(2, 100);
+        let nat = "192.0.2.44";
+        for trusted in [
+            TrustedNetworks::default(),
+            TrustedNetworks::parse("192.0.2.0/24").unwrap(),
+        ] {
+            for i in 0..30 {
+                let who = format!("bruger{}", i % 6);
+                let r = attempt(&db, &gate, &trusted, &who, "forkert".into(), nat, NOW).await;
+                assert!(matches!(
+                    r,
+                    Err(AppError::InvalidCredentials | AppError::TooManyAttempts { .. })
+                ));
+            }
+            let r = attempt(
+                &db,
+                &gate,
+                &trusted,
+                "kollega",
+                "rigtig-kode-1234".into(),
+                nat,
+                NOW,
+            )
+            .await
+            .unwrap();
+            assert_eq!(r.username, "kollega");
+        }
+    }
+
+    #[tokio::test]
+    async fn beyond_the_loose_address_limit_only_trusted_networks_log_in() {
+        let (_dir, db) = db_with(&[("kollega", "rigtig-kode-1234")]).await;
+        let nat = "192.0.2.44";
+        // The address limit's failures, on record without hashing 100 passwords here.
+        for i in 0..throttle::ADDRESS.threshold {
+            let who = format!("bruger{i}");
+            let r = login_failures::reserve(&db, &who, nat, false, NOW)
+                .await
+                .unwrap();
+            assert!(matches!(r, Reservation::Reserved { .. }));
+        }
+        let gate = HashGate::new(2, 100);
+        let r = attempt(
+            &db,
+            &gate,
+            &TrustedNetworks::default(),
+            "kollega",
+            "rigtig-kode-1234".into(),
+            nat,
+            NOW,
+        )
+        .await;
+        assert_eq!(
+            r.err(),
+            Some(AppError::TooManyAttempts {
+                retry_after_minutes: 1
+            })
+        );
+        assert_eq!(gate.verifications(), 0, "refused before hashing");
+        let trusted = TrustedNetworks::parse("10.0.0.0/8,192.0.2.0/24").unwrap();
+        let r = attempt(
+            &db,
+            &gate,
+            &trusted,
+            "kollega",
+            "rigtig-kode-1234".into(),
+            nat,
+            NOW,
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.username, "kollega");
+    }
+
+    #[tokio::test]
+    async fn a_full_gate_refuses_at_once_and_nothing_is_recorded() {
+        let (_dir, db) = db_with(&[]).await;
+        let gate = HashGate::new(1, 0);
+        let _held = gate.admit().unwrap();
+        let r = attempt(
+            &db,
+            &gate,
+            &TrustedNetworks::default(),
+            "supporter",
+            "x".into(),
+            "203.0.113.5",
+            NOW,
+        )
+        .await;
+        assert_eq!(r.err(), Some(AppError::Busy));
+        assert_eq!(AppError::Busy.status_code(), 503);
+        let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(failures, 0);
+    }
+
+    #[test]
+    fn overlong_usernames_are_cut_before_they_are_recorded() {
+        assert_eq!(username_key("  Supporter "), "supporter");
+        assert_eq!(
+            username_key(&"a".repeat(1_000_000)).chars().count(),
+            MAX_KEY_CHARS
+        );
+    }
 }

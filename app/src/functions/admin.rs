@@ -33,3 +33,76 @@ pub async fn list_staff() -> Result<Vec<StaffSummary>, AppError> {
         })
         .collect())
 }
+
+/// A username the login throttle holds back somewhere right now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedLogin {
+    pub username: String,
+    /// The longest remaining wait, in whole minutes (rounded up).
+    pub retry_after_minutes: u32,
+    /// Addresses the username is locked at.
+    pub addresses: u32,
+    /// Also locked at new, untrusted addresses (many failures from many addresses).
+    pub anywhere_new: bool,
+    pub failures: u32,
+}
+
+#[server(prefix = "/api", endpoint = "admin/locked-logins", input = server_fn::codec::GetUrl)]
+pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
+    use crate::auth::guard::require_role;
+    use crate::auth::throttle::Verdict;
+    use crate::auth::unix_now;
+    use crate::state::AppState;
+    use crate::store::login_failures;
+
+    require_role(&[Role::Admin])?;
+    let state = AppState::from_context()?;
+    let locked = login_failures::locked(&state.db, unix_now()).await?;
+    Ok(locked
+        .into_iter()
+        .map(|l| LockedLogin {
+            retry_after_minutes: Verdict::retry_after_minutes(l.retry_after_secs),
+            username: l.username,
+            addresses: l.addresses,
+            anywhere_new: l.anywhere_new,
+            failures: l.failures,
+        })
+        .collect())
+}
+
+/// Clears every failed login of a username, so its owner can log in at once (audited).
+/// Returns how many failures were cleared; a plain form post (the admin page's button, no
+/// JavaScript needed) is answered with a redirect back to the admin page instead.
+#[server(prefix = "/api", endpoint = "admin/unlock-login")]
+pub async fn unlock_login(csrf_token: String, username: String) -> Result<u64, AppError> {
+    use crate::audit::AuditEntry;
+    use crate::auth::guard::require_role;
+    use crate::auth::login::username_key;
+    use crate::state::AppState;
+    use crate::store::login_failures;
+
+    let _ = csrf_token;
+    let me = require_role(&[Role::Admin])?;
+    let state = AppState::from_context()?;
+    let key = username_key(&username);
+    if key.is_empty() {
+        return Err(crate::functions::invalid(
+            "username",
+            "Angiv et brugernavn.",
+            "Give a username.",
+        ));
+    }
+    let audit = AuditEntry::new(&me.username, "login.unlock", &key);
+    let cleared = login_failures::unlock(&state.db, &key, &audit).await?;
+    tracing::info!(username = %key, by = %me.username, cleared, "login unlocked");
+    let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if form_post {
+        leptos_axum::redirect("/admin?unlocked=1");
+    }
+    Ok(cleared)
+}
