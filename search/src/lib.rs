@@ -88,6 +88,8 @@ mod cases;
 mod error;
 mod eval;
 mod highlight;
+#[cfg(test)]
+mod hostile_tests;
 mod kb;
 mod matching;
 mod query;
