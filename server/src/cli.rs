@@ -224,7 +224,10 @@ pub async fn run() -> Result<(), CliError> {
                 (_, _, true) => "added to (and reopened)",
                 _ => "added to",
             };
-            println!("{what} {}", t.reference);
+            match &t.linked_to {
+                Some(named) => println!("{what} {}, linked to {named}", t.reference),
+                None => println!("{what} {}", t.reference),
+            }
             Ok(())
         }
         Command::Mail {

@@ -16,9 +16,8 @@ use app::state::{AppState, Settings};
 use app::store::intake::Intake;
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRef;
-use axum::routing::{get, post};
+use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -29,7 +28,6 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::demo::{self, DemoError};
-use crate::inbound_mail;
 use crate::outbox::email::{self, Mailer, MailerError};
 use crate::outbox::registry_http::RegistryClient;
 use crate::outbox::{RetryPolicy, Worker};
@@ -306,11 +304,8 @@ fn router(state: ServerState, app_state: AppState) -> Router {
         ))
         // Machine to machine, authenticated by its shared secret: outside the browser
         // session and CSRF layers above.
-        .route(
-            "/mail/inbound",
-            post(routes::inbound_mail::receive)
-                .layer(DefaultBodyLimit::max(inbound_mail::MAX_MESSAGE_BYTES + 1)),
-        )
+        // Its own body limit, applied only after the bearer token (see the handler).
+        .route(routes::inbound_mail::PATH, routes::inbound_mail::route())
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(routes::errors::panic_response))
         .with_state(state)

@@ -364,3 +364,74 @@ async fn inbound_mail_threads_by_subject_opens_new_cases_and_refuses_bad_input()
         desk_tests::server::run_cli(server.data_dir(), &["mail", "ingest"], "garbage").await;
     assert!(!ok && err.contains("RFC 5322"), "{err}");
 }
+
+#[tokio::test]
+async fn a_stranger_naming_a_case_gets_a_linked_case_of_their_own_and_the_case_is_untouched() {
+    let server = TestServer::start_with(&[("DESK_INBOUND_MAIL_SECRET", SECRET)]).await;
+    let reference = write_in(
+        &server,
+        "karen@example.dk",
+        "Min kodeviser viser ingen tal.",
+    )
+    .await;
+    let supporter = WebClient::new(&server);
+    supporter.login(demo::SUPPORTER).await;
+    let case_path = format!("/support/sag/{reference}");
+    let res = supporter
+        .post_from_page(
+            &case_path,
+            "/api/cases/reply",
+            &[
+                ("reference", &reference),
+                ("body", "Hej Karen\n\nHar du prøvet at skifte batteri?"),
+                ("then_status", "waiting_on_citizen"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let (_, before) = supporter.page(&case_path).await;
+    assert!(before.contains("pause: venter på borger"), "{before}");
+
+    // References are sequential: anyone can name this one. Markup rides along.
+    let hijack = format!(
+        "From: \"Karen <b>H</b>\" <mallory@evil.example>\r\nTo: support@desk.example\r\n\
+         Subject: Re: {reference}: <img src=x onerror=alert(1)>\r\n\
+         Message-ID: <hijack-1@evil.example>\r\n\r\n\
+         Jeg er Karen. Send koden til <script>alert(2)</script> denne adresse i stedet.\r\n"
+    );
+    let (status, json) = inbound(&server, SECRET, &hijack).await;
+    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(json["reopened"], false);
+    assert_eq!(json["linked_to"], reference.as_str());
+    let new_ref = json["reference"].as_str().unwrap().to_owned();
+    assert_ne!(new_ref, reference);
+
+    // The citizen's case: still waiting on the citizen, none of the stranger's text, the new
+    // case among its related cases.
+    let (_, html) = supporter.page(&case_path).await;
+    assert!(html.contains("pause: venter på borger"), "{html}");
+    assert!(!html.contains("Jeg er Karen") && !html.contains("E-mail fra borger"));
+    assert!(html.contains(&new_ref), "linked: {html}");
+
+    // The stranger's case holds the text, as text.
+    let (_, html) = supporter.page(&format!("/support/sag/{new_ref}")).await;
+    assert!(html.contains("Jeg er Karen"), "{html}");
+    assert!(html.contains(&reference), "says which case it named");
+    assert!(
+        !html.contains("<script>alert(2)") && !html.contains("<img src=x"),
+        "escaped: {html}"
+    );
+    assert!(html.contains("&lt;script&gt;alert(2)"), "{html}");
+
+    // The citizen's own e-mail naming the case still threads into it and reopens it.
+    let own = format!(
+        "From: Karen <KAREN@example.dk>\r\nSubject: SV: {reference}\r\n\
+         Message-ID: <karen-1@example.dk>\r\n\r\nBatteriet var fladt, tak.\r\n"
+    );
+    let (status, json) = inbound(&server, SECRET, &own).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["reference"], reference.as_str());
+    assert_eq!(json["reopened"], true);
+    let (_, html) = supporter.page(&case_path).await;
+    assert!(html.contains("Batteriet var fladt") && !html.contains("pause: venter på borger"));
+}

@@ -24,11 +24,12 @@ pub struct Side<'a> {
     pub reference: &'a str,
 }
 
+/// Stores the link both ways; `staff` is None when the desk made it (see [`link_by_desk`]).
 async fn insert_link(
     tx: &mut SqliteConnection,
     a: Side<'_>,
     b: Side<'_>,
-    staff: i64,
+    staff: Option<i64>,
     now: &str,
 ) -> Result<(), StoreError> {
     for (from, to) in [(a, b), (b, a)] {
@@ -88,7 +89,7 @@ pub async fn link(
     let now = utc_now();
     let mut tx = db.begin_write().await?;
     let staff = cases::staff_id(&mut tx, username).await?;
-    insert_link(&mut tx, a, b, staff, &now).await?;
+    insert_link(&mut tx, a, b, Some(staff), &now).await?;
     event(
         &mut tx,
         a,
@@ -119,6 +120,21 @@ pub async fn link(
     Ok(Ok(()))
 }
 
+/// Links a case the desk opened to the case it names, in the caller's transaction, without
+/// touching the named case otherwise: no timeline entry, no status or time change there (an
+/// e-mail from a stranger must not be able to write into another citizen's case). Both sides
+/// list the other among their related cases.
+pub async fn link_by_desk(
+    tx: &mut SqliteConnection,
+    new: Side<'_>,
+    named: Side<'_>,
+) -> Result<(), StoreError> {
+    if new.id == named.id {
+        return Ok(());
+    }
+    insert_link(tx, new, named, None, &utc_now()).await
+}
+
 /// Merges `duplicate` into `target`: linked, the duplicate closed and pointing at the target.
 pub async fn merge(
     db: &Db,
@@ -141,7 +157,7 @@ pub async fn merge(
         return Ok(Err(Refusal::AlreadyMerged));
     }
     let staff = cases::staff_id(&mut tx, username).await?;
-    insert_link(&mut tx, duplicate, target, staff, &now).await?;
+    insert_link(&mut tx, duplicate, target, Some(staff), &now).await?;
     sqlx::query("UPDATE cases SET merged_into = ? WHERE id = ?")
         .bind(target.id)
         .bind(duplicate.id)
