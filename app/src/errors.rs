@@ -18,6 +18,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("too many failed logins; retry in {retry_after_minutes} min")]
     TooManyAttempts { retry_after_minutes: u32 },
+    /// Too many contact-form requests from one address or to one e-mail address. One message
+    /// for both, without a time: the answer must not tell what others sent.
+    #[error("too many requests")]
+    TooManyRequests,
     /// The server is at capacity for this kind of work (password hashing): try again shortly.
     #[error("busy; try again shortly")]
     Busy,
@@ -65,6 +69,10 @@ impl AppError {
             ),
             AppError::Unauthenticated => {
                 lang.pick("Du skal logge ind først.", "Please log in first.")
+            AppError::TooManyRequests => lang.pick(
+                "Vi har modtaget for mange henvendelser herfra eller til denne e-mailadresse på kort tid. Prøv igen senere. Er det akut, så ring til os – numrene står på siden.",
+                "We have received too many requests from here or for this e-mail address in a short time. Please try again later. If it is urgent, call us – the numbers are on the page.",
+            ),
             }
             AppError::Forbidden => lang.pick(
                 "Din rolle giver ikke adgang til dette.",
@@ -96,7 +104,7 @@ impl AppError {
         match self {
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CsrfRejected => 403,
-            AppError::TooManyAttempts { .. } => 429,
+            AppError::TooManyAttempts { .. } | AppError::TooManyRequests => 429,
             AppError::Busy => 503,
             AppError::Invalid { .. } => 422,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -136,6 +144,7 @@ mod tests {
             AppError::Transport("boom".into()),
         ];
         for err in all {
+            AppError::TooManyRequests,
             let (da, en) = (err.message(Lang::Da), err.message(Lang::En));
             assert!(!da.is_empty() && !en.is_empty(), "{err:?}");
             assert_ne!(da, en, "{err:?} is not translated");

@@ -31,6 +31,10 @@ pub struct AppState {
     pub registry: Arc<dyn IdentityRegistry>,
     /// New cases, announced to open consoles (server-sent events).
     pub live: tokio::sync::broadcast::Sender<crate::cases::live::LiveCase>,
+    /// The contact form's allowances per client and per recipient address.
+    pub contact_limits: Arc<crate::functions::contact::limits::ContactLimits>,
+    /// Citizens' searches without a hit, counted in memory and written in batches.
+    pub search_misses: Arc<crate::store::search_misses::MissCounter>,
 }
 
 /// Runtime settings that server functions need (the server's own config is wider).

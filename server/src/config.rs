@@ -58,6 +58,12 @@ pub struct Config {
     pub outbox_retry_ms: u64,
     /// Attempts before an e-mail is marked failed (registry calls retry until acknowledged).
     pub outbox_max_attempts: i64,
+    /// `DESK_CONTACT_PER_CLIENT_PER_HOUR`: contact-form requests one client address may send
+    /// per hour (an IPv6 client is its /64).
+    pub contact_per_client_per_hour: u32,
+    /// `DESK_CONTACT_PER_RECIPIENT_PER_DAY`: contact-form requests per day that may name one
+    /// e-mail address (each one sends that address a confirmation).
+    pub contact_per_recipient_per_day: u32,
     /// `DESK_TRUSTED_NETWORKS`: where the login throttle's per-address limit never applies.
     pub trusted_networks: app::auth::throttle::TrustedNetworks,
 }
@@ -140,6 +146,16 @@ impl Config {
                 .unwrap_or(i64::MAX),
             trusted_networks: app::auth::throttle::TrustedNetworks::parse(
                 &get("DESK_TRUSTED_NETWORKS").unwrap_or_default(),
+            contact_per_client_per_hour: u32::try_from(number(
+                "DESK_CONTACT_PER_CLIENT_PER_HOUR",
+                10,
+            )?)
+            .unwrap_or(u32::MAX),
+            contact_per_recipient_per_day: u32::try_from(number(
+                "DESK_CONTACT_PER_RECIPIENT_PER_DAY",
+                5,
+            )?)
+            .unwrap_or(u32::MAX),
             )
             .map_err(|source| ConfigError::Networks {
                 name: "DESK_TRUSTED_NETWORKS",

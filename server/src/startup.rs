@@ -13,7 +13,9 @@ use app::privacy::secret_file;
 use app::registry::port::{EmbeddedRegistry, HttpRegistry};
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
+use app::functions::contact::limits::ContactLimits;
 use app::store::intake::Intake;
+use app::store::search_misses::{FLUSH_EVERY, MissCounter};
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
 use axum::extract::FromRef;
@@ -88,6 +90,8 @@ pub struct Application {
     router: Router,
     db: Db,
     worker: Worker,
+    /// Written once more on shutdown, so a stop loses no counted misses.
+    search_misses: Arc<MissCounter>,
 }
 
 impl Application {
@@ -218,6 +222,8 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "case search index caught up with the database");
         }
+        let search_misses = Arc::new(MissCounter::default());
+        search_misses.spawn_flusher(db.clone(), FLUSH_EVERY);
         let app_state = AppState {
             db: db.clone(),
             intake: Intake::spawn(db.clone()),
@@ -238,6 +244,11 @@ impl Application {
             }),
             outbox_signal,
             live: tokio::sync::broadcast::channel(256).0,
+            contact_limits: Arc::new(ContactLimits::new(
+                config.contact_per_client_per_hour,
+                config.contact_per_recipient_per_day,
+            )),
+            search_misses: search_misses.clone(),
             registry: if config.registry_url.is_some() {
                 Arc::new(HttpRegistry)
             } else {
@@ -255,6 +266,7 @@ impl Application {
             router,
             db,
             worker,
+            search_misses,
         })
     }
 
@@ -280,6 +292,9 @@ impl Application {
     }
 }
 
+        if let Err(err) = self.search_misses.flush(&self.db).await {
+            tracing::warn!(error = %err, "searches without a hit lost at shutdown");
+        }
 fn router(state: ServerState, app_state: AppState) -> Router {
     let context = move || provide_context(app_state.clone());
     let routes = generate_route_list(App);

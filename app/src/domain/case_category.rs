@@ -134,6 +134,49 @@ pub fn default_priority(category: Category) -> Priority {
     category.default_priority()
 }
 
+/// Where a case sorts in the supporters' queue (the `lane` column), before its due time.
+///
+/// Urgent cases that staff took down (a call, the counter) come first. Urgent cases that came
+/// in anonymously (contact form, e-mail) get a lane of their own just after them: anyone can
+/// pick "identity theft" on a web form, so a flood of such requests must not push the verified
+/// ones down. They keep their urgent priority and SLA; the citizen is told to call the 24-hour
+/// line for a block. Everything else follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lane {
+    Urgent,
+    Unverified,
+    Regular,
+}
+
+impl Lane {
+    /// The lane of a new case with this priority that came in on `channel`.
+    pub fn of(priority: Priority, channel: Channel) -> Self {
+        match priority {
+            Priority::Urgent if channel.is_anonymous() => Lane::Unverified,
+            Priority::Urgent => Lane::Urgent,
+            Priority::High | Priority::Normal | Priority::Low => Lane::Regular,
+        }
+    }
+
+    /// The stored value: the queue sorts by it ascending.
+    pub fn as_i64(self) -> i64 {
+        match self {
+            Lane::Urgent => 0,
+            Lane::Unverified => 1,
+            Lane::Regular => 2,
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Lane::Urgent => lang.pick("Akut", "Urgent"),
+            Lane::Unverified => lang.pick("Akut, ubekræftet", "Urgent, unverified"),
+            Lane::Regular => lang.pick("Øvrige", "Other"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -234,6 +277,12 @@ impl Channel {
 
     pub fn parse(value: &str) -> Result<Self, UnknownName> {
         find(&Self::ALL, Self::as_str, value, "channel")
+    }
+
+    /// Channels anyone can use without a person at the desk seeing who they are: what comes in
+    /// on them is unverified.
+    pub fn is_anonymous(self) -> bool {
+        matches!(self, Channel::WebForm | Channel::Email)
     }
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -423,6 +472,34 @@ mod tests {
         for (category, priority) in table {
             assert_eq!(default_priority(category), priority, "{category:?}");
         }
+    }
+
+    #[test]
+    fn anonymous_urgent_cases_get_the_unverified_lane() {
+        for channel in Channel::ALL {
+            let anonymous = matches!(channel, Channel::WebForm | Channel::Email);
+            assert_eq!(channel.is_anonymous(), anonymous, "{channel:?}");
+            let urgent = Lane::of(Priority::Urgent, channel);
+            assert_eq!(
+                urgent,
+                if anonymous {
+                    Lane::Unverified
+                } else {
+                    Lane::Urgent
+                },
+                "{channel:?}"
+            );
+            for p in [Priority::High, Priority::Normal, Priority::Low] {
+                assert_eq!(Lane::of(p, channel), Lane::Regular, "{p:?} {channel:?}");
+            }
+        }
+        // The queue sorts by the stored value: verified urgent, unverified, the rest.
+        assert!(Lane::Urgent.as_i64() < Lane::Unverified.as_i64());
+        assert!(Lane::Unverified.as_i64() < Lane::Regular.as_i64());
+        assert_ne!(
+            Lane::Unverified.label(Lang::Da),
+            Lane::Unverified.label(Lang::En)
+        );
     }
 
     #[test]

@@ -35,7 +35,6 @@ pub async fn search_help(
     use crate::kb::SearchHitView;
     use crate::page_context::PageContext;
     use crate::state::AppState;
-    use crate::store::articles;
 
     let state = AppState::from_context()?;
     let lang = PageContext::current().lang;
@@ -61,9 +60,9 @@ pub async fn search_help(
             tracing::error!(error = %e, "search failed");
             AppError::Internal
         })?;
-    let trimmed = query.trim().to_lowercase();
-    if results.total == 0 && !trimmed.is_empty() && !may_hold_personal_number(&trimmed) {
-        articles::record_miss(&state.db, &trimmed, lang.code()).await?;
+    // Counted in memory and written in batches: a miss costs no write of its own.
+    if results.total == 0 && !query.trim().is_empty() && !may_hold_personal_number(&query) {
+        state.search_misses.record(&query, lang.code());
     }
     Ok(SearchPage {
         query,

@@ -1,6 +1,7 @@
 //! The e-mails the desk sends citizens, in Danish and English, each with a plain-text and an
-//! HTML part. Every part goes through `cpr::redact` last: whatever a template is handed, a
-//! CPR number never leaves in an e-mail.
+//! HTML part. Every piece of text goes through `cpr::redact` before the parts are put together,
+//! and every finished part once more: whatever a template is handed, a CPR number never
+//! leaves in an e-mail.
 
 use html_escape::encode_text;
 
@@ -10,10 +11,12 @@ use crate::i18n::Lang;
 /// What happened, with what the citizen needs to know about it.
 #[derive(Clone, Debug)]
 pub enum Template<'a> {
-    /// A case was created for the citizen (contact form, e-mail, phone).
+    /// A case was created from the contact form. It goes to whatever address the form was
+    /// given, so it carries nothing the sender wrote (not even a name): only the reference,
+    /// the status link and our own fixed text. Otherwise the form would relay anyone's text,
+    /// under our name, to anyone.
     CaseReceived {
         reference: &'a str,
-        subject: &'a str,
         status_url: Option<&'a str>,
     },
     /// A supporter's answer.
@@ -82,22 +85,35 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
     let (subject, greeting, paras): (String, String, Vec<Para>) = match template {
         Template::CaseReceived {
             reference,
-            subject,
             status_url,
         } => {
+            let theft = &contacts.identity_theft_phone;
             let mut paras = vec![
                 para(if da {
                     format!(
-                        "Vi har modtaget din henvendelse «{subject}». Den har sagsnummer {reference}."
+                        "Vi har modtaget en henvendelse fra vores kontaktformular med denne e-mailadresse. Den har sagsnummer {reference}."
                     )
                 } else {
                     format!(
-                        "We have received your request “{subject}”. Its case number is {reference}."
+                        "We have received a request from our contact form with this e-mail address. Its case number is {reference}."
                     )
                 }),
                 para(pick(
                     "Vi svarer så hurtigt som muligt. Du kan svare på denne e-mail, hvis du vil tilføje noget.",
                     "We will answer as soon as we can. You can reply to this e-mail to add something.",
+                )),
+                para(if da {
+                    format!(
+                        "Skal dit MitID spærres med det samme, eller tror du, at nogen misbruger det, så ring til hotlinen for identitetstyveri på {theft} (døgnåben). En skriftlig henvendelse spærrer ikke noget."
+                    )
+                } else {
+                    format!(
+                        "If your MitID must be blocked right away, or you think someone is misusing it, call the identity-theft hotline on {theft} (24 hours). A written request does not block anything."
+                    )
+                }),
+                para(pick(
+                    "Har du ikke selv skrevet til os, kan du se bort fra denne e-mail.",
+                    "If you did not write to us, you can ignore this e-mail.",
                 )),
             ];
             if let Some(url) = status_url {
@@ -260,6 +276,21 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
         )
     };
 
+    // Redacted before the parts are put together, not only after: the HTML part turns line
+    // breaks into "<br>", and "120346<br>1235" reads as a CPR number in a mail client without
+    // looking like one to a text scan.
+    let (subject, greeting, footer) = (
+        cpr::redact(&subject),
+        cpr::redact(&greeting),
+        cpr::redact(&footer),
+    );
+    let paras: Vec<Para> = paras
+        .into_iter()
+        .map(|p| Para {
+            text: cpr::redact(&p.text),
+            link: p.link.map(|url| cpr::redact(&url)),
+        })
+        .collect();
     let mut text = format!("{greeting}\n\n");
     let mut html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\
@@ -308,7 +339,6 @@ mod tests {
         vec![
             Template::CaseReceived {
                 reference: "SAG-2026-000001",
-                subject: "Mistet kodeviser 010203-1234",
                 status_url: Some("https://desk.example/sag/status/abc"),
             },
             Template::Reply {
@@ -358,6 +388,45 @@ mod tests {
     }
 
     #[test]
+    fn every_spelling_is_redacted_and_line_breaks_do_not_hide_one_in_html() {
+        let lines = vec![
+            "Borger 120346\u{2013}1235".to_owned(),
+            "CPR ١٢٠٣٤٦.١٢٣٥".to_owned(),
+        ];
+        let templates = [
+            Template::Reply {
+                reference: "SAG-2026-000001",
+                subject: "Nr. 12 03 46 1235",
+                body: "Dit nummer 120346\n1235 og 120346\u{a0}1235 og 720346/1235.",
+                supporter: "Sofie 1203461235",
+            },
+            Template::BlockConfirmed {
+                reference: "SAG-2026-000001",
+                what: "kodeviser (12.03.46-1235)",
+                when: "23-11-2026 10:15",
+                permanent: false,
+            },
+            Template::CounterReceipt {
+                reference: "SAG-2026-000001",
+                when: "23-11-2026",
+                lines: &lines,
+            },
+        ];
+        for template in templates {
+            for lang in [Lang::Da, Lang::En] {
+                let r = render(&template, lang, &SupportContacts::default());
+                for part in [&r.subject, &r.text, &r.html] {
+                    assert!(!cpr::contains_cpr(part), "{part}");
+                    for piece in ["1235", "١٢٣٥"] {
+                        assert!(!part.contains(piece), "{template:?}: {part}");
+                    }
+                }
+                assert!(r.text.contains("[CPR]"), "{}", r.text);
+            }
+        }
+    }
+
+    #[test]
     fn danish_and_english_differ_and_name_the_reference() {
         let lines = vec!["MitID oprettet".to_owned()];
         for template in all_templates(&lines) {
@@ -395,7 +464,6 @@ mod tests {
         let r = render(
             &Template::CaseReceived {
                 reference: "SAG-2026-000003",
-                subject: "Hjælp",
                 status_url: Some("https://desk.example/sag/status/tok"),
             },
             Lang::En,

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::csrf_field::CsrfField;
 use crate::components::search_box::use_article_suggestions;
 use crate::components::urgent_box::UrgentBox;
+use crate::domain::contacts::tel_href;
 use crate::domain::{Category, System};
 use crate::functions::contact::{SubmitContact, citizen_case_status};
 use crate::page_context::use_page_context;
@@ -15,7 +16,9 @@ use crate::pages::not_found::NotFound;
 /// guides are suggested (many questions have an answer already).
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let lang = use_page_context().lang;
+    let ctx = use_page_context();
+    let lang = ctx.lang;
+    let theft_phone = ctx.contacts.identity_theft_phone;
     let action = ServerAction::<SubmitContact>::new();
     let error = move || action.value().get().and_then(Result::err);
     let (hits, on_input) = use_article_suggestions(4, 3);
@@ -24,9 +27,12 @@ pub fn ContactPage() -> impl IntoView {
         <div class="page narrow-wide">
             <h1>{lang.pick("Skriv til supporten", "Write to the support line")}</h1>
             <p class="lead">{lang.pick(
-                "Vi svarer på e-mail. Er det akut – fx mistet telefon eller misbrug – så ring i stedet.",
-                "We answer by e-mail. If it is urgent – e.g. a lost phone or misuse – call instead.",
-            )}</p>
+                "Vi svarer på e-mail. En skriftlig henvendelse spærrer ikke noget: er det akut – fx mistet telefon eller misbrug – så ring til hotlinen for identitetstyveri på ",
+                "We answer by e-mail. A written request does not block anything: if it is urgent – e.g. a lost phone or misuse – call the identity-theft hotline on ",
+            )}
+                <a class="phone" href=tel_href(&theft_phone)>{theft_phone.clone()}</a>
+                {lang.pick(" (døgnåben).", " (24 hours).")}
+            </p>
             {move || error().map(|e| view! {
                 <div class="error-summary" role="alert" tabindex="-1">
                     <h2>{lang.pick("Der er en fejl i formularen", "There is a problem with the form")}</h2>
@@ -86,10 +92,15 @@ pub fn ContactPage() -> impl IntoView {
 /// `/kontakt/kvittering`: the case reference and the private status link.
 #[component]
 pub fn ContactReceipt() -> impl IntoView {
-    let lang = use_page_context().lang;
+    let ctx = use_page_context();
+    let lang = ctx.lang;
+    let theft_phone = ctx.contacts.identity_theft_phone;
     let query = use_query_map();
     let reference = query.read_untracked().get("sag").unwrap_or_default();
     let link = query.read_untracked().get("link").unwrap_or_default();
+    // Set for a lost or stolen login means or identity theft: written requests are not
+    // handled as emergencies, so the citizen is sent to the phone for a block.
+    let urgent = query.read_untracked().get("akut").is_some();
     let status_path = format!("/sag/status/{link}");
     view! {
         <Title text=lang.pick("Tak for din henvendelse", "Thank you for writing")/>
@@ -103,6 +114,19 @@ pub fn ContactReceipt() -> impl IntoView {
                 )}</p>
                 <p><a href=status_path.clone()>{lang.pick("Se status for din sag", "See the status of your case")}</a></p>
             </div>
+            {urgent.then(|| view! {
+                <div class="panel urgent-call" role="alert">
+                    <h2>{lang.pick("Skal noget spærres nu? Så ring.", "Does something need blocking now? Then call.")}</h2>
+                    <p>
+                        {lang.pick(
+                            "Vi behandler skriftlige henvendelser i rækkefølge, og de spærrer ikke noget. Er din telefon, kodeviser eller kodeoplæser væk, eller tror du, at nogen misbruger dit MitID, så ring til hotlinen for identitetstyveri på ",
+                            "We handle written requests in turn, and they do not block anything. If your phone, code display or audio code reader is gone, or you think someone is misusing your MitID, call the identity-theft hotline on ",
+                        )}
+                        <a class="phone" href=tel_href(&theft_phone)>{theft_phone.clone()}</a>
+                        {lang.pick(" (døgnåben) og få det spærret med det samme.", " (24 hours) and have it blocked right away.")}
+                    </p>
+                </div>
+            })}
         </div>
     }
 }

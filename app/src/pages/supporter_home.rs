@@ -30,12 +30,14 @@ const QUEUE_KEYS: &[Shortcut] = &[
     ),
 ];
 use crate::components::csrf_field::CsrfField;
+use crate::domain::case_category::Lane;
 use crate::domain::{Category, Channel, Priority, Role, Status, System};
 use crate::functions::cases::{BulkStatus, case_queue};
 use crate::page_context::use_page_context;
 use leptos::server_fn::ServerFn;
 
-/// The supporters' queue: one list across the six systems, urgent lane first, then by due time.
+/// The supporters' queue: one list across the six systems; the urgent lane first, then urgent
+/// requests that came in anonymously (unverified), then the rest, each by due time.
 #[component]
 pub fn SupporterHome() -> impl IntoView {
     let lang = use_page_context().lang;
@@ -170,15 +172,25 @@ fn Queue() -> impl IntoView {
                                     <th scope="col">{lang.pick("Frist", "Due")}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {page.rows.into_iter().enumerate().map(|(i, r)| view! {
-                                        <tr class:urgent-row=r.priority == Priority::Urgent>
+                                    {page.rows.into_iter().enumerate().map(|(i, r)| {
+                                        let lane = Lane::of(r.priority, r.channel);
+                                        view! {
+                                        <tr class:urgent-row=lane == Lane::Urgent class:unverified-row=lane == Lane::Unverified>
                                             <td><input type="checkbox" class="select" name=format!("references[{i}]") value=r.reference.clone()
                                                 aria-label=format!("{} {}", lang.pick("Markér", "Select"), r.reference)/></td>
                                             <td><a class="case-link" href=format!("/support/sag/{}", r.reference)>{r.reference.clone()}</a></td>
                                             <td>{r.subject}<br/><small>{r.citizen_name.unwrap_or_default()}</small></td>
                                             <td>{r.system.name()}</td>
                                             <td>{r.category.label(lang)}</td>
-                                            <td><span class=format!("badge priority-{}", r.priority.as_str())>{r.priority.label(lang)}</span></td>
+                                            <td>
+                                                <span class=format!("badge priority-{}", r.priority.as_str())>{r.priority.label(lang)}</span>
+                                                {(lane == Lane::Unverified).then(|| view! {
+                                                    " " <span class="badge unverified" title=lang.pick(
+                                                        "Kom anonymt ind (webformular eller e-mail); ingen har bekræftet, hvem borgeren er.",
+                                                        "Came in anonymously (web form or e-mail); nobody has confirmed who the citizen is.",
+                                                    )>{lang.pick("Ubekræftet", "Unverified")}</span>
+                                                })}
+                                            </td>
                                             <td>{r.status.label(lang)}</td>
                                             <td>{r.assignee.unwrap_or_else(|| lang.pick("–", "–").to_owned())}</td>
                                             <td class:overdue=r.overdue>
@@ -186,7 +198,7 @@ fn Queue() -> impl IntoView {
                                                 {r.overdue.then(|| view! { <span class="badge overdue-badge">{lang.pick(" Overskredet", " Overdue")}</span> })}
                                             </td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                             </form>

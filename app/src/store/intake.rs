@@ -15,11 +15,32 @@ use super::cases::{self, Opening};
 use super::mail::{self, CaseEmail};
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
-use crate::domain::{CaseRef, Category, System};
-use crate::mail::Rendered;
+use crate::domain::SupportContacts;
+use crate::domain::{CaseRef, Category, Channel, System};
+use crate::i18n::Lang;
+use crate::mail::{Rendered, Template, templates::render};
 
 /// Renders the confirmation e-mail for the new case's reference.
 pub type Confirmation = Arc<dyn Fn(&str) -> Rendered + Send + Sync>;
+
+/// The contact form's confirmation: reference, status link and fixed text in the citizen's
+/// language. It is given nothing the sender wrote, so it cannot carry any of it.
+pub fn received_confirmation(
+    lang: Lang,
+    contacts: SupportContacts,
+    status_url: String,
+) -> Confirmation {
+    Arc::new(move |reference| {
+        render(
+            &Template::CaseReceived {
+                reference,
+                status_url: Some(&status_url),
+            },
+            lang,
+            &contacts,
+        )
+    })
+}
 
 /// A new case from a citizen, owned: it is written after the request has handed it over.
 #[derive(Clone)]
@@ -176,7 +197,7 @@ async fn insert_all(
             .push_bind(r.system.name())
             .push_bind(r.category.as_str())
             .push_bind(o.priority.as_str())
-            .push_bind(cases::lane(o.priority))
+            .push_bind(cases::lane(o.priority, Channel::WebForm))
             .push("'new'")
             .push("'web_form'")
             .push_bind(citizen_id)
@@ -219,7 +240,8 @@ async fn insert_all(
         .zip(&reference_texts)
         .map(|(r, reference)| CaseEmail {
             to: &r.email,
-            to_name: &r.name,
+            // Not the name from the form: the confirmation carries nothing the sender wrote.
+            to_name: "",
             rendered: (r.confirmation)(reference),
             domain: &r.mail_domain,
             kind: "notification",
@@ -398,6 +420,53 @@ mod tests {
         )
         .await;
         assert_eq!(linked, 200);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_confirmation_carries_nothing_the_sender_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let intake = Intake::spawn(db.clone());
+        for lang in [Lang::Da, Lang::En] {
+            let status_url = format!("https://desk.example/sag/status/tok-{}", lang.code());
+            let mut r = request(if lang == Lang::Da { 1 } else { 2 }, lang.code());
+            r.name = "Eve <b>Phisher</b> Klik-her".into();
+            r.subject = "<script>alert(1)</script> Vind en iPhone".into();
+            r.body = "<script>alert(1)</script> Vind en iPhone: https://evil.example/login".into();
+            r.status_url = status_url.clone();
+            r.confirmation =
+                received_confirmation(lang, SupportContacts::default(), status_url.clone());
+            let reference = intake.create(r).await.unwrap().to_string();
+            let payload: String = sqlx::query_scalar(
+                "SELECT o.payload FROM outbox o JOIN cases c ON c.id = o.case_id
+                 WHERE c.reference = ?",
+            )
+            .bind(&reference)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            let mail: crate::mail::EmailPayload = serde_json::from_str(&payload).unwrap();
+            assert_eq!(mail.to_name, "", "no display name from the form");
+            for part in [&mail.subject, &mail.text, &mail.html] {
+                for sent in [
+                    "script",
+                    "alert",
+                    "iPhone",
+                    "evil.example",
+                    "Eve",
+                    "Phisher",
+                    "Klik",
+                ] {
+                    assert!(!part.contains(sent), "{sent:?} in {part}");
+                }
+            }
+            // What it does carry: the reference, the link, our fixed text and the hotline.
+            assert!(mail.subject.starts_with(&reference), "{}", mail.subject);
+            assert!(mail.text.contains(&reference) && mail.text.contains(&status_url));
+            assert!(mail.text.contains("33 98 00 98"), "{}", mail.text);
+            assert!(mail.html.contains("33 98 00 10"), "{}", mail.html);
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

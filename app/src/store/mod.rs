@@ -14,6 +14,7 @@ pub mod kb_admin;
 pub mod login_failures;
 pub mod mail;
 pub mod outbox;
+pub mod search_misses;
 pub mod sessions;
 pub mod users;
 pub mod visits;
