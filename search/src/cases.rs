@@ -2,9 +2,9 @@
 //!
 //! The same Danish analysis, synonyms, typo tolerance and prefixes as the knowledge base,
 //! over a case's subject, text, citizen name and category; a case reference (or its number)
-//! finds its case first. No CPR number is ever indexed or stored: every text is passed
-//! through [`redact_cpr`] first. The app strips CPR numbers before it stores a case too; this
-//! is the second line.
+//! finds its case first. The index keeps what it is given: the caller redacts CPR numbers
+//! first (the app does, with its one CPR detector, `app::domain::cpr`; this crate cannot
+//! depend on the app, and a second, different detector here was how spellings slipped by).
 
 use std::path::Path;
 
@@ -23,13 +23,12 @@ use crate::query::Plan;
 use crate::store::{Merging, Opened, Store, Version};
 
 /// Version of the case schema and of the analysis behind it; see [`crate::SCHEMA_VERSION`].
-pub const CASE_SCHEMA_VERSION: u32 = 1;
+/// 2: CPR numbers are redacted by the app's one detector, which finds more spellings (dots,
+/// other dashes and spaces, look-alike digits); an index from before is rebuilt without them.
+pub const CASE_SCHEMA_VERSION: u32 = 2;
 
 /// The file in the case index directory that holds [`CASE_SCHEMA_VERSION`].
 pub const CASE_SCHEMA_VERSION_FILE: &str = "cases-schema-version";
-
-/// What a CPR number is replaced by before a case is indexed.
-pub const CPR_PLACEHOLDER: &str = "[CPR]";
 
 const VERSION: Version = Version {
     file: CASE_SCHEMA_VERSION_FILE,
@@ -45,7 +44,8 @@ const TEXT_BOOST: Score = 1.0;
 /// its case first.
 const REFERENCE_BOOST: Score = 20.0;
 
-/// A case as the index sees it. Texts may contain CPR numbers: they are redacted here.
+/// A case as the index sees it. Its texts must hold no CPR number: they are indexed and
+/// stored as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CaseDoc {
     pub id: i64,
@@ -124,53 +124,6 @@ pub struct CaseSearchResults {
     /// How many cases match, with every filter applied.
     pub total: usize,
     pub hits: Vec<CaseHit>,
-}
-
-/// `text` with everything shaped like a CPR number replaced by [`CPR_PLACEHOLDER`]: six
-/// digits (the birth date, DDMMYY), then a hyphen, a space or nothing, then four digits, and
-/// no digit right before or after ("0102031234", "cpr 010203-1234,"). The date is not
-/// checked: substitute numbers ("erstatningspersonnummer") have days above 31, and a
-/// ten-digit number that is no CPR number is no loss to a search.
-pub fn redact_cpr(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        match cpr_at(&chars, i) {
-            Some(len) => {
-                out.push_str(CPR_PLACEHOLDER);
-                i += len;
-            }
-            None => {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-/// The length of the CPR number starting at `start`, if one does.
-fn cpr_at(chars: &[char], start: usize) -> Option<usize> {
-    let digit = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
-    if start > 0 && digit(start - 1) {
-        return None;
-    }
-    if !(start..start + 6).all(digit) {
-        return None;
-    }
-    let mut at = start + 6;
-    // A hyphen, an en dash or a (non-breaking) space may separate date and serial number.
-    if chars
-        .get(at)
-        .is_some_and(|c| matches!(c, '-' | '\u{2013}' | ' ' | '\u{a0}'))
-    {
-        at += 1;
-    }
-    if !(at..at + 4).all(digit) || digit(at + 4) {
-        return None;
-    }
-    Some(at + 4 - start)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -352,23 +305,20 @@ impl CaseIndex {
 
     fn document(&self, case: &CaseDoc) -> TantivyDocument {
         let f = &self.fields;
-        let subject = redact_cpr(&case.subject);
-        let text = redact_cpr(&case.text);
-        let name = redact_cpr(&case.citizen_name);
-        let category = redact_cpr(&case.category);
-        let reference = redact_cpr(&case.reference);
+        let (subject, text, name) = (&case.subject, &case.text, &case.citizen_name);
+        let (category, reference) = (&case.category, &case.reference);
         let mut doc = TantivyDocument::default();
         doc.add_i64(f.id, case.id);
-        doc.add_text(f.reference, &reference);
-        doc.add_text(f.reference_words, &reference);
-        doc.add_text(f.subject, &subject);
-        doc.add_text(f.subject_pairs, &subject);
-        doc.add_text(f.text, &text);
-        doc.add_text(f.text_pairs, &text);
-        doc.add_text(f.text_raw, &text);
-        doc.add_text(f.citizen_name, &name);
-        doc.add_text(f.category, &category);
-        for raw in [&subject, &name, &category, &reference] {
+        doc.add_text(f.reference, reference);
+        doc.add_text(f.reference_words, reference);
+        doc.add_text(f.subject, subject);
+        doc.add_text(f.subject_pairs, subject);
+        doc.add_text(f.text, text);
+        doc.add_text(f.text_pairs, text);
+        doc.add_text(f.text_raw, text);
+        doc.add_text(f.citizen_name, name);
+        doc.add_text(f.category, category);
+        for raw in [subject, name, category, reference] {
             doc.add_text(f.subject_raw, raw);
         }
         doc.add_text(f.system, case.system.trim());

@@ -50,8 +50,8 @@
 //! [`CaseSearchRequest`] (query, optional system and status filters, paging) and returns the
 //! total and [`CaseHit`]s with escaped, highlighted snippets; an empty query lists the cases
 //! most recently updated first. A case reference ("SAG-2026-000123", in any case, or just
-//! "000123") finds its case first. Every text is passed through [`redact_cpr`] before it is
-//! indexed or stored, so no CPR number can be found or shown.
+//! "000123") finds its case first. Texts are indexed and stored as given: the caller redacts
+//! CPR numbers first (the app does, with `app::domain::cpr::redact`).
 //!
 //! ```
 //! use search::{CaseDoc, CaseIndex, CaseSearchRequest};
@@ -62,7 +62,7 @@
 //!     id: 123,
 //!     reference: "SAG-2026-000123".into(),
 //!     subject: "Spærret kodeviser".into(),
-//!     text: "Borgeren (010203-1234) har tastet forkert kode for mange gange.".into(),
+//!     text: "Borgeren ([CPR]) har tastet forkert kode for mange gange.".into(),
 //!     citizen_name: "Jens Jensen".into(),
 //!     system: "MitID".into(),
 //!     category: "Kodeviser".into(),
@@ -99,8 +99,8 @@ mod terms;
 
 pub use analyzer::{DANISH, KEYWORD, LOWER, register_analyzers};
 pub use cases::{
-    CASE_SCHEMA_VERSION, CASE_SCHEMA_VERSION_FILE, CPR_PLACEHOLDER, CaseDoc, CaseHit, CaseIndex,
-    CaseSearchRequest, CaseSearchResults, redact_cpr,
+    CASE_SCHEMA_VERSION, CASE_SCHEMA_VERSION_FILE, CaseDoc, CaseHit, CaseIndex, CaseSearchRequest,
+    CaseSearchResults,
 };
 pub use error::{Result, SearchError};
 pub use kb::{

@@ -157,61 +157,233 @@ pub fn age_in_years(birth: Date, on: Date) -> u16 {
     u16::try_from(years.max(0)).unwrap_or(u16::MAX)
 }
 
-/// Replaces everything in `text` shaped like a CPR number (DDMMYY-SSSS, DDMMYY SSSS or ten
-/// digits in a row, with a real date in front and no digit right before or after) with
-/// "[CPR]". Used on anything that leaves the desk or enters an index: a CPR number typed into
-/// free text must not travel on.
-pub fn redact(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(len) = cpr_at(&chars, i) {
-            out.push_str("[CPR]");
-            i += len;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
+// ---------------------------------------------------------------------------------------------
+// Finding CPR numbers in free text: the one detector every part of the desk uses (replies,
+// notes, call summaries, names, block advice, inbound mail, e-mail templates, the case index).
+//
+// What counts as written like a CPR number:
+// - ten digits, where a digit is any Unicode decimal digit (ASCII, fullwidth "０", Arabic-Indic,
+//   mathematical bold ...), since they look alike on screen and in a mail client;
+// - written "DDMMYYSSSS", "DDMMYY?SSSS" or "DD?MM?YY?SSSS", where each "?" is a gap of one to
+//   three separators: any whitespace (no-break, thin, narrow, ideographic spaces included), any
+//   dash (hyphen, en and em dash, minus sign, non-breaking hyphen, figure dash, fullwidth
+//   hyphen-minus ...), a dot or a slash;
+// - invisible characters (control characters, soft hyphen, zero-width space and joiners, bidi
+//   marks, variation selectors, combining marks such as the keycap) are skipped wherever they
+//   stand;
+// - no digit right before or after (ignoring invisible characters): eleven digits are not a
+//   CPR number, and neither is the tail of a longer number;
+// - DD is 01–31, or 61–91 (a substitute number, "erstatningspersonnummer", adds 60 to the
+//   day), and MM is 01–12. The calendar itself (31 April, leap years) and the modulus-11 check
+//   are NOT applied: something that close to a CPR number is kept out all the same, and
+//   modulus 11 says nothing about validity since 2007.
+// Other groupings ("1203 461235", "120346 12 35") are not matched: they are rare, and allowing
+// them makes dates with times and bank numbers look like CPR numbers.
+// ---------------------------------------------------------------------------------------------
+
+/// What [`redact`] puts where a CPR number was. Holds no digit, so redacting is idempotent.
+pub const REDACTED: &str = "[CPR]";
+
+/// The code points of the digit zero of every run of Unicode decimal digits (general category
+/// Nd). Unicode keeps each run as ten consecutive code points, zero to nine.
+const DIGIT_ZEROS: [u32; 75] = [
+    0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+    0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x10D40, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
+    0x11650, 0x116C0, 0x116D0, 0x116DA, 0x11730, 0x118E0, 0x11950, 0x11BF0, 0x11C50, 0x11D50,
+    0x11DA0, 0x11F50, 0x16130, 0x16A60, 0x16AC0, 0x16B50, 0x16D70, 0x1CCF0, 0x1D7CE, 0x1D7D8,
+    0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E5F1, 0x1E950,
+];
+
+/// The value of `c` if it is a decimal digit of any script (see [`DIGIT_ZEROS`]).
+pub fn digit_value(c: char) -> Option<u8> {
+    if c.is_ascii() {
+        return c.is_ascii_digit().then(|| c as u8 - b'0');
     }
+    let cp = u32::from(c);
+    // The last run whose zero is at or before `c`; `c` is a digit if it is within ten of it.
+    let at = DIGIT_ZEROS.partition_point(|&zero| zero <= cp);
+    let zero = DIGIT_ZEROS.get(at.checked_sub(1)?)?;
+    u8::try_from(cp - zero).ok().filter(|d| *d < 10)
+}
+
+/// Characters that do not show (or only decorate the character before them): skipped
+/// wherever they stand, so "0101\u{200B}90-1234" is found like "010190-1234".
+fn is_invisible(c: char) -> bool {
+    // Control characters other than whitespace (NUL, ESC ...) show as nothing, and cleaning
+    // steps elsewhere drop them or turn them into spaces.
+    (c.is_control() && !c.is_whitespace())
+        || matches!(c,
+            '\u{AD}'                      // soft hyphen
+            | '\u{300}'..='\u{36F}'       // combining diacritical marks
+            | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'     // zero-width space, joiners, direction marks
+            | '\u{202A}'..='\u{202E}'     // bidi embeddings and overrides
+            | '\u{2060}'..='\u{206F}'     // word joiner, invisible operators, bidi isolates
+            | '\u{20D0}'..='\u{20FF}'     // combining marks for symbols (the keycap "1⃣")
+            | '\u{3164}' | '\u{FFA0}'     // Hangul fillers
+            | '\u{FE00}'..='\u{FE0F}'     // variation selectors
+            | '\u{FE20}'..='\u{FE2F}'
+            | '\u{FEFF}'                  // byte order mark, zero-width no-break space
+            | '\u{E0000}'..='\u{E0FFF}'   // tags, variation selectors supplement
+        )
+}
+
+/// Dashes and hyphens of every kind (general category Pd), and the minus signs.
+const DASHES: &str = "-\u{2D7}\u{58A}\u{5BE}\u{1400}\u{1806}\u{2010}\u{2011}\u{2012}\u{2013}\
+    \u{2014}\u{2015}\u{2043}\u{207B}\u{208B}\u{2212}\u{2796}\u{2E17}\u{2E1A}\u{2E3A}\u{2E3B}\
+    \u{2E40}\u{2E5D}\u{301C}\u{3030}\u{30A0}\u{FE31}\u{FE32}\u{FE58}\u{FE63}\u{FF0D}\u{10EAD}";
+
+/// Dots, slashes and the underscore, in their look-alike forms too.
+const DOTS_AND_SLASHES: &str = "./\\_\u{B7}\u{2024}\u{2027}\u{2044}\u{2215}\u{2219}\u{22C5}\
+    \u{29F8}\u{3002}\u{30FB}\u{FE52}\u{FF0E}\u{FF0F}\u{FF3C}\u{FF3F}\u{FF61}\u{FF65}";
+
+fn is_dash(c: char) -> bool {
+    DASHES.contains(c)
+}
+
+/// What may stand between the groups of a CPR number: whitespace, dashes, dots, slashes.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || is_dash(c) || DOTS_AND_SLASHES.contains(c)
+}
+
+/// At most this many separators in one gap ("120346 - 1235" has three).
+const MAX_GAP: usize = 3;
+
+/// The byte length of the CPR number that starts at the beginning of `s`, if one does. The
+/// caller has checked that no digit comes right before. Allocates nothing.
+fn cpr_len(s: &str) -> Option<usize> {
+    let mut digits = [0u8; 10];
+    let mut count = 0;
+    let mut gap = 0;
+    // Bit n set: a gap after the n-th digit.
+    let mut gaps = 0u16;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(d) = digit_value(c) {
+            if count == 10 {
+                return None; // an eleventh digit: a longer number
+            }
+            digits[count] = d;
+            count += 1;
+            gap = 0;
+            end = i + c.len_utf8();
+            // Give up early on what cannot be a date, the usual case in ordinary text.
+            if count == 2 && !matches!(digits[0] * 10 + digits[1], 1..=31 | 61..=91) {
+                return None;
+            }
+            if count == 4 && !matches!(digits[2] * 10 + digits[3], 1..=12) {
+                return None;
+            }
+            continue;
+        }
+        if is_invisible(c) {
+            continue;
+        }
+        if count == 10 {
+            break;
+        }
+        if !is_separator(c) || !matches!(count, 2 | 4 | 6) {
+            return None;
+        }
+        gap += 1;
+        if gap > MAX_GAP {
+            return None;
+        }
+        gaps |= 1 << count;
+    }
+    const AFTER_YEAR: u16 = 1 << 6;
+    const BETWEEN_ALL: u16 = 1 << 2 | 1 << 4 | 1 << 6;
+    (count == 10 && matches!(gaps, 0 | AFTER_YEAR | BETWEEN_ALL)).then_some(end)
+}
+
+/// Every CPR number in `text`, as byte ranges from its first to its last digit, left to right
+/// and not overlapping. See the comment above [`REDACTED`] for what counts.
+pub fn find_cpr_like(text: &str) -> CprMatches<'_> {
+    CprMatches {
+        text,
+        at: 0,
+        after_digit: false,
+    }
+}
+
+/// The iterator [`find_cpr_like`] returns.
+#[derive(Clone, Debug)]
+pub struct CprMatches<'a> {
+    text: &'a str,
+    at: usize,
+    /// Whether the last visible character before `at` is a digit.
+    after_digit: bool,
+}
+
+impl Iterator for CprMatches<'_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.text.get(self.at..)?;
+        for (i, c) in rest.char_indices() {
+            let start = self.at + i;
+            let is_digit = digit_value(c).is_some();
+            if is_digit
+                && !self.after_digit
+                && let Some(len) = self.text.get(start..).and_then(cpr_len)
+            {
+                self.at = start + len;
+                // A CPR number ends with a digit.
+                self.after_digit = true;
+                return Some(start..start + len);
+            }
+            if !is_invisible(c) {
+                self.after_digit = is_digit;
+            }
+        }
+        self.at = self.text.len();
+        None
+    }
+}
+
+/// Whether `text` holds a CPR number (see [`find_cpr_like`]).
+pub fn contains_cpr(text: &str) -> bool {
+    find_cpr_like(text).next().is_some()
+}
+
+/// `text` with every CPR number (see [`find_cpr_like`]) replaced by [`REDACTED`]. Used on
+/// anything that leaves the desk, is stored from outside or enters an index: a CPR number
+/// typed into free text must not travel on. One allocation, for the result.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for found in find_cpr_like(text) {
+        out.push_str(&text[copied..found.start]);
+        out.push_str(REDACTED);
+        copied = found.end;
+    }
+    out.push_str(&text[copied..]);
     out
 }
 
-/// Whether `text` holds something shaped like a CPR number (see [`redact`]).
-pub fn contains_cpr(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    (0..chars.len()).any(|i| cpr_at(&chars, i).is_some())
-}
-
-/// The length of a CPR-shaped number starting at `i`, if one does.
-fn cpr_at(chars: &[char], i: usize) -> Option<usize> {
-    // This runs at every position of every e-mail and note: reject without allocating first.
-    if !chars.get(i).is_some_and(char::is_ascii_digit) || i > 0 && chars[i - 1].is_ascii_digit() {
-        return None;
-    }
-    for len in [10, 11] {
-        let Some(candidate) = chars.get(i..i + len) else {
-            continue;
-        };
-        if len == 11 && !matches!(candidate[6], '-' | ' ') {
-            continue;
-        }
-        let shaped = candidate
-            .iter()
-            .enumerate()
-            .all(|(k, c)| (len == 11 && k == 6) || c.is_ascii_digit());
-        if !shaped {
-            continue;
-        }
-        if chars.get(i + len).is_some_and(char::is_ascii_digit) {
-            continue;
-        }
-        let raw: String = candidate.iter().collect();
-        if Cpr::parse(&raw).is_ok() {
-            return Some(len);
+/// Whether `text` has at least `min` digits (of any script) in a row. Invisible characters do
+/// not break a row; with `across_spaces_and_dashes`, whitespace and dashes do not either
+/// ("01 01 90" is six in a row then). For rules stricter than [`contains_cpr`]: the MitID
+/// "no 10 digits in a row", and keeping anything that may hold part of a CPR number out of
+/// what is stored from anonymous input.
+pub fn has_digit_run(text: &str, min: usize, across_spaces_and_dashes: bool) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        if digit_value(c).is_some() {
+            run += 1;
+            if run >= min {
+                return true;
+            }
+        } else if !(is_invisible(c)
+            || across_spaces_and_dashes && (c.is_whitespace() || is_dash(c)))
+        {
+            run = 0;
         }
     }
-    None
+    false
 }
 
 #[cfg(test)]
@@ -429,16 +601,327 @@ mod tests {
     }
 
     #[test]
+    fn the_en_dash_and_no_break_space_from_issue_12() {
+        for text in ["120346–1235", "120346\u{A0}1235"] {
+            assert!(contains_cpr(text), "{text:?}");
+            assert_eq!(redact(text), "[CPR]", "{text:?}");
+            let reply = format!("Hej Jens, dit nummer {text} er noteret.");
+            assert_eq!(redact(&reply), "Hej Jens, dit nummer [CPR] er noteret.");
+        }
+    }
+
+    #[test]
+    fn every_separator_dash_space_and_look_alike_digit() {
+        for text in [
+            "120346-1235",
+            "120346\u{2013}1235", // en dash
+            "120346\u{2014}1235", // em dash
+            "120346\u{2212}1235", // minus sign
+            "120346\u{2012}1235", // figure dash
+            "120346\u{2011}1235", // non-breaking hyphen
+            "120346\u{2010}1235", // hyphen
+            "120346\u{FE63}1235", // small hyphen-minus
+            "120346\u{FF0D}1235", // fullwidth hyphen-minus
+            "120346\u{AD}1235",   // soft hyphen (invisible)
+            "120346\u{200B}1235", // zero-width space
+            "120346.1235",
+            "120346/1235",
+            "120346\u{2044}1235", // fraction slash
+            "1203461235",
+            "120346 1235",
+            "120346\u{2009}1235", // thin space
+            "120346\u{202F}1235", // narrow no-break space
+            "120346\u{2007}1235", // figure space
+            "120346\u{3000}1235", // ideographic space
+            "120346\t1235",
+            "120346\n1235",
+            "120346 - 1235",
+            "120346  1235",
+            "12 03 46 1235",
+            "12.03.46-1235",
+            "12/03/46/1235",
+            "12-03-46-1235",
+            "12\u{A0}03\u{A0}46\u{A0}1235",
+            "１２０３４６－１２３５",      // fullwidth digits and hyphen
+            "１２０３４６1235",            // mixed
+            "١٢٠٣٤٦-١٢٣٥",                 // Arabic-Indic digits
+            "𝟏𝟐𝟎𝟑𝟒𝟔-𝟏𝟐𝟑𝟓",                 // mathematical bold digits
+            "1\u{FE0F}\u{20E3}20346-1235", // a keycap "1"
+            "1\u{200D}2\u{200C}0346-1235", // joiners between digits
+            "120346\u{0}1235",             // NUL, which a cleaning step may turn into a space
+            "12\u{1B}0346\u{7}-1235",
+            "720346-1235", // substitute number: day 12 + 60
+            "610190-1235",
+            "910190-1235",
+            "311299-9999",
+            "310490-1234", // 31 April: close enough to a CPR number to keep out
+            "070761-4285",
+        ] {
+            assert!(contains_cpr(text), "{text:?}");
+            assert_eq!(redact(text), "[CPR]", "{text:?}");
+            let inside = format!("cpr:{text}, tak");
+            assert_eq!(redact(&inside), "cpr:[CPR], tak", "{text:?}");
+        }
+    }
+
+    #[test]
+    fn found_as_byte_ranges_from_first_to_last_digit() {
+        let text = "a 010203\u{2013}1234 b \u{FF10}\u{FF11}0203 1234.";
+        let found: Vec<_> = find_cpr_like(text).collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].clone()], "010203\u{2013}1234");
+        assert_eq!(&text[found[1].clone()], "\u{FF10}\u{FF11}0203 1234");
+        assert_eq!(redact(text), "a [CPR] b [CPR].");
+    }
+
+    #[test]
     fn redact_leaves_phone_numbers_references_and_non_dates_alone() {
         for text in [
             "Ring 33 98 00 10",
             "SAG-2026-000123",
+            "2026-000123",
+            "SAG-2011-000123", // a year-2011 reference: a gap after four digits is no CPR
             "Kontonummer 12345678901",
             "999999-1234 er ikke en dato",
+            "320190-1234", // day 32
+            "600190-1234", // day 60
+            "920190-1234", // day 92
+            "000190-1234", // day 0
+            "010090-1234", // month 0
+            "011390-1234", // month 13
+            "123456-7890", // month 34
             "kode 123456",
+            "01020312345",  // eleven digits
+            "1010203-1234", // a digit before
+            "010203-12345", // a digit after
+            "010203\u{200B}1234\u{200B}5",
+            "010203-123",
+            "010203--- 1234", // a gap too long
+            "0102-031234",    // grouped as no one writes a CPR number
+            "010203 12 34",
+            "0100-12345-00123-26", // a police report number
+            "23-11-2026 10:15",
+            "12.03.2024 12:35",
+            "tlf. 12 34 56 78",
+            "010203:1234",
+            "",
+            "æøå 010203",
+            "[CPR]",
         ] {
-            assert_eq!(redact(text), text);
-            assert!(!contains_cpr(text), "{text}");
+            assert_eq!(redact(text), text, "{text:?}");
+            assert!(!contains_cpr(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn digits_of_every_script() {
+        assert_eq!(digit_value('7'), Some(7));
+        assert_eq!(digit_value('\u{FF17}'), Some(7)); // fullwidth
+        assert_eq!(digit_value('\u{667}'), Some(7)); // Arabic-Indic
+        assert_eq!(digit_value('\u{1D7D5}'), Some(7)); // mathematical bold
+        for c in [
+            'a',
+            ' ',
+            '/',
+            ':',
+            '½',
+            '²',
+            'Ⅶ',
+            '\u{FF0F}',
+            '\u{FF1A}',
+            '\u{10FFFF}',
+        ] {
+            assert_eq!(digit_value(c), None, "{c:?}");
+        }
+        // The table against the standard library's Unicode data: every run is ten numeric
+        // characters, and the characters either side of a run are not digits of it.
+        for zero in DIGIT_ZEROS {
+            for d in 0..10u8 {
+                let c = char::from_u32(zero + u32::from(d)).unwrap();
+                assert!(c.is_numeric(), "{c:?}");
+                assert_eq!(digit_value(c), Some(d), "{c:?}");
+            }
+        }
+        let all = (0..=0x10FFFF_u32).filter_map(char::from_u32);
+        assert!(
+            all.filter(|c| digit_value(*c).is_some())
+                .all(|c| c.is_numeric())
+        );
+    }
+
+    #[test]
+    fn digit_runs() {
+        for (text, min, across, expected) in [
+            ("123456789", 10, false, false),
+            ("1234567890", 10, false, true),
+            ("a123456789b123456789", 10, false, false),
+            ("١٢٣٤٥٦٧٨٩٠", 10, false, true),
+            ("１２３４５６７８９０", 10, false, true),
+            ("12345\u{200B}67890", 10, false, true),
+            ("12345 67890", 10, false, false),
+            ("12345 67890", 10, true, true),
+            ("01 01 90", 6, true, true),
+            ("01–01–90", 6, true, true),
+            ("01.01.90", 6, true, false),
+            ("kodeviser 42 kr", 6, true, false),
+            ("mistet kodeviser 2026", 6, true, false),
+        ] {
+            assert_eq!(has_digit_run(text, min, across), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_digit_and_invisible_floods_take_linear_time() {
+        // Every start position gives up after a few characters: a megabyte of digits, spaced
+        // digits or invisible characters is scanned in well under a second even unoptimised.
+        let floods = [
+            "1".repeat(1_000_000),
+            "12 ".repeat(300_000),
+            format!("1{}", "\u{200B}".repeat(300_000)),
+            "010190-1234 ".repeat(50_000),
+        ];
+        let started = std::time::Instant::now();
+        for flood in &floods {
+            let _ = redact(flood);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(find_cpr_like(&floods[3]).count(), 50_000);
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Zeros of digit scripts a CPR number might be typed or pasted in.
+        const ZEROS: [u32; 6] = [0x30, 0x30, 0xFF10, 0x660, 0x966, 0x1D7CE];
+        const SEPARATORS: [char; 16] = [
+            '-', ' ', '.', '/', '\u{A0}', '\u{2009}', '\u{202F}', '\u{2007}', '\u{2013}',
+            '\u{2014}', '\u{2212}', '\u{2011}', '\u{2012}', '\u{FF0D}', '\u{3000}', '\t',
+        ];
+        const INVISIBLE: [char; 5] = ['\u{AD}', '\u{200B}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+        /// The ten digits of a CPR number: a real day (or day + 60), month, year, serial.
+        fn cpr_digits() -> impl Strategy<Value = [u8; 10]> {
+            (1..=31u8, any::<bool>(), 1..=12u8, 0..=99u8, 0..=9999u16).prop_map(
+                |(day, substitute, month, year, serial)| {
+                    let day = if substitute { day + 60 } else { day };
+                    let mut d = [0u8; 10];
+                    for (i, v) in [day, month, year].into_iter().enumerate() {
+                        d[2 * i] = v / 10;
+                        d[2 * i + 1] = v % 10;
+                    }
+                    for (i, p) in [1000, 100, 10, 1].into_iter().enumerate() {
+                        d[6 + i] = ((serial / p) % 10) as u8;
+                    }
+                    d
+                },
+            )
+        }
+
+        fn gap() -> impl Strategy<Value = String> {
+            prop::collection::vec(prop::sample::select(&SEPARATORS[..]), 1..=3)
+                .prop_map(|g| g.into_iter().collect())
+        }
+
+        /// A CPR number spelled as people (and attackers) write it.
+        fn spelled_cpr() -> impl Strategy<Value = String> {
+            (
+                cpr_digits(),
+                prop::collection::vec(prop::sample::select(&ZEROS[..]), 10),
+                0..3usize,
+                [gap(), gap(), gap()],
+                prop::collection::vec(
+                    prop::option::weighted(0.1, prop::sample::select(&INVISIBLE[..])),
+                    10,
+                ),
+            )
+                .prop_map(|(digits, zeros, grouping, gaps, invisible)| {
+                    let mut out = String::new();
+                    for (i, (d, zero)) in digits.iter().zip(zeros).enumerate() {
+                        let gap_here = match grouping {
+                            1 => i == 6,
+                            2 => matches!(i, 2 | 4 | 6),
+                            _ => false,
+                        };
+                        if gap_here {
+                            out.push_str(&gaps[i / 2 - 1]);
+                        }
+                        out.extend(char::from_u32(zero + u32::from(*d)));
+                        // Inside the number only: the match ends at its last digit.
+                        if i < 9 {
+                            out.extend(invisible[i]);
+                        }
+                    }
+                    out
+                })
+        }
+
+        /// Text around a number: may hold digits, but ends (or starts) with a letter or
+        /// punctuation next to the number, never a digit.
+        fn before() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(String::new()),
+                "[a-zA-ZæøåÆØÅ0-9 ,:()\n]{0,20}[a-zA-ZæøåÆØÅ ,:(\n]",
+            ]
+        }
+
+        fn after() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(String::new()),
+                "[a-zA-ZæøåÆØÅ ,.:)\n!?][a-zA-ZæøåÆØÅ0-9 ,.:()\n]{0,20}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn no_spelling_of_a_cpr_number_survives(
+                before in before(),
+                cpr in spelled_cpr(),
+                after in after(),
+            ) {
+                let text = format!("{before}{cpr}{after}");
+                prop_assert!(contains_cpr(&text), "{text:?}");
+                prop_assert!(contains_cpr(&cpr), "{cpr:?}");
+                let redacted = redact(&text);
+                prop_assert_eq!(
+                    &redacted,
+                    &format!("{}{REDACTED}{}", redact(&before), redact(&after))
+                );
+                prop_assert!(!contains_cpr(&redacted), "{redacted:?}");
+            }
+
+            #[test]
+            fn two_numbers_in_one_text_are_both_redacted(
+                a in spelled_cpr(),
+                b in spelled_cpr(),
+                between in "[a-zæøå ,.]{0,5}[a-zæøå]",
+            ) {
+                let text = format!("{a}{between} {b}");
+                prop_assert_eq!(find_cpr_like(&text).count(), 2, "{:?}", text);
+                prop_assert_eq!(redact(&text), format!("{REDACTED}{between} {REDACTED}"));
+            }
+
+            #[test]
+            fn redact_never_panics_and_is_idempotent(text in any::<String>()) {
+                let once = redact(&text);
+                prop_assert!(!contains_cpr(&once));
+                prop_assert_eq!(redact(&once), once.clone());
+            }
+
+            #[test]
+            fn digit_heavy_text_is_redacted_to_a_fixpoint(
+                text in "[0-9０-９٠-٩ \u{A0}\u{2013}\u{200B}.\\-/:a]{0,60}",
+            ) {
+                for found in find_cpr_like(&text) {
+                    let digits = text[found].chars().filter(|c| digit_value(*c).is_some()).count();
+                    prop_assert_eq!(digits, 10);
+                }
+                let once = redact(&text);
+                prop_assert!(!contains_cpr(&once), "{:?} -> {:?}", text, once);
+                prop_assert_eq!(redact(&once), once.clone());
+            }
         }
     }
 }

@@ -6,14 +6,14 @@
 //! lookup, done elsewhere against [`MitIdUserId::normalized`].
 //!
 //! The CPR rule, as decided here: a user-ID is refused when it contains any run of 10 or more
-//! digits (which covers a CPR written without a hyphen), or when it contains a CPR written
-//! with its separator, "DDMMYY-SSSS" or "DDMMYY SSSS", that [`Cpr::parse`] accepts (a real
-//! date). Six digits, a hyphen and four digits that cannot be a CPR (e.g. "123456-7890", month
-//! 34) are allowed.
+//! digits (which covers a CPR written without a separator), or when it contains a CPR number
+//! as the desk's one detector finds it ([`cpr::contains_cpr`]: "DDMMYY-SSSS", "DD.MM.YY SSSS"
+//! and the other spellings, with a plausible date, substitute numbers included). Six digits, a
+//! hyphen and four digits that cannot be a CPR (e.g. "123456-7890", month 34) are allowed.
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::cpr::Cpr;
+use crate::domain::cpr;
 use crate::i18n::Lang;
 
 /// The lower-case characters MitID allows (besides space).
@@ -86,7 +86,7 @@ impl UserIdRule {
             UserIdRule::Length => (MIN_CHARS..=MAX_CHARS).contains(&raw.chars().count()),
             UserIdRule::AllowedCharacters => raw.chars().all(is_allowed),
             UserIdRule::NoLeadingOrTrailingSpace => !raw.starts_with(' ') && !raw.ends_with(' '),
-            UserIdRule::NotCprOrTenDigits => !contains_ten_digits(raw) && !contains_cpr(raw),
+            UserIdRule::NotCprOrTenDigits => !contains_ten_digits(raw) && !cpr::contains_cpr(raw),
         }
     }
 
@@ -167,31 +167,11 @@ fn is_allowed(c: char) -> bool {
     c == ' ' || ALLOWED_LOWER.contains(c) || c.is_ascii_uppercase() || "ÆØÅ".contains(c)
 }
 
-/// True if there are 10 or more ASCII digits in a row. Shared with the password rules.
+/// True if there are 10 or more digits in a row. Shared with the password rules. Digits of
+/// any script count (a fullwidth "１" is a digit to the eye), and invisible characters do not
+/// break a row.
 pub(crate) fn contains_ten_digits(raw: &str) -> bool {
-    let mut run = 0;
-    for c in raw.chars() {
-        run = if c.is_ascii_digit() { run + 1 } else { 0 };
-        if run >= 10 {
-            return true;
-        }
-    }
-    false
-}
-
-/// True if any 11-character window is "DDMMYY-SSSS" or "DDMMYY SSSS" with a real date.
-fn contains_cpr(raw: &str) -> bool {
-    let chars: Vec<char> = raw.chars().collect();
-    chars.windows(11).any(|w| {
-        let shaped = w.iter().enumerate().all(|(i, c)| {
-            if i == 6 {
-                *c == '-' || *c == ' '
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-        shaped && Cpr::parse(&w.iter().collect::<String>()).is_ok()
-    })
+    cpr::has_digit_run(raw, 10, false)
 }
 
 #[cfg(test)]
@@ -249,6 +229,10 @@ mod tests {
             ("010190 1234", CprOrTenDigits),
             ("me010190-1234", CprOrTenDigits),
             ("x290200-4001x", CprOrTenDigits),
+            ("010190.1234", CprOrTenDigits),
+            ("01.01.90-1234", CprOrTenDigits),
+            ("710190-1234", CprOrTenDigits), // substitute number
+            ("01 01 90 1234", CprOrTenDigits),
         ];
         for (raw, err) in table {
             assert_eq!(MitIdUserId::parse(raw), Err(err.clone()), "{raw:?}");
@@ -318,7 +302,8 @@ mod tests {
             ("1234567890", true),
             ("a123456789b123456789", false),
             ("12345678901", true),
-            ("١٢٣٤٥٦٧٨٩٠", false), // only ASCII digits are allowed at all
+            ("١٢٣٤٥٦٧٨٩٠", true),           // Arabic-Indic digits are digits too
+            ("１２３４５６７８９０", true), // and so are fullwidth ones
         ] {
             assert_eq!(contains_ten_digits(raw), expected, "{raw}");
         }

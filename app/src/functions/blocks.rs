@@ -85,6 +85,16 @@ pub async fn block_login_means(
     };
     let reason = BlockReason::parse(&reason)
         .ok_or_else(|| invalid("reason", "Vælg en årsag.", "Choose a reason."))?;
+    // Both are kept on the block and written into the case's timeline.
+    for (field, value) in [("advice", &advice), ("police_report", &police_report)] {
+        if crate::domain::cpr::contains_cpr(&text(value)) {
+            return Err(invalid(
+                field,
+                "Feltet indeholder et CPR-nummer. Skriv det ikke i sagen: borgerens CPR-nummer står beskyttet på borgeren.",
+                "The field contains a CPR number. Do not write it in the case: the citizen's CPR number is kept protected on the citizen.",
+            ));
+        }
+    }
     let request = BlockRequest::parse(
         target,
         reason,

@@ -114,6 +114,13 @@ pub async fn add_case_note(
             "Write a note of 1 to 10,000 characters.",
         ));
     }
+    if crate::domain::cpr::contains_cpr(body) {
+        return Err(invalid(
+            "body",
+            "Noten indeholder et CPR-nummer. Skriv det ikke i noter: borgerens CPR-nummer står beskyttet på borgeren.",
+            "The note contains a CPR number. Do not write it in notes: the citizen's CPR number is kept protected on the citizen.",
+        ));
+    }
     let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.note", &case.row.reference);
@@ -385,6 +392,13 @@ pub async fn log_call(
             "summary",
             "Skriv kort, hvad samtalen handlede om (1 til 5.000 tegn).",
             "Write briefly what the call was about (1 to 5,000 characters).",
+        ));
+    }
+    if crate::domain::cpr::contains_cpr(summary) {
+        return Err(invalid(
+            "summary",
+            "Resuméet indeholder et CPR-nummer. Skriv det ikke i sagen: borgerens CPR-nummer står beskyttet på borgeren.",
+            "The summary contains a CPR number. Do not write it in the case: the citizen's CPR number is kept protected on the citizen.",
         ));
     }
     let state = AppState::from_context()?;

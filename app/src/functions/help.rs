@@ -9,20 +9,11 @@ use crate::kb::{ArticlePage, SearchPage};
 /// At most this many hits on one results page.
 pub const PAGE_SIZE: usize = 20;
 
-/// A query with a run of six or more digits may hold a CPR number: never store it.
+/// A query that may hold a CPR number or part of one (six or more digits in a row, across
+/// spaces and dashes): never store it. Stricter than `cpr::contains_cpr`, because nothing is
+/// lost by not counting a miss.
 pub fn may_hold_personal_number(query: &str) -> bool {
-    let mut run = 0;
-    for c in query.chars() {
-        if c.is_ascii_digit() {
-            run += 1;
-            if run >= 6 {
-                return true;
-            }
-        } else if c != '-' && c != ' ' {
-            run = 0;
-        }
-    }
-    false
+    crate::domain::cpr::contains_cpr(query) || crate::domain::cpr::has_digit_run(query, 6, true)
 }
 
 #[server(prefix = "/api", endpoint = "help/search", input = GetUrl)]
@@ -173,5 +164,10 @@ mod tests {
         assert!(may_hold_personal_number("01 01 90"));
         assert!(!may_hold_personal_number("kodeviser 42 kr"));
         assert!(!may_hold_personal_number("mistet kodeviser 2026"));
+        // Other dashes and spaces, dots, look-alike digits.
+        assert!(may_hold_personal_number("010190–1234"));
+        assert!(may_hold_personal_number("010190\u{a0}1234"));
+        assert!(may_hold_personal_number("01.01.90.1234"));
+        assert!(may_hold_personal_number("０１０１９０"));
     }
 }

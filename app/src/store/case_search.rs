@@ -3,7 +3,8 @@
 
 use super::{Db, StoreError};
 
-/// A case as the index takes it (CPR numbers are redacted by the index as well).
+/// A case's searchable text as stored; `cases::index_sync` redacts CPR numbers before the
+/// index gets it.
 #[derive(Clone, Debug)]
 pub struct CaseText {
     pub id: i64,
@@ -113,7 +114,7 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
             subject,
             text: bodies
                 .into_iter()
-                .map(|(b,)| crate::domain::cpr::redact(&b))
+                .map(|(b,)| b)
                 .collect::<Vec<_>>()
                 .join("\n\n"),
             citizen_name: name.unwrap_or_default(),
