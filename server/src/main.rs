@@ -6,6 +6,8 @@ mod cli;
 mod config;
 mod demo;
 mod inbound_mail;
+#[cfg(test)]
+mod inbound_mail_props;
 mod knowledge_base;
 mod middleware;
 mod outbox;

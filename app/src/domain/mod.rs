@@ -11,6 +11,8 @@ pub mod identity_document;
 pub mod local_path;
 pub mod mitid_password;
 pub mod mitid_user_id;
+#[cfg(test)]
+mod mitid_user_id_props;
 pub mod role;
 pub mod sla;
 pub mod staff_password;
