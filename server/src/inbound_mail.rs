@@ -66,28 +66,28 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// A header value as one line of display text: control characters (CR and LF of an encoded
-/// word, NUL, tabs) become spaces, bidi controls go, whitespace runs shrink to one space, CPR
-/// numbers are redacted (before the cut, so no half number survives it).
+/// word, NUL, tabs) become spaces, bidi controls go, whitespace runs shrink to one space; then
+/// CPR numbers are redacted (on the cleaned text, so no control character can hide one) and
+/// the value is cut (after redaction, so no half number survives the cut).
 fn one_line(value: &str, max: usize) -> String {
-    let spaced: String = cpr::redact(value)
+    let spaced: String = value
         .chars()
         .filter(|c| !is_bidi_control(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    truncate(
-        &spaced.split_whitespace().collect::<Vec<_>>().join(" "),
-        max,
-    )
+    let joined = spaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    truncate(&cpr::redact(&joined), max)
 }
 
 /// The body text: line breaks as "\n", tabs kept, other control characters (NUL included)
-/// dropped, CPR numbers redacted, cut at [`MAX_TEXT_CHARS`].
+/// dropped, then CPR numbers redacted, then cut at [`MAX_TEXT_CHARS`].
 fn body_text(text: &str) -> String {
-    let unified = cpr::redact(text).replace("\r\n", "\n").replace('\r', "\n");
+    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
     let clean: String = unified
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
         .collect();
+    let clean = cpr::redact(&clean);
     let total = clean.chars().count();
     if total <= MAX_TEXT_CHARS {
         return clean;
@@ -302,7 +302,18 @@ JVBERi0xLjQK\r\n\
         assert!(!m.text.contains('\0') && !m.text.contains('\r'));
         let a = &m.attachments[0];
         assert!(!a.filename.contains('/') && !a.filename.chars().any(char::is_control));
-        assert_eq!(a.content_type, "application/octet-stream");
+        assert!(a.content_type.bytes().all(|b| b.is_ascii_graphic()));
+        // A type smuggling a parameter or a line break is not kept.
+        assert_eq!(content_type("text", Some("html")), "text/html");
+        assert_eq!(
+            content_type("text", Some("html; charset=x")),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            content_type("text", Some("html\r\nX: y")),
+            "application/octet-stream"
+        );
+        assert_eq!(content_type("Image", None), "application/octet-stream");
     }
 
     #[test]
