@@ -37,6 +37,8 @@ pub enum AppError {
         message_da: String,
         message_en: String,
     },
+    #[error("request body over {limit_kib} KiB")]
+    TooLarge { limit_kib: u32 },
     #[error("internal error")]
     Internal,
     #[error("request failed: {0}")]
@@ -67,12 +69,12 @@ impl AppError {
                 "Der er travlt lige nu. Prøv igen om et øjeblik.",
                 "The desk is busy right now. Please try again in a moment.",
             ),
-            AppError::Unauthenticated => {
-                lang.pick("Du skal logge ind først.", "Please log in first.")
             AppError::TooManyRequests => lang.pick(
                 "Vi har modtaget for mange henvendelser herfra eller til denne e-mailadresse på kort tid. Prøv igen senere. Er det akut, så ring til os – numrene står på siden.",
                 "We have received too many requests from here or for this e-mail address in a short time. Please try again later. If it is urgent, call us – the numbers are on the page.",
             ),
+            AppError::Unauthenticated => {
+                lang.pick("Du skal logge ind først.", "Please log in first.")
             }
             AppError::Forbidden => lang.pick(
                 "Din rolle giver ikke adgang til dette.",
@@ -87,6 +89,16 @@ impl AppError {
                 message_en,
                 ..
             } => lang.pick(message_da, message_en),
+            AppError::TooLarge { limit_kib } => {
+                return match lang {
+                    Lang::Da => format!(
+                        "Det, du sendte, er for stort (højst {limit_kib} KiB). Gør teksten kortere, og prøv igen."
+                    ),
+                    Lang::En => format!(
+                        "What you sent is too large (at most {limit_kib} KiB). Shorten the text and try again."
+                    ),
+                };
+            }
             AppError::Internal => lang.pick(
                 "Der skete en fejl hos os. Prøv igen om lidt.",
                 "Something went wrong on our side. Please try again shortly.",
@@ -107,6 +119,7 @@ impl AppError {
             AppError::TooManyAttempts { .. } | AppError::TooManyRequests => 429,
             AppError::Busy => 503,
             AppError::Invalid { .. } => 422,
+            AppError::TooLarge { .. } => 413,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -131,6 +144,7 @@ mod tests {
             AppError::TooManyAttempts {
                 retry_after_minutes: 5,
             },
+            AppError::TooManyRequests,
             AppError::Busy,
             AppError::Unauthenticated,
             AppError::Forbidden,
@@ -140,11 +154,11 @@ mod tests {
                 message_da: "Forkert".into(),
                 message_en: "Wrong".into(),
             },
+            AppError::TooLarge { limit_kib: 64 },
             AppError::Internal,
             AppError::Transport("boom".into()),
         ];
         for err in all {
-            AppError::TooManyRequests,
             let (da, en) = (err.message(Lang::Da), err.message(Lang::En));
             assert!(!da.is_empty() && !en.is_empty(), "{err:?}");
             assert_ne!(da, en, "{err:?} is not translated");

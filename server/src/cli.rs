@@ -51,6 +51,9 @@ enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// List every server function the desk answers, as `METHOD path`, one per line (the
+    /// hostile-input tests check each one's role rule from this list).
+    Endpoints,
 }
 
 #[derive(Subcommand)]
@@ -128,6 +131,16 @@ pub async fn run() -> Result<(), CliError> {
     telemetry::init(&config.log_filter, config.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
+        Command::Endpoints => {
+            let mut endpoints: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, method)| format!("{method} {path}"))
+                .collect();
+            endpoints.sort();
+            for line in endpoints {
+                println!("{line}");
+            }
+            Ok(())
+        }
         Command::Migrate => {
             let db = Application::open_database(&config).await?;
             println!("Database ready at {}", config.database_path().display());
@@ -274,7 +287,12 @@ pub async fn run() -> Result<(), CliError> {
 async fn serve(config: Config) -> Result<(), CliError> {
     let app = Application::build(&config).await?;
     println!("The support desk is running at {}", app.url());
-    if config.demo_data {
+    if !app.has_staff().await? {
+        println!(
+            "No staff accounts yet. Add the first admin (the password is read from standard input):\n  \
+             supportdesk user add --username admin --role admin --name \"Your Name\""
+        );
+    } else if config.demo_data {
         println!("Demo logins (from the demo data):");
         for login in &DEMO_LOGINS {
             println!(

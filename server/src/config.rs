@@ -131,7 +131,9 @@ impl Config {
                 .unwrap_or_else(|| "target/site".into())
                 .into(),
             secure_cookies: bool_var("DESK_SECURE_COOKIES", false)?,
-            demo_data: bool_var("DESK_DEMO_DATA", true)?,
+            // Off unless asked for: demo staff have published passwords (the README's run command
+            // turns it on).
+            demo_data: bool_var("DESK_DEMO_DATA", false)?,
             demo_cases: usize::try_from(number("DESK_DEMO_CASES", 300)?).unwrap_or(usize::MAX),
             cpr_key: get("DESK_CPR_KEY"),
             smtp_url: get("DESK_SMTP_URL"),
@@ -144,8 +146,6 @@ impl Config {
             outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
             outbox_max_attempts: i64::try_from(number("DESK_OUTBOX_MAX_ATTEMPTS", 8)?)
                 .unwrap_or(i64::MAX),
-            trusted_networks: app::auth::throttle::TrustedNetworks::parse(
-                &get("DESK_TRUSTED_NETWORKS").unwrap_or_default(),
             contact_per_client_per_hour: u32::try_from(number(
                 "DESK_CONTACT_PER_CLIENT_PER_HOUR",
                 10,
@@ -156,6 +156,8 @@ impl Config {
                 5,
             )?)
             .unwrap_or(u32::MAX),
+            trusted_networks: app::auth::throttle::TrustedNetworks::parse(
+                &get("DESK_TRUSTED_NETWORKS").unwrap_or_default(),
             )
             .map_err(|source| ConfigError::Networks {
                 name: "DESK_TRUSTED_NETWORKS",
@@ -211,11 +213,12 @@ mod tests {
     }
 
     #[test]
-    fn defaults_serve_locally_with_demo_data() {
+    fn defaults_serve_locally_without_demo_data() {
         let c = config(&[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_path(), PathBuf::from("data/desk.db"));
-        assert!(c.demo_data && !c.secure_cookies);
+        assert!(!c.demo_data && !c.secure_cookies);
+        assert!(config(&[("DESK_DEMO_DATA", "true")]).unwrap().demo_data);
         assert_eq!(c.contacts, SupportContacts::default());
     }
 

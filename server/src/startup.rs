@@ -270,6 +270,11 @@ impl Application {
         })
     }
 
+    /// Whether any staff account exists (a new production desk has none).
+    pub async fn has_staff(&self) -> Result<bool, StoreError> {
+        Ok(users::count(&self.db).await? > 0)
+    }
+
     pub fn url(&self) -> String {
         match self.listener.local_addr() {
             Ok(addr) => format!("http://{addr}"),
@@ -287,14 +292,14 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         worker.abort();
+        if let Err(err) = self.search_misses.flush(&self.db).await {
+            tracing::warn!(error = %err, "searches without a hit lost at shutdown");
+        }
         self.db.close().await;
         Ok(())
     }
 }
 
-        if let Err(err) = self.search_misses.flush(&self.db).await {
-            tracing::warn!(error = %err, "searches without a hit lost at shutdown");
-        }
 fn router(state: ServerState, app_state: AppState) -> Router {
     let context = move || provide_context(app_state.clone());
     let routes = generate_route_list(App);
@@ -317,10 +322,15 @@ fn router(state: ServerState, app_state: AppState) -> Router {
             state.clone(),
             middleware::request_context::resolve,
         ))
+        .layer(axum::middleware::from_fn(middleware::body_limit::enforce))
         // Machine to machine, authenticated by its shared secret: outside the browser
         // session and CSRF layers above.
         // Its own body limit, applied only after the bearer token (see the handler).
         .route(routes::inbound_mail::PATH, routes::inbound_mail::route())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(routes::errors::panic_response))
         .with_state(state)
