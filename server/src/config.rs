@@ -251,7 +251,10 @@ mod tests {
         let err = config(&[("DESK_TRUSTED_NETWORKS", "10.0.0.0/8,intranet")])
             .unwrap_err()
             .to_string();
-        assert!(err.contains("DESK_TRUSTED_NETWORKS") && err.contains("intranet"), "{err}");
+        assert!(
+            err.contains("DESK_TRUSTED_NETWORKS") && err.contains("intranet"),
+            "{err}"
+        );
     }
 
     #[test]

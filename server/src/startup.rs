@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use app::cases::index_sync::CaseSearch;
 use app::cases::live::EVENTS_PATH;
+use app::functions::contact::limits::ContactLimits;
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
 use app::mail::MailSettings;
@@ -13,7 +14,6 @@ use app::privacy::secret_file;
 use app::registry::port::{EmbeddedRegistry, HttpRegistry};
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
-use app::functions::contact::limits::ContactLimits;
 use app::store::intake::Intake;
 use app::store::search_misses::{FLUSH_EVERY, MissCounter};
 use app::store::{Db, StoreError, articles, users};
