@@ -2120,3 +2120,23 @@ async fn a_stranger_naming_a_case_in_a_mail_opens_a_new_linked_case() {
         res.head
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item 8: anonymous searches do not write
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn searches_without_hits_are_not_a_write_each() {
+    let server = TestServer::start().await;
+    let citizen = WebClient::new(&server);
+    let misses = || db_count(server.data_dir(), "SELECT COUNT(*) FROM search_misses");
+    let before = misses();
+    for i in 0..50 {
+        let res = api_get(&citizen, &format!("/api/help/search?q=zqxvblorf{i}")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["total"], 0, "a miss");
+    }
+    // Counted in memory and written in batches (every 30 s), not one write per request.
+    assert_eq!(misses(), before, "a search miss was written at once");
+}
