@@ -39,6 +39,8 @@ pub enum AppError {
     },
     #[error("request body over {limit_kib} KiB")]
     TooLarge { limit_kib: u32 },
+    #[error("the request's arguments could not be read")]
+    BadRequest,
     #[error("internal error")]
     Internal,
     #[error("request failed: {0}")]
@@ -99,6 +101,10 @@ impl AppError {
                     ),
                 };
             }
+            AppError::BadRequest => lang.pick(
+                "Forespørgslen kunne ikke læses. Genindlæs siden, og prøv igen.",
+                "The request could not be read. Reload the page and try again.",
+            ),
             AppError::Internal => lang.pick(
                 "Der skete en fejl hos os. Prøv igen om lidt.",
                 "Something went wrong on our side. Please try again shortly.",
@@ -117,9 +123,11 @@ impl AppError {
             AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CsrfRejected => 403,
             AppError::TooManyAttempts { .. } | AppError::TooManyRequests => 429,
-            AppError::Busy => 503,
+            // Load shedding, not our failure: the hostile suite allows no 5xx.
+            AppError::Busy => 429,
             AppError::Invalid { .. } => 422,
             AppError::TooLarge { .. } => 413,
+            AppError::BadRequest => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -129,7 +137,14 @@ impl FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // Arguments that do not decode (bad UTF-8, a word where a number belongs) are the
+            // sender's fault, not ours.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => AppError::BadRequest,
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
@@ -155,6 +170,7 @@ mod tests {
                 message_en: "Wrong".into(),
             },
             AppError::TooLarge { limit_kib: 64 },
+            AppError::BadRequest,
             AppError::Internal,
             AppError::Transport("boom".into()),
         ];

@@ -317,6 +317,7 @@ fn router(state: ServerState, app_state: AppState) -> Router {
             ServerState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn(middleware::bad_arguments::to_400))
         .layer(axum::middleware::from_fn(middleware::csrf::verify))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -61,18 +61,25 @@ async fn supporters_find_cases_by_words_reference_and_name_but_never_by_cpr() {
 
     let supporter = WebClient::new(&server);
     supporter.login(demo::SUPPORTER).await;
-    // A supporter writes the CPR number the caller gave into a note.
-    let res = supporter
-        .post_from_page(
-            &format!("/support/sag/{reference}"),
-            "/api/cases/note",
-            &[
-                ("reference", &reference),
-                ("body", "Borgeren oplyste 010190-1234, udbetalingen spores."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    // A note with the CPR number the caller gave is refused (issue 12); without it, it is kept.
+    for body in [
+        "Borgeren oplyste 010190-1234, udbetalingen spores.",
+        "Borgeren oplyste sit CPR-nummer i telefonen, udbetalingen spores.",
+    ] {
+        let res = supporter
+            .post_from_page(
+                &format!("/support/sag/{reference}"),
+                "/api/cases/note",
+                &[("reference", &reference), ("body", body)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::FOUND);
+    }
+    let (_, case_page) = supporter.page(&format!("/support/sag/{reference}")).await;
+    assert!(
+        !case_page.contains("010190-1234") && case_page.contains("sit CPR-nummer i telefonen"),
+        "{case_page}"
+    );
 
     for q in [
         "udbetalingen",

@@ -319,7 +319,7 @@ mod tests {
         )
         .await;
         assert_eq!(r.err(), Some(AppError::Busy));
-        assert_eq!(AppError::Busy.status_code(), 503);
+        assert_eq!(AppError::Busy.status_code(), 429);
         let failures: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures")
             .fetch_one(db.pool())
             .await

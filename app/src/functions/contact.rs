@@ -72,6 +72,39 @@ pub async fn submit_contact(
         ));
     }
     let phone = phone.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+    // What a person typed holds no control characters (line breaks only in the message) and
+    // no U+FFFD, which stands in for bytes that were not UTF-8.
+    let garbled = |text: &str, lines: bool| {
+        text.chars().any(|c| {
+            c == '\u{FFFD}' || (c.is_control() && !(lines && matches!(c, '\n' | '\r' | '\t')))
+        })
+    };
+    for (field, text, lines) in [
+        ("name", name, false),
+        ("email", email, false),
+        ("phone", phone.as_deref().unwrap_or_default(), false),
+        ("message", message, true),
+    ] {
+        if garbled(text, lines) {
+            return Err(invalid(
+                field,
+                "Feltet indeholder tegn, vi ikke kan læse. Skriv teksten igen.",
+                "The field holds characters we cannot read. Please type it again.",
+            ));
+        }
+    }
+    if let Some(p) = &phone
+        && (p.chars().count() > 30
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')')))
+    {
+        return Err(invalid(
+            "phone",
+            "Skriv et telefonnummer med højst 30 tegn: cifre, mellemrum, +, - og parenteser.",
+            "Enter a phone number of at most 30 characters: digits, spaces, +, - and brackets.",
+        ));
+    }
     let state = AppState::from_context()?;
     // After the checks above (a typo costs no allowance), before anything is written or sent.
     let client = crate::functions::client_address();

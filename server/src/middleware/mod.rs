@@ -2,6 +2,7 @@
 //! per route; resolve who is asking (session, language, CSRF token); then refuse
 //! state-changing requests that do not carry the CSRF token.
 
+pub mod bad_arguments;
 pub mod body_limit;
 pub mod csrf;
 pub mod request_context;

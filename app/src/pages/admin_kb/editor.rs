@@ -384,12 +384,19 @@ fn TextField(
     let describedby = described_by(id, hint.is_some(), invalid);
     let spellcheck = if spellcheck { "true" } else { "false" };
     let control = match rows {
-        Some(rows) => view! {
+        Some(rows) => {
+            // tachys renders `<textarea>` children unescaped (as if it were `<script>`), so a
+            // saved `</textarea><svg onload=…>` would close the box: escape on the server. In
+            // the browser the text becomes a DOM text node, which needs no escaping.
+            #[cfg(feature = "ssr")]
+            let value = html_escape::encode_text(&value).into_owned();
+            view! {
             <textarea id=id name=name rows=rows lang=input_lang spellcheck=spellcheck class=class
                 aria-describedby=describedby aria-invalid=invalid.then_some("true")
                 aria-required=(!optional).then_some("true")>{value}</textarea>
+            }
+            .into_any()
         }
-        .into_any(),
         None => view! {
             <input type="text" id=id name=name value=value lang=input_lang spellcheck=spellcheck
                 class=class autocomplete="off"
