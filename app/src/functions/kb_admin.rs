@@ -272,6 +272,9 @@ pub async fn load_kb_insights() -> Result<KbInsightsPage, AppError> {
 
     require_role(&[Role::Admin])?;
     let state = AppState::from_context()?;
+    // Misses are counted in memory and written in batches: the report writes what is pending
+    // first, so it is up to date.
+    state.search_misses.flush(&state.db).await?;
     let misses = kb_admin::search_misses(&state.db, 50).await?;
     let unhelpful = kb_admin::most_unhelpful(&state.db, 10).await?;
     Ok(KbInsightsPage {
