@@ -33,5 +33,6 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(root::App);
+    // Lazy: a staff page's chunk is fetched before the page it belongs to hydrates.
+    leptos::mount::hydrate_lazy(root::App);
 }

@@ -3,19 +3,18 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
 use crate::page_context::{ELEMENT_ID, PageContext};
-use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
-use crate::pages::block_page::BlockPage;
-use crate::pages::case_page::CasePage;
-use crate::pages::case_search::CaseSearchPage;
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
+use crate::pages::staff::{
+    AdminRoute, BlockRoute, CaseRoute, CaseSearchRoute, CitizenRoute, CounterRoute, KbEditRoute,
+    KbListRoute, KbNewRoute, LoginRoute, QueueRoute, VisitReceiptRoute, VisitRoute,
+};
 use crate::pages::{
-    admin_home::AdminHome, article::ArticleView, help_home::HelpHome, login::LoginPage,
-    not_found::NotFound, search::SearchResults, supporter_home::SupporterHome,
+    article::ArticleView, help_home::HelpHome, not_found::NotFound, search::SearchResults,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -31,7 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href="/pkg/supportdesk.css"/>
+                <link rel="stylesheet" href=stylesheet_href(&options)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script type="application/json" id=ELEMENT_ID inner_html=context_json></script>
                 <HydrationScripts options/>
@@ -41,6 +40,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The stylesheet's address. Release builds name bundle files after their content (the
+/// hashes are in `hash.txt` beside the server binary, as Leptos's hydration scripts read them),
+/// so browsers may keep them for a year and a new release is never mixed with an old copy.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        HREF.get_or_init(|| {
+            let hash = options
+                .hash_files
+                .then(|| {
+                    let file = std::env::current_exe().ok()?.parent()?.join(&*options.hash_file);
+                    let text = std::fs::read_to_string(file).ok()?;
+                    text.lines().find_map(|line| {
+                        let (kind, hash) = line.split_once(':')?;
+                        (kind.trim() == "css").then(|| hash.trim().to_owned())
+                    })
+                })
+                .flatten();
+            match hash {
+                Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
+                None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
+            }
+        })
+        .clone()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
     }
 }
 
@@ -90,14 +121,17 @@ pub fn App() -> impl IntoView {
     let lang = ctx.lang;
     provide_context(ctx);
     // Effects run only in the browser, after hydration: mark the document so tests (and
-    // styles) can tell the enhanced page from the server-rendered one.
+    // styles) can tell the enhanced page from the server-rendered one, and the timeline so
+    // the page-weight benchmark can read when the page became interactive.
     Effect::new(|_| {
         #[cfg(feature = "hydrate")]
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("data-hydrated", "true");
+        if let Some(window) = web_sys::window() {
+            if let Some(root) = window.document().and_then(|d| d.document_element()) {
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
+            if let Some(performance) = window.performance() {
+                let _ = performance.mark("hydrated");
+            }
         }
     });
 
@@ -120,19 +154,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt/kvittering") view=ContactReceipt ssr=SsrMode::Async/>
                     <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support/sag/:reference") view=CasePage ssr=SsrMode::Async/>
-                    <Route path=path!("/support/sag/:reference/spaer") view=BlockPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support") view=SupporterHome ssr=SsrMode::Async/>
-                    <Route path=path!("/support/soeg") view=CaseSearchPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support/borger/:id") view=crate::pages::citizen_page::CitizenPage ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice") view=crate::pages::counter::today::CounterHome ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice/besoeg/:id") view=crate::pages::counter::visit::VisitPage ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice/besoeg/:id/kvittering") view=crate::pages::counter::receipt::ReceiptPage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase") view=AdminKbList ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase/ny") view=AdminKbNew ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase/:id") view=AdminKbEdit ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference/spaer") view={Lazy::<BlockRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/soeg") view={Lazy::<CaseSearchRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/support/borger/:id") view={Lazy::<CitizenRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice") view={Lazy::<CounterRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id") view={Lazy::<VisitRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id/kvittering") view={Lazy::<VisitReceiptRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase") view={Lazy::<KbListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/ny") view={Lazy::<KbNewRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/:id") view={Lazy::<KbEditRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

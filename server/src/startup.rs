@@ -26,6 +26,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -213,6 +214,7 @@ impl Application {
             .output_name("supportdesk")
             .site_root(config.site_root.display().to_string())
             .site_pkg_dir("pkg")
+            .hash_files(routes::assets::bundle_is_hashed())
             .site_addr(addr)
             .build();
         let outbox_signal = Arc::new(Notify::new());
@@ -305,6 +307,9 @@ fn router(state: ServerState, app_state: AppState) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     Router::new()
+        .merge(routes::assets::router(std::path::Path::new(
+            &*state.leptos_options.site_root,
+        )))
         .route("/healthz", get(routes::health::healthz))
         .route("/readyz", get(routes::health::readyz))
         .route("/lang/{code}", get(routes::lang::switch))
@@ -332,6 +337,10 @@ fn router(state: ServerState, app_state: AppState) -> Router {
             state.clone(),
             middleware::security_headers::add,
         ))
+        // Pages, JSON and error answers, compressed as they go out (brotli at a level quick
+        // enough per request, or gzip); the bundle comes precompressed and live events
+        // (text/event-stream) are never held back by a compressor.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(routes::errors::panic_response))
         .with_state(state)

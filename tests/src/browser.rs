@@ -12,6 +12,7 @@ use tokio::process::{Child, Command};
 
 pub struct Browser {
     pub client: Client,
+    webdriver: String,
     _driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -70,6 +71,7 @@ impl Browser {
                 Ok(client) => {
                     return Self {
                         client,
+                        webdriver,
                         _driver: driver,
                         _profile: profile,
                     };
@@ -81,6 +83,26 @@ impl Browser {
             }
         }
         panic!("could not start a Chromium session: {last_err}");
+    }
+
+    /// Sends a DevTools-protocol command to the page (through chromedriver), e.g. to slow the
+    /// network or the CPU down.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session id")
+            .expect("a running session");
+        let url = format!("{}/session/{session}/goog/cdp/execute", self.webdriver);
+        let res = reqwest::Client::new()
+            .post(url)
+            .json(&json!({ "cmd": cmd, "params": params }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        assert!(res.status().is_success(), "{cmd}: {}", res.status());
+        res.json().await.expect("CDP answer")
     }
 
     /// Saves a screenshot under tests/artifacts/ for a person to look at.

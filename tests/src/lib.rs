@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod hostile_support;
 pub mod lookup;
+pub mod page_weight;
 pub mod receiver;
 pub mod server;
 pub mod smtp;

@@ -544,3 +544,113 @@ async fn focused_id(c: &fantoccini::Client) -> String {
         .unwrap()
         .unwrap_or_default()
 }
+
+/// A citizen page, everything included (HTML, CSS, JS, WebAssembly), compressed, on an empty
+/// cache: what an old phone on a slow line has to fetch.
+const CITIZEN_PAGE_BUDGET: u64 = 150 * 1024;
+/// The same page again: the bundle is kept (immutable, hashed names); only the page comes.
+const WARM_PAGE_BUDGET: u64 = 10 * 1024;
+
+#[tokio::test]
+async fn citizen_pages_stay_within_their_byte_budget_cold_and_warm() {
+    use desk_tests::page_weight;
+
+    let server = TestServer::start().await;
+    for path in [
+        "/",
+        "/soeg?q=mistet+telefon",
+        "/hjaelp/aktiveringskode",
+        "/kontakt",
+        "/findes-ikke",
+    ] {
+        // A new browser profile: an empty cache.
+        let browser = Browser::start().await;
+        let cold = page_weight::load(&browser, &server.at(path)).await;
+        assert!(
+            cold.total_bytes() <= CITIZEN_PAGE_BUDGET,
+            "{path} cold: {} B over the budget of {CITIZEN_PAGE_BUDGET} B:\n{}",
+            cold.total_bytes(),
+            cold.listing()
+        );
+        // The bundle is really there and really compressed: a WebAssembly transfer exists
+        // and is far smaller than any uncompressed bundle would be.
+        assert!(
+            cold.transfers.iter().any(|t| t.url.ends_with(".wasm") && t.bytes > 0),
+            "{path}: no WebAssembly was fetched:\n{}",
+            cold.listing()
+        );
+        let warm = page_weight::load(&browser, &server.at(path)).await;
+        assert!(
+            warm.total_bytes() <= WARM_PAGE_BUDGET,
+            "{path} warm: {} B over {WARM_PAGE_BUDGET} B:\n{}",
+            warm.total_bytes(),
+            warm.listing()
+        );
+        browser.close().await;
+    }
+}
+
+#[tokio::test]
+async fn staff_code_is_fetched_only_when_a_staff_page_opens_and_navigation_stays_in_the_page() {
+    use desk_tests::page_weight;
+
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    let citizen = page_weight::load(&browser, &server.at("/")).await;
+    let citizen_wasm: Vec<_> = citizen
+        .transfers
+        .iter()
+        .filter(|t| t.url.ends_with(".wasm"))
+        .map(|t| t.url.clone())
+        .collect();
+    assert_eq!(citizen_wasm.len(), 1, "{}", citizen.listing());
+
+    login_by_keyboard(c, &server, demo::SUPPORTER).await;
+    c.wait()
+        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[data-hydrated='true']"))
+        .await
+        .unwrap();
+    // Staff pages brought chunks of their own that the citizen page never asked for.
+    let chunks: Vec<String> = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(r => r.name)\
+             .filter(n => n.endsWith('.wasm'));",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .filter(|url| !citizen_wasm.contains(url))
+        .collect();
+    assert!(!chunks.is_empty(), "the console loaded no code of its own");
+
+    // From the queue to a case and back: the router swaps the page, the document stays (a
+    // marker set on `window` survives only if no full load happened).
+    c.execute("window.__stayed = true;", vec![]).await.unwrap();
+    c.find(Locator::Css("a.case-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("h1 .case-ref"))
+        .await
+        .unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/support/sag/"));
+    let stayed = c
+        .execute("return window.__stayed === true;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stayed, serde_json::json!(true), "opening a case reloaded the page");
+    browser.close().await;
+}

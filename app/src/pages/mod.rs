@@ -13,6 +13,7 @@ pub mod help_home;
 pub mod login;
 pub mod not_found;
 pub mod search;
+pub mod staff;
 pub mod supporter_home;
 
 /// The page's `:id` route parameter as a number (0 when missing or malformed, which no row has).

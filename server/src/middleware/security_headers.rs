@@ -59,6 +59,10 @@ fn apply(headers: &mut HeaderMap, path: &str, tls: bool) {
     );
     if is_private(path) {
         set(headers, header::CACHE_CONTROL, "no-store");
+    } else if !headers.contains_key(header::CACHE_CONTROL) {
+        // Public pages may be kept by this browser but checked again each time, and never
+        // by a shared cache: they carry the visitor's language and login state.
+        set(headers, header::CACHE_CONTROL, "private, no-cache");
     }
     if tls {
         set(
@@ -115,6 +119,17 @@ mod tests {
         apply(&mut h, "/", false);
         assert_eq!(h[header::CONTENT_SECURITY_POLICY], "script-src 'nonce-abc'");
         assert!(!h.contains_key(header::STRICT_TRANSPORT_SECURITY));
-        assert!(!h.contains_key(header::CACHE_CONTROL));
+        assert_eq!(h[header::CACHE_CONTROL], "private, no-cache");
+
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        apply(&mut h, "/pkg/supportdesk.0123abcd.wasm", false);
+        assert_eq!(
+            h[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
     }
 }
