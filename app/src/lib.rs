@@ -9,6 +9,7 @@ pub mod counter;
 pub mod domain;
 pub mod errors;
 pub mod functions;
+pub mod hydration;
 pub mod i18n;
 pub mod kb;
 pub mod page_context;
@@ -33,6 +34,8 @@ pub mod store;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: a staff page's chunk is fetched before the page it belongs to hydrates.
-    leptos::mount::hydrate_lazy(root::App);
+    // Islands mode: Leptos's island script hydrates each island after this returns.
+    leptos::mount::hydrate_islands();
+    hydration::browser::start_hydrating();
+    hydration::browser::mark_if_no_islands();
 }

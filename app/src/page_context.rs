@@ -74,9 +74,10 @@ impl PageContext {
     }
 }
 
-/// The page context provided by the app root.
+/// The page context provided by the app root (or by a console island), else read afresh: an
+/// island in the browser sees nothing its server-rendered parents provided.
 pub fn use_page_context() -> PageContext {
-    use_context::<PageContext>().unwrap_or_default()
+    use_context::<PageContext>().unwrap_or_else(PageContext::current)
 }
 
 #[cfg(test)]

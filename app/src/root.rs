@@ -3,18 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
 use crate::page_context::{ELEMENT_ID, PageContext};
+use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
-use crate::pages::staff::{
-    AdminRoute, BlockRoute, CaseRoute, CaseSearchRoute, CitizenRoute, CounterRoute, KbEditRoute,
-    KbListRoute, KbNewRoute, LoginRoute, QueueRoute, VisitReceiptRoute, VisitRoute,
-};
 use crate::pages::{
-    article::ArticleView, help_home::HelpHome, not_found::NotFound, search::SearchResults,
+    article::ArticleView, help_home::HelpHome, login::LoginPage, not_found::NotFound,
+    search::SearchResults,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -33,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=stylesheet_href(&options)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script type="application/json" id=ELEMENT_ID inner_html=context_json></script>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -54,7 +52,10 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
             let hash = options
                 .hash_files
                 .then(|| {
-                    let file = std::env::current_exe().ok()?.parent()?.join(&*options.hash_file);
+                    let file = std::env::current_exe()
+                        .ok()?
+                        .parent()?
+                        .join(&*options.hash_file);
                     let text = std::fs::read_to_string(file).ok()?;
                     text.lines().find_map(|line| {
                         let (kind, hash) = line.split_once(':')?;
@@ -63,7 +64,10 @@ fn stylesheet_href(options: &LeptosOptions) -> String {
                 })
                 .flatten();
             match hash {
-                Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
+                Some(hash) => format!(
+                    "/{}/{}.{hash}.css",
+                    options.site_pkg_dir, options.output_name
+                ),
                 None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
             }
         })
@@ -114,27 +118,10 @@ fn title_text(title: String) -> String {
     }
 }
 
+/// Every page's `<title>`: "page – Fælles support", or the site's name on the front page.
 #[component]
-pub fn App() -> impl IntoView {
-    provide_meta_context();
-    let ctx = PageContext::current();
-    let lang = ctx.lang;
-    provide_context(ctx);
-    // Effects run only in the browser, after hydration: mark the document so tests (and
-    // styles) can tell the enhanced page from the server-rendered one, and the timeline so
-    // the page-weight benchmark can read when the page became interactive.
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            if let Some(root) = window.document().and_then(|d| d.document_element()) {
-                let _ = root.set_attribute("data-hydrated", "true");
-            }
-            if let Some(performance) = window.performance() {
-                let _ = performance.mark("hydrated");
-            }
-        }
-    });
-
+pub fn PageTitle() -> impl IntoView {
+    let lang = PageContext::current().lang;
     view! {
         <Title formatter=move |page: String| {
             let title = if page.is_empty() {
@@ -144,6 +131,18 @@ pub fn App() -> impl IntoView {
             };
             title_text(title)
         }/>
+    }
+}
+
+/// The site, rendered on the server. Only islands (see `pages::consoles`) run in the browser;
+/// each staff area is one island that routes between its own pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(PageContext::current());
+
+    view! {
+        <PageTitle/>
         <Router>
             <SiteHeader/>
             <main id="main" tabindex="-1">
@@ -154,19 +153,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt/kvittering") view=ContactReceipt ssr=SsrMode::Async/>
                     <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
-                    <Route path=path!("/support/sag/:reference") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/support/sag/:reference/spaer") view={Lazy::<BlockRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/support") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/support/soeg") view={Lazy::<CaseSearchRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/support/borger/:id") view={Lazy::<CitizenRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice") view={Lazy::<CounterRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice/besoeg/:id") view={Lazy::<VisitRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/borgerservice/besoeg/:id/kvittering") view={Lazy::<VisitReceiptRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase") view={Lazy::<KbListRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase/ny") view={Lazy::<KbNewRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/vidensbase/:id") view={Lazy::<KbEditRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/support") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/soeg") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference/spaer") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/borger/:id") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice") view=console(CounterDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id") view=console(CounterDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/borgerservice/besoeg/:id/kvittering") view=console(CounterDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

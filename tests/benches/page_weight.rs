@@ -45,7 +45,9 @@ fn row(name: &str, cold: &PageLoad, warm: &PageLoad) {
 async fn main() {
     let server = TestServer::start().await;
     println!("Throttled: 1.6 Mbit/s down, 750 kbit/s up, 150 ms latency, CPU 4x slower.");
-    println!("Bytes are what crossed the wire (compressed, with headers); times in ms from navigation.");
+    println!(
+        "Bytes are what crossed the wire (compressed, with headers); times in ms from navigation."
+    );
     println!();
     println!(
         "{:<16} {:>11} {:>10} {:>10} {:>10} {:>10}",

@@ -575,7 +575,9 @@ async fn citizen_pages_stay_within_their_byte_budget_cold_and_warm() {
         // The bundle is really there and really compressed: a WebAssembly transfer exists
         // and is far smaller than any uncompressed bundle would be.
         assert!(
-            cold.transfers.iter().any(|t| t.url.ends_with(".wasm") && t.bytes > 0),
+            cold.transfers
+                .iter()
+                .any(|t| t.url.ends_with(".wasm") && t.bytes > 0),
             "{path}: no WebAssembly was fetched:\n{}",
             cold.listing()
         );
@@ -646,11 +648,21 @@ async fn staff_code_is_fetched_only_when_a_staff_page_opens_and_navigation_stays
         .for_element(Locator::Css("h1 .case-ref"))
         .await
         .unwrap();
-    assert!(c.current_url().await.unwrap().path().starts_with("/support/sag/"));
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/support/sag/")
+    );
     let stayed = c
         .execute("return window.__stayed === true;", vec![])
         .await
         .unwrap();
-    assert_eq!(stayed, serde_json::json!(true), "opening a case reloaded the page");
+    assert_eq!(
+        stayed,
+        serde_json::json!(true),
+        "opening a case reloaded the page"
+    );
     browser.close().await;
 }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::functions::help::search_help;
+use crate::hydration::IslandReady;
 use crate::kb::SearchHitView;
 use crate::page_context::use_page_context;
 
@@ -39,9 +40,10 @@ pub fn use_article_suggestions(
 }
 
 /// The help search form. A plain GET form that works without JavaScript; with JavaScript it
-/// also suggests matching articles while the citizen types.
-#[component]
-pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
+/// also suggests matching articles while the citizen types. An island: the only code the
+/// help pages ship.
+#[island]
+pub fn SearchBox(#[prop(into)] initial: String) -> impl IntoView {
     let lang = use_page_context().lang;
     let (hits, on_input) = use_article_suggestions(2, 5);
 
@@ -82,6 +84,7 @@ pub fn SearchBox(#[prop(optional, into)] initial: String) -> impl IntoView {
                     })
                 }}
             </div>
+            <IslandReady/>
         </form>
     }
 }

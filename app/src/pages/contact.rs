@@ -9,6 +9,7 @@ use crate::components::urgent_box::UrgentBox;
 use crate::domain::contacts::tel_href;
 use crate::domain::{Category, System};
 use crate::functions::contact::{SubmitContact, citizen_case_status};
+use crate::hydration::IslandReady;
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;
 
@@ -21,7 +22,6 @@ pub fn ContactPage() -> impl IntoView {
     let theft_phone = ctx.contacts.identity_theft_phone;
     let action = ServerAction::<SubmitContact>::new();
     let error = move || action.value().get().and_then(Result::err);
-    let (hits, on_input) = use_article_suggestions(4, 3);
     view! {
         <Title text=lang.pick("Kontakt", "Contact")/>
         <div class="page narrow-wide">
@@ -65,27 +65,39 @@ pub fn ContactPage() -> impl IntoView {
                         {Category::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label(lang)}</option> }).collect_view()}
                     </select>
                 </div>
-                <div class="field">
-                    <label for="message">{lang.pick("Beskriv din henvendelse", "Describe your request")}</label>
-                    <p id="message-hint" class="hint">{lang.pick(
-                        "Skriv ikke dit CPR-nummer, din adgangskode eller koder.",
-                        "Do not write your CPR number, password or codes.",
-                    )}</p>
-                    <textarea id="message" name="message" rows="6" required aria-describedby="message-hint" on:input=on_input></textarea>
-                </div>
-                <div class="suggestions" aria-live="polite">
-                    {move || {
-                        let list = hits.get();
-                        (!list.is_empty()).then(|| view! {
-                            <p class="suggestions-title">{lang.pick("Måske kan disse vejledninger hjælpe dig med det samme:", "These guides may help you right away:")}</p>
-                            <ul>{list.into_iter().map(|h| view! { <li><a href=format!("/hjaelp/{}", h.slug)>{h.title}</a></li> }).collect_view()}</ul>
-                        })
-                    }}
-                </div>
+                <MessageField/>
                 <button type="submit" class="primary">{lang.pick("Send", "Send")}</button>
             </form>
             <UrgentBox/>
         </div>
+    }
+}
+
+/// The message, with guides that may answer it suggested while the citizen writes. An island:
+/// the contact page's only code.
+#[island]
+fn MessageField() -> impl IntoView {
+    let lang = use_page_context().lang;
+    let (hits, on_input) = use_article_suggestions(4, 3);
+    view! {
+        <div class="field">
+            <label for="message">{lang.pick("Beskriv din henvendelse", "Describe your request")}</label>
+            <p id="message-hint" class="hint">{lang.pick(
+                "Skriv ikke dit CPR-nummer, din adgangskode eller koder.",
+                "Do not write your CPR number, password or codes.",
+            )}</p>
+            <textarea id="message" name="message" rows="6" required aria-describedby="message-hint" on:input=on_input></textarea>
+        </div>
+        <div class="suggestions" aria-live="polite">
+            {move || {
+                let list = hits.get();
+                (!list.is_empty()).then(|| view! {
+                    <p class="suggestions-title">{lang.pick("Måske kan disse vejledninger hjælpe dig med det samme:", "These guides may help you right away:")}</p>
+                    <ul>{list.into_iter().map(|h| view! { <li><a href=format!("/hjaelp/{}", h.slug)>{h.title}</a></li> }).collect_view()}</ul>
+                })
+            }}
+        </div>
+        <IslandReady/>
     }
 }
 

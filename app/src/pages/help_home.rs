@@ -26,7 +26,7 @@ pub fn HelpHome() -> impl IntoView {
                         "Shared help with MitID, NemLog-in, Digital Post, NemKonto, Virk and borger.dk.",
                     )}
                 </p>
-                <SearchBox/>
+                <SearchBox initial=""/>
             </section>
 
             <UrgentBox/>

@@ -7,13 +7,13 @@ pub mod block_page;
 pub mod case_page;
 pub mod case_search;
 pub mod citizen_page;
+pub mod consoles;
 pub mod contact;
 pub mod counter;
 pub mod help_home;
 pub mod login;
 pub mod not_found;
 pub mod search;
-pub mod staff;
 pub mod supporter_home;
 
 /// The page's `:id` route parameter as a number (0 when missing or malformed, which no row has).

@@ -44,11 +44,15 @@ pub fn router(site_root: &Path) -> Router<ServerState> {
         .precompressed_gzip();
     Router::new()
         .nest_service("/pkg", bundle)
-        .layer(middleware::from_fn(|req, next| cache_for(IMMUTABLE, req, next)))
+        .layer(middleware::from_fn(|req, next| {
+            cache_for(IMMUTABLE, req, next)
+        }))
         .merge(
             Router::new()
                 .route_service("/favicon.svg", icon)
-                .layer(middleware::from_fn(|req, next| cache_for(ONE_DAY, req, next))),
+                .layer(middleware::from_fn(|req, next| {
+                    cache_for(ONE_DAY, req, next)
+                })),
         )
 }
 
