@@ -6,6 +6,22 @@
 
 use leptos::prelude::*;
 
+/// Whether the page at `path` has islands, and so loads the browser bundle at all. Pages
+/// without any (a guide, a receipt, a status page, "not found") are plain HTML and CSS: they
+/// download no script. A new island on another page must be added here.
+pub fn page_has_islands(path: &str) -> bool {
+    let under = |area: &str| {
+        path.strip_prefix(area)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    // The search box (front page, results) and the contact form's suggestions.
+    matches!(path, "/" | "/soeg" | "/kontakt")
+        // The staff consoles.
+        || under("/support")
+        || under("/borgerservice")
+        || under("/admin")
+}
+
 /// Placed inside every island: counts it as hydrated once its effects run (in the browser,
 /// after hydration).
 #[component]
@@ -69,6 +85,37 @@ pub mod browser {
         }
         if let Some(performance) = window.performance() {
             let _ = performance.mark("hydrated");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_has_islands;
+
+    #[test]
+    fn only_pages_with_islands_load_the_bundle() {
+        for path in [
+            "/",
+            "/soeg",
+            "/kontakt",
+            "/support",
+            "/support/sag/SAG-2026-000001",
+            "/borgerservice/besoeg/3",
+            "/admin/vidensbase",
+        ] {
+            assert!(page_has_islands(path), "{path}");
+        }
+        for path in [
+            "/hjaelp/aktiveringskode",
+            "/kontakt/kvittering",
+            "/sag/status/abc",
+            "/login",
+            "/findes-ikke",
+            "/supporters",
+            "/administration",
+        ] {
+            assert!(!page_has_islands(path), "{path}");
         }
     }
 }

@@ -33,7 +33,6 @@ pub mod store;
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     // Islands mode: Leptos's island script hydrates each island after this returns.
     leptos::mount::hydrate_islands();
     hydration::browser::start_hydrating();

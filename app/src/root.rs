@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
+use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
@@ -21,6 +22,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_content_security_policy();
     let ctx = PageContext::current();
     let context_json = ctx.to_embedded_json();
+    let stylesheet = stylesheet_href(&options);
+    // Only pages with islands load the browser bundle.
+    let scripts = page_has_islands(&request_path())
+        .then(|| view! { <HydrationScripts options islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang=ctx.lang.code()>
@@ -28,16 +33,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
-                <link rel="stylesheet" href=stylesheet_href(&options)/>
+                <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script type="application/json" id=ELEMENT_ID inner_html=context_json></script>
-                <HydrationScripts options islands=true/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// This request's path (the server renders the shell; the browser never does).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 

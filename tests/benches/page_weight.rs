@@ -34,10 +34,10 @@ fn row(name: &str, cold: &PageLoad, warm: &PageLoad) {
         cold.usable_ms,
         cold.hydrated_ms
             .map(|ms| format!("{ms:.0}"))
-            .unwrap_or_else(|| "never".into()),
+            .unwrap_or_else(|| "no code".into()),
         warm.hydrated_ms
             .map(|ms| format!("{ms:.0}"))
-            .unwrap_or_else(|| "never".into()),
+            .unwrap_or_else(|| "no code".into()),
     );
 }
 

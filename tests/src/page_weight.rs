@@ -24,10 +24,18 @@ pub struct PageLoad {
     pub transfers: Vec<Transfer>,
     /// Milliseconds from the start of navigation.
     pub usable_ms: f64,
+    /// None for a page that loads no script.
     pub hydrated_ms: Option<f64>,
 }
 
 impl PageLoad {
+    /// Whether the page fetched any WebAssembly.
+    pub fn loaded_wasm(&self) -> bool {
+        self.transfers
+            .iter()
+            .any(|t| t.url.ends_with(".wasm") && t.bytes > 0)
+    }
+
     pub fn total_bytes(&self) -> u64 {
         self.transfers.iter().map(|t| t.bytes).sum()
     }
@@ -62,16 +70,27 @@ pub async fn throttle_like_a_slow_phone(browser: &Browser) {
         .await;
 }
 
-/// Opens `url` in the browser's tab, waits until the page has hydrated (and a moment more for
-/// any late fetch to finish), and reads what the browser recorded.
+/// Opens `url` in the browser's tab, waits until the page has hydrated (pages without islands
+/// load no script and are done when loaded), a moment more for any late fetch to finish, and
+/// reads what the browser recorded.
 pub async fn load(browser: &Browser, url: &str) -> PageLoad {
     let c = &browser.client;
+    // WebDriver returns once the page has loaded (its `load` event).
     c.goto(url).await.expect("open the page");
-    c.wait()
-        .at_most(Duration::from_secs(90))
-        .for_element(Locator::Css("html[data-hydrated='true']"))
+    let has_script = c
+        .execute(
+            "return document.querySelector('script[type=module]') !== null;",
+            vec![],
+        )
         .await
-        .unwrap_or_else(|e| panic!("{url} never hydrated: {e}"));
+        .expect("look for the hydration script");
+    if has_script == Value::Bool(true) {
+        c.wait()
+            .at_most(Duration::from_secs(90))
+            .for_element(Locator::Css("html[data-hydrated='true']"))
+            .await
+            .unwrap_or_else(|e| panic!("{url} never hydrated: {e}"));
+    }
     // Resource entries are written when a response ends; give the last ones time to land.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let seen = c

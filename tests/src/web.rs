@@ -142,3 +142,12 @@ pub fn csrf_in(html: &str) -> Option<String> {
         .captures(html)
         .map(|c| c[1].to_owned())
 }
+
+/// The bundle files a page names (`/pkg/…`: stylesheet, script, WebAssembly), in order.
+pub fn bundle_paths_in(html: &str) -> Vec<String> {
+    Regex::new(r#"(?:href|src)="(/pkg/[^"]+)""#)
+        .expect("regex")
+        .captures_iter(html)
+        .map(|c| c[1].to_owned())
+        .collect()
+}

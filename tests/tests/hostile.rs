@@ -1469,9 +1469,14 @@ async fn path_traversal_never_serves_a_file_outside_the_site() {
         );
     }
     // The site's own files are still served.
+    let (_, html) = desk_tests::WebClient::new(&server).page("/").await;
+    let stylesheet = desk_tests::web::bundle_paths_in(&html)
+        .into_iter()
+        .find(|p| p.ends_with(".css"))
+        .expect("the page names its stylesheet");
     let res = raw_request(
         &server,
-        "GET /pkg/supportdesk.css HTTP/1.1\r\nConnection: close",
+        &format!("GET {stylesheet} HTTP/1.1\r\nConnection: close"),
         &[],
         false,
     )

@@ -309,20 +309,77 @@ async fn unknown_pages_get_a_404_page() {
 }
 
 #[tokio::test]
-async fn the_browser_bundle_and_stylesheet_are_served() {
+async fn the_bundle_is_served_compressed_under_hashed_names_and_kept_a_year() {
+    use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+
     let server = TestServer::start().await;
     let web = WebClient::new(&server);
-    for (path, kind) in [
-        ("/pkg/supportdesk.css", "text/css"),
-        ("/pkg/supportdesk.js", "javascript"),
-        ("/pkg/supportdesk.wasm", "application/wasm"),
+    let (_, html) = web.page("/").await;
+    let files = desk_tests::web::bundle_paths_in(&html);
+    for (ext, kind) in [
+        (".css", "text/css"),
+        (".js", "javascript"),
+        (".wasm", "application/wasm"),
     ] {
-        let res = web.get(path).await;
-        assert_eq!(res.status(), StatusCode::OK, "{path}");
-        let ct = res.headers()[reqwest::header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(ct.contains(kind), "{path}: {ct}");
+        let path = files
+            .iter()
+            .find(|p| p.ends_with(ext))
+            .unwrap_or_else(|| panic!("the front page names no {ext} file: {files:?}"));
+        // supportdesk.<hash>.<ext>: a new release means a new name.
+        let name = path.trim_start_matches("/pkg/");
+        assert!(
+            name.starts_with("supportdesk.") && name.matches('.').count() == 2,
+            "{path} has no content hash in its name"
+        );
+        for (accept, expected) in [("br, gzip", Some("br")), ("gzip", Some("gzip")), ("", None)] {
+            let res = reqwest::Client::new()
+                .get(server.at(path))
+                .header(ACCEPT_ENCODING, accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let header = |name| {
+                res.headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+            };
+            assert!(header(CONTENT_TYPE).unwrap().contains(kind), "{path}");
+            assert_eq!(
+                header(CACHE_CONTROL).as_deref(),
+                Some("public, max-age=31536000, immutable"),
+                "{path}"
+            );
+            assert_eq!(
+                header(CONTENT_ENCODING).as_deref(),
+                expected,
+                "{path} for {accept:?}"
+            );
+        }
     }
+    // A file that is not there is not cached for a year.
+    let res = web.get("/pkg/supportdesk.notthere.js").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        res.headers()
+            .get(CACHE_CONTROL)
+            .is_none_or(|v| v != "public, max-age=31536000, immutable")
+    );
+
+    // Pages are compressed on the fly and never kept by a shared cache.
+    let res = reqwest::Client::new()
+        .get(server.at("/soeg?q=mistet"))
+        .header(ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()[CONTENT_ENCODING], "br");
+    assert_eq!(res.headers()[CACHE_CONTROL], "private, no-cache");
+    // A guide needs no script: it names no script or WebAssembly file.
+    let (_, guide) = web.page("/hjaelp/aktiveringskode").await;
+    let guide_files = desk_tests::web::bundle_paths_in(&guide);
+    assert!(
+        guide_files.iter().all(|p| p.ends_with(".css")),
+        "{guide_files:?}"
+    );
 }
