@@ -5,7 +5,6 @@
 
 pub mod cases;
 pub mod components;
-pub mod counter;
 pub mod domain;
 pub mod errors;
 pub mod functions;
@@ -14,7 +13,6 @@ pub mod i18n;
 pub mod kb;
 pub mod page_context;
 pub mod pages;
-pub mod registry;
 pub mod root;
 
 #[cfg(feature = "ssr")]
@@ -25,6 +23,8 @@ pub mod auth;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod privacy;
+#[cfg(feature = "ssr")]
+pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Role, SupportContacts};
+use crate::domain::{SessionUser, SupportContacts};
 use crate::i18n::Lang;
 
 /// The element id of the embedded JSON.
@@ -16,13 +16,6 @@ pub const ELEMENT_ID: &str = "page-context";
 /// The name of the hidden form field (and header) that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionUser {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageContext {
@@ -90,7 +83,7 @@ mod tests {
             user: Some(SessionUser {
                 username: "x".into(),
                 display_name: "</script><script>alert(1)</script>&".into(),
-                role: Role::Admin,
+                role: crate::domain::Role::Admin,
             }),
             ..PageContext::default()
         };

@@ -1,12 +1,13 @@
 //! The document shell and the router.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
+use crate::components::page_title::PageTitle;
 use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
@@ -120,36 +121,6 @@ fn set_content_security_policy() {
     };
     if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
         res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-    }
-}
-
-/// leptos_meta writes the formatted title into the server-rendered `<title>` as raw HTML (it
-/// does not escape), so every title is escaped here, on the server only: in the browser the
-/// same text is set as `document.title`, which takes plain text.
-fn title_text(title: String) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        html_escape::encode_text(&title).into_owned()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        title
-    }
-}
-
-/// Every page's `<title>`: "page – Fælles support", or the site's name on the front page.
-#[component]
-pub fn PageTitle() -> impl IntoView {
-    let lang = PageContext::current().lang;
-    view! {
-        <Title formatter=move |page: String| {
-            let title = if page.is_empty() {
-                lang.pick("Hjælp til MitID og digital selvbetjening", "Help with MitID and digital self-service").to_owned()
-            } else {
-                format!("{page} – {}", lang.pick("Fælles support", "Shared support"))
-            };
-            title_text(title)
-        }/>
     }
 }
 

@@ -32,7 +32,7 @@ pub struct AppState {
     /// New cases, announced to open consoles (server-sent events).
     pub live: tokio::sync::broadcast::Sender<crate::cases::live::LiveCase>,
     /// The contact form's allowances per client and per recipient address.
-    pub contact_limits: Arc<crate::functions::contact::limits::ContactLimits>,
+    pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
     /// Citizens' searches without a hit, counted in memory and written in batches.
     pub search_misses: Arc<crate::store::search_misses::MissCounter>,
 }
@@ -45,7 +45,7 @@ pub struct Settings {
     pub contacts: SupportContacts,
     /// Networks the login throttle's per-address limit never applies to
     /// (`DESK_TRUSTED_NETWORKS`: the call centre's NAT address).
-    pub trusted_networks: crate::auth::throttle::TrustedNetworks,
+    pub trusted_networks: crate::domain::throttle::TrustedNetworks,
 }
 
 impl AppState {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use app::cases::QueueFilter;
+use app::domain::case_views::QueueFilter;
 use app::domain::{Category, Channel, System};
 use app::store::Db;
 use app::store::cases::{self, NewCase};

@@ -115,7 +115,7 @@ pub enum CliError {
     #[error("the audit log is broken after {checked} intact entries: {broken}")]
     AuditBroken {
         checked: u64,
-        broken: app::audit::chain::Broken,
+        broken: app::domain::audit::chain::Broken,
     },
     #[error("could not read the message from standard input: {0}")]
     MessageStdin(std::io::Error),
@@ -312,7 +312,7 @@ async fn unlock_user(config: &Config, username: &str) -> Result<(), CliError> {
         return Err(CliError::Invalid("give a username to unlock".into()));
     }
     let db = Application::open_database(config).await?;
-    let audit = app::audit::AuditEntry::new("cli", "login.unlock", &key);
+    let audit = app::domain::audit::AuditEntry::new("cli", "login.unlock", &key);
     let result = app::store::login_failures::unlock(&db, &key, &audit).await;
     db.close().await;
     let cleared = result?;

@@ -18,7 +18,7 @@ pub enum ConfigError {
     #[error("{name} must be comma-separated networks like 10.0.0.0/8,192.168.1.0/24: {source}")]
     Networks {
         name: &'static str,
-        source: app::auth::throttle::NetworkError,
+        source: app::domain::throttle::NetworkError,
     },
 }
 
@@ -65,7 +65,7 @@ pub struct Config {
     /// e-mail address (each one sends that address a confirmation).
     pub contact_per_recipient_per_day: u32,
     /// `DESK_TRUSTED_NETWORKS`: where the login throttle's per-address limit never applies.
-    pub trusted_networks: app::auth::throttle::TrustedNetworks,
+    pub trusted_networks: app::domain::throttle::TrustedNetworks,
 }
 
 impl Config {
@@ -156,7 +156,7 @@ impl Config {
                 5,
             )?)
             .unwrap_or(u32::MAX),
-            trusted_networks: app::auth::throttle::TrustedNetworks::parse(
+            trusted_networks: app::domain::throttle::TrustedNetworks::parse(
                 &get("DESK_TRUSTED_NETWORKS").unwrap_or_default(),
             )
             .map_err(|source| ConfigError::Networks {

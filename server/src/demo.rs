@@ -1,7 +1,7 @@
 //! Demo data for a first run: staff accounts for each role, with printed credentials.
 
-use app::audit::AuditEntry;
 use app::auth::password;
+use app::domain::audit::AuditEntry;
 use app::domain::{Category, Channel, Role, StaffPassword, Status, System, Username};
 use app::store::{Db, StoreError, users};
 
@@ -313,14 +313,7 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
     use app::domain::AuthenticatorKind;
     use app::store::identities::{self, NewAuthenticator};
 
-    let citizens: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT z.id, z.name FROM citizens z WHERE z.cpr_hash IS NOT NULL
-           AND EXISTS (SELECT 1 FROM cases c WHERE c.citizen_id = z.id)
-           AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.citizen_id = z.id)",
-    )
-    .fetch_all(db.pool())
-    .await
-    .map_err(app::store::StoreError::from)?;
+    let citizens = identities::citizens_without_identity(db).await?;
     let mut tx = db.begin_write().await?;
     for (citizen_id, name) in citizens {
         let user_id = format!(
@@ -375,16 +368,10 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
         // Issued between two months and four years ago, so demo citizens can be witnesses.
         let issued = time::OffsetDateTime::now_utc()
             - time::Duration::days(60 + i64::try_from(rng.next() % 1400).unwrap_or(0));
-        sqlx::query("UPDATE identities SET created_at = ? WHERE id = ?")
-            .bind(
-                issued
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
-            )
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(app::store::StoreError::from)?;
+        let issued = issued
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        identities::set_issued_at(&mut tx, id, &issued).await?;
     }
     tx.commit().await.map_err(app::store::StoreError::from)?;
     Ok(())
@@ -426,12 +413,7 @@ async fn ensure_counter_citizens(
     let Some(&witness) = ids.get(1) else {
         return Ok(());
     };
-    let has: Option<i64> = sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
-        .bind(witness)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(app::store::StoreError::from)?;
-    if has.is_none() {
+    if identities::id_of_citizen(&mut tx, witness).await?.is_none() {
         let id = identities::create_identity(
             &mut tx,
             witness,
@@ -445,11 +427,7 @@ async fn ensure_counter_citizens(
             }],
         )
         .await?;
-        sqlx::query("UPDATE identities SET created_at = '2022-03-01T09:00:00Z' WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(app::store::StoreError::from)?;
+        identities::set_issued_at(&mut tx, id, "2022-03-01T09:00:00Z").await?;
     }
     tx.commit().await.map_err(app::store::StoreError::from)?;
     Ok(())

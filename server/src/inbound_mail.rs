@@ -2,7 +2,7 @@
 //! it over) parsed with mail-parser into the desk's `InboundEmail`, then threaded into a case.
 
 use app::domain::cpr;
-use app::mail::{InboundAttachment, InboundEmail};
+use app::domain::email::{InboundAttachment, InboundEmail};
 use app::store::mail::{self, Threaded};
 use app::store::{Db, StoreError};
 use mail_parser::{MessageParser, MimeHeaders};

@@ -8,7 +8,7 @@
 //! deliberately NOT normalised: such a subject names no case (the threading code says so too).
 
 use app::domain::cpr;
-use app::mail::InboundEmail;
+use app::domain::email::InboundEmail;
 use app::store::mail::subject_reference;
 use proptest::prelude::*;
 

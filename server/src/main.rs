@@ -5,6 +5,7 @@
 mod cli;
 mod config;
 mod demo;
+mod error_pages;
 mod inbound_mail;
 #[cfg(test)]
 mod inbound_mail_props;
@@ -13,6 +14,7 @@ mod middleware;
 mod outbox;
 mod routes;
 mod startup;
+mod state;
 mod telemetry;
 
 use std::process::ExitCode;

@@ -3,9 +3,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::cases::contact_limits::ContactLimits;
 use app::cases::index_sync::CaseSearch;
 use app::cases::live::EVENTS_PATH;
-use app::functions::contact::limits::ContactLimits;
 use app::kb::index_sync::{IndexSyncError, KbSearch};
 use app::kb::seed::SeedError;
 use app::mail::MailSettings;
@@ -18,7 +18,6 @@ use app::store::intake::Intake;
 use app::store::search_misses::{FLUSH_EVERY, MissCounter};
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
-use axum::extract::FromRef;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -34,6 +33,7 @@ use crate::demo::{self, DemoError};
 use crate::outbox::email::{self, Mailer, MailerError};
 use crate::outbox::registry_http::RegistryClient;
 use crate::outbox::{RetryPolicy, Worker};
+use crate::state::ServerState;
 use crate::{middleware, routes};
 
 #[derive(Debug, thiserror::Error)]
@@ -69,21 +69,6 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
-}
-
-/// The axum state: what Leptos needs plus the desk's own.
-#[derive(Clone)]
-pub struct ServerState {
-    pub leptos_options: LeptosOptions,
-    pub app: AppState,
-    /// The bearer token of `POST /mail/inbound`.
-    pub inbound_secret: Arc<str>,
-}
-
-impl FromRef<ServerState> for LeptosOptions {
-    fn from_ref(state: &ServerState) -> Self {
-        state.leptos_options.clone()
-    }
 }
 
 pub struct Application {
@@ -342,7 +327,7 @@ fn router(state: ServerState, app_state: AppState) -> Router {
         // (text/event-stream) are never held back by a compressor.
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(TraceLayer::new_for_http())
-        .layer(CatchPanicLayer::custom(routes::errors::panic_response))
+        .layer(CatchPanicLayer::custom(crate::error_pages::panic_response))
         .with_state(state)
 }
 

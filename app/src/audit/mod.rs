@@ -1,89 +1,15 @@
 //! The audit log: every staff action and every reveal of personal data, append-only and
-//! hash-chained. Entries are written in the transaction of the action they record, so an
-//! action without its entry cannot commit.
+//! hash-chained. Entries are written in the transaction of the action they record (by
+//! `store::audit::append`), so an action without its entry cannot commit.
 
-pub mod chain;
-
-use sqlx::SqliteConnection;
-
-use crate::store::{Db, StoreError};
-use chain::{Broken, Entry, GENESIS, Verifier};
-
-/// What to record. `reason` is required where the action needs one (a CPR reveal).
-#[derive(Clone, Debug)]
-pub struct AuditEntry<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub target: &'a str,
-    pub reason: &'a str,
-    pub details: serde_json::Value,
-}
-
-impl<'a> AuditEntry<'a> {
-    pub fn new(actor: &'a str, action: &'a str, target: &'a str) -> Self {
-        Self {
-            actor,
-            action,
-            target,
-            reason: "",
-            details: serde_json::json!({}),
-        }
-    }
-
-    pub fn reason(mut self, reason: &'a str) -> Self {
-        self.reason = reason;
-        self
-    }
-
-    pub fn details(mut self, details: serde_json::Value) -> Self {
-        self.details = details;
-        self
-    }
-}
-
-/// Appends `entry` inside the caller's write transaction (which holds SQLite's write lock,
-/// so the chain cannot fork).
-pub async fn append(tx: &mut SqliteConnection, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
-    let last: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (last_id, prev_hash) = last.unwrap_or((0, GENESIS.to_owned()));
-    let e = Entry {
-        id: last_id + 1,
-        at: time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        actor: entry.actor.to_owned(),
-        action: entry.action.to_owned(),
-        target: entry.target.to_owned(),
-        reason: entry.reason.to_owned(),
-        details: entry.details.to_string(),
-        prev_hash,
-    };
-    let hash = chain::hash(&e);
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor, action, target, reason, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(e.id)
-    .bind(&e.at)
-    .bind(&e.actor)
-    .bind(&e.action)
-    .bind(&e.target)
-    .bind(&e.reason)
-    .bind(&e.details)
-    .bind(&e.prev_hash)
-    .bind(&hash)
-    .execute(&mut *tx)
-    .await?;
-    Ok(e.id)
-}
+use crate::domain::audit::AuditEntry;
+use crate::domain::audit::chain::{Broken, Entry, Verifier};
+use crate::store::{Db, StoreError, audit};
 
 /// Appends one entry in a transaction of its own (for actions that write nothing else).
 pub async fn record(db: &Db, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
     let mut tx = db.begin_write().await?;
-    let id = append(&mut tx, entry).await?;
+    let id = audit::append(&mut tx, entry).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -95,31 +21,12 @@ pub struct Verification {
     pub broken: Option<Broken>,
 }
 
-#[derive(sqlx::FromRow)]
-struct StoredEntry {
-    id: i64,
-    at: String,
-    actor: String,
-    action: String,
-    target: String,
-    reason: String,
-    details: String,
-    prev_hash: String,
-    hash: String,
-}
-
 /// Reads the log in id order, in pages, and checks every link.
 pub async fn verify(db: &Db) -> Result<Verification, StoreError> {
     let mut verifier = Verifier::default();
     let mut after = 0_i64;
     loop {
-        let rows: Vec<StoredEntry> = sqlx::query_as(
-            "SELECT id, at, actor, action, target, reason, details, prev_hash, hash
-             FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-        )
-        .bind(after)
-        .fetch_all(db.pool())
-        .await?;
+        let rows = audit::page_after(db, after, 1000).await?;
         if rows.is_empty() {
             return Ok(Verification {
                 checked: verifier.checked,
@@ -149,19 +56,13 @@ pub async fn verify(db: &Db) -> Result<Verification, StoreError> {
     }
 }
 
-/// Recent entries about one target (a case reference), newest first.
+/// Recent entries about one target (a case reference), newest first: when, who, what, why.
 pub async fn for_target(
     db: &Db,
     target: &str,
     limit: i64,
 ) -> Result<Vec<(String, String, String, String)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT at, actor, action, reason FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT ?",
-    )
-    .bind(target)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?)
+    audit::for_target(db, target, limit).await
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! Logging a staff member in and out.
 
 use super::password::{Busy, HashGate};
-use super::throttle::{TrustedNetworks, Verdict};
-use super::{cookies, tokens, unix_now};
+use super::{cookies, unix_now};
+use crate::domain::SessionUser;
+use crate::domain::throttle::{TrustedNetworks, Verdict};
+use crate::domain::tokens;
 use crate::errors::AppError;
-use crate::page_context::SessionUser;
 use crate::state::AppState;
 use crate::store::login_failures::{self, Reservation};
 use crate::store::{Db, sessions, users};
@@ -133,7 +134,8 @@ pub async fn log_out(state: &AppState, session_token: &str) -> Result<(), AppErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::{password, throttle};
+    use crate::auth::password;
+    use crate::domain::throttle;
     use crate::domain::{Role, Username};
 
     const NOW: i64 = 1_800_000_000;

@@ -1,12 +1,9 @@
-//! Staff authentication: password hashing, session tokens, cookies, the login throttle, the
-//! login itself and the role guard every server function calls.
+//! Staff authentication: password hashing, session cookies and the login itself (the throttle's
+//! rules and the token helpers are in `domain`, the role guard in `functions::guard`).
 
 pub mod cookies;
-pub mod guard;
 pub mod login;
 pub mod password;
-pub mod throttle;
-pub mod tokens;
 
 /// Seconds since the Unix epoch: the clock sessions and the throttle run on.
 pub fn unix_now() -> i64 {

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 
 use crate::domain::AuthenticatorKind;
+use crate::domain::identity_views::{BlockView, IdentityView};
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
-use crate::registry::{BlockView, IdentityView};
 
 #[component]
 pub fn IdentityPanel(identity: Option<IdentityView>, heading_id: &'static str) -> impl IntoView {

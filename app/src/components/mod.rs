@@ -5,6 +5,7 @@ pub mod footer;
 pub mod header;
 pub mod identity_panel;
 pub mod kb_panel;
+pub mod page_title;
 pub mod require_role;
 pub mod search_box;
 pub mod shortcuts;

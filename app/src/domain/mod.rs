@@ -1,22 +1,36 @@
 //! Domain rules as plain types: parse once at the boundary, and past it the type is proof.
 
 pub mod activation_code;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod block_request;
 pub mod case_category;
+pub mod case_views;
 pub mod contacts;
+pub mod counter;
 pub mod cpr;
 pub mod danish_time;
 pub mod digital_post_exemption;
+pub mod email;
 pub mod identity_document;
+pub mod identity_views;
 pub mod local_path;
 pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
 pub mod role;
+#[cfg(feature = "ssr")]
+pub mod sealed_cpr;
+pub mod session_user;
 pub mod sla;
+#[cfg(feature = "ssr")]
+pub mod sla_clock;
 pub mod staff_password;
 pub mod system;
+pub mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 pub mod username;
 pub mod witness;
 
@@ -33,6 +47,7 @@ pub use local_path::LocalPath;
 pub use mitid_password::MitIdPassword;
 pub use mitid_user_id::{MitIdUserId, RuleCheck};
 pub use role::Role;
+pub use session_user::SessionUser;
 pub use sla::{BusinessHours, Priority, SlaClock, SlaPolicy};
 pub use staff_password::StaffPassword;
 pub use system::System;

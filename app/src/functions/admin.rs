@@ -16,7 +16,7 @@ pub struct StaffSummary {
 
 #[server(prefix = "/api", endpoint = "admin/staff", input = server_fn::codec::GetUrl)]
 pub async fn list_staff() -> Result<Vec<StaffSummary>, AppError> {
-    use crate::auth::guard::require_role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::users;
 
@@ -49,9 +49,9 @@ pub struct LockedLogin {
 
 #[server(prefix = "/api", endpoint = "admin/locked-logins", input = server_fn::codec::GetUrl)]
 pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
-    use crate::auth::guard::require_role;
-    use crate::auth::throttle::Verdict;
     use crate::auth::unix_now;
+    use crate::domain::throttle::Verdict;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::login_failures;
 
@@ -75,9 +75,9 @@ pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
 /// JavaScript needed) is answered with a redirect back to the admin page instead.
 #[server(prefix = "/api", endpoint = "admin/unlock-login")]
 pub async fn unlock_login(csrf_token: String, username: String) -> Result<u64, AppError> {
-    use crate::audit::AuditEntry;
-    use crate::auth::guard::require_role;
     use crate::auth::login::username_key;
+    use crate::domain::audit::AuditEntry;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::login_failures;
 

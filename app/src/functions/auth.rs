@@ -12,8 +12,9 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::{cookies, login::log_in, tokens};
+    use crate::auth::{cookies, login::log_in};
     use crate::domain::LocalPath;
+    use crate::domain::tokens;
     use crate::functions::{append_cookie, client_address, reject};
     use crate::state::AppState;
 
@@ -41,7 +42,8 @@ pub async fn login(
 
 #[server(prefix = "/api", endpoint = "auth/logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
-    use crate::auth::{cookies, login::log_out, tokens};
+    use crate::auth::{cookies, login::log_out};
+    use crate::domain::tokens;
     use crate::functions::{append_cookie, request_cookie};
     use crate::state::AppState;
 

@@ -52,8 +52,8 @@ pub async fn block_login_means(
     police_report: Option<String>,
     advice: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{BlockReason, BlockRequest, BlockTarget, Role, Verification, danish_time};
+    use crate::functions::guard::require_role;
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
@@ -183,8 +183,8 @@ pub async fn lift_block(
     document_number: Option<String>,
     questions_answered: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, Verification, danish_time};
+    use crate::functions::guard::require_role;
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::cases::{CaseDetail, QueuePage};
+use crate::domain::case_views::{CaseDetail, QueuePage};
 use crate::errors::AppError;
 
 /// Rows on one queue page.
 pub const QUEUE_PAGE_SIZE: i64 = 100;
 
 #[cfg(feature = "ssr")]
-use crate::audit::AuditEntry;
+use crate::domain::audit::AuditEntry;
 
 #[cfg(feature = "ssr")]
 use crate::functions::invalid;
@@ -27,9 +27,9 @@ pub async fn case_queue(
     channel: Option<String>,
     assignee: Option<String>,
 ) -> Result<QueuePage, AppError> {
-    use crate::auth::guard::require_role;
-    use crate::cases::QueueFilter;
     use crate::domain::Role;
+    use crate::domain::case_views::QueueFilter;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases;
 
@@ -55,8 +55,8 @@ pub async fn case_queue(
 
 #[server(prefix = "/api", endpoint = "cases/get", input = GetUrl)]
 pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases;
 
@@ -99,8 +99,8 @@ pub async fn add_case_note(
     reference: String,
     body: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases;
 
@@ -135,8 +135,8 @@ pub async fn change_case_status(
     reference: String,
     status: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, Status, can_transition};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
 
     let _ = csrf_token;
@@ -165,8 +165,8 @@ pub async fn reply_to_citizen(
     body: String,
     then_status: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, Status, cpr};
+    use crate::functions::guard::require_role;
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
     use crate::state::AppState;
@@ -260,8 +260,8 @@ pub async fn retry_delivery(
     reference: String,
     outbox_id: i64,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::outbox;
 
@@ -285,8 +285,8 @@ pub async fn retry_delivery(
 
 #[server(prefix = "/api", endpoint = "cases/claim")]
 pub async fn claim_case(csrf_token: String, reference: String) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases;
 
@@ -309,8 +309,8 @@ pub async fn reveal_cpr(
     reason: String,
 ) -> Result<String, AppError> {
     use crate::audit;
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, cpr};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::citizens;
 
@@ -356,8 +356,8 @@ pub async fn log_call(
     minutes: String,
     summary: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases::{self, Call};
 
@@ -476,8 +476,8 @@ pub async fn bulk_status(
     references: Option<Vec<String>>,
     status: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, Status, can_transition};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::cases;
 
@@ -516,8 +516,8 @@ pub async fn link_case(
     other: String,
     merge: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::case_links::{self, Refusal, Side};
 

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::cases::RelatedCase;
+use crate::domain::case_views::RelatedCase;
+use crate::domain::identity_views::IdentityView;
 use crate::errors::AppError;
-use crate::registry::IdentityView;
 
 /// A citizen as the supporter sees them: masked CPR, MitID, cases.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,9 +23,10 @@ pub struct CitizenView {
 /// Looks the citizen up by the CPR number the caller gives; opens their page.
 #[server(prefix = "/api", endpoint = "citizens/find")]
 pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppError> {
-    use crate::audit::{self, AuditEntry};
-    use crate::auth::guard::require_role;
+    use crate::audit::{self};
+    use crate::domain::audit::AuditEntry;
     use crate::domain::{Cpr, Role};
+    use crate::functions::guard::require_role;
     use crate::functions::invalid;
     use crate::i18n::Lang;
     use crate::state::AppState;
@@ -58,9 +59,10 @@ pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppErro
 
 #[server(prefix = "/api", endpoint = "citizens/get", input = GetUrl)]
 pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
-    use crate::audit::{self, AuditEntry};
-    use crate::auth::guard::require_role;
+    use crate::audit::{self};
     use crate::domain::Role;
+    use crate::domain::audit::AuditEntry;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::{citizens, identities};
 
@@ -87,9 +89,9 @@ pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
 /// Opens an urgent phone case for the citizen and goes straight to the block flow.
 #[server(prefix = "/api", endpoint = "citizens/block-case")]
 pub async fn open_block_case(csrf_token: String, citizen_id: i64) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::cases::live::LiveCase;
     use crate::domain::{Category, Channel, Role, System};
+    use crate::functions::guard::require_role;
     use crate::functions::invalid;
     use crate::state::AppState;
     use crate::store::cases::{self, NewCase};

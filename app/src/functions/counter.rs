@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
-use crate::counter::view::{Receipt, TodayRow, VisitView};
 use crate::domain::RuleCheck;
+use crate::domain::counter::view::{Receipt, TodayRow, VisitView};
 use crate::domain::mitid_user_id::UserIdRule;
 use crate::errors::AppError;
 
@@ -24,10 +24,10 @@ pub struct UserIdCheck {
 
 #[cfg(feature = "ssr")]
 mod support {
-    use crate::auth::guard::require_role;
-    use crate::counter::{Step, VisitDraft};
     use crate::domain::Role;
+    use crate::domain::counter::{Step, VisitDraft};
     use crate::errors::AppError;
+    use crate::functions::guard::require_role;
     use crate::functions::invalid;
     use crate::i18n::Lang;
     use crate::state::AppState;
@@ -50,7 +50,7 @@ mod support {
     pub async fn open_visit(
         id: i64,
         step: Step,
-    ) -> Result<(AppState, Visit, crate::page_context::SessionUser), AppError> {
+    ) -> Result<(AppState, Visit, crate::domain::SessionUser), AppError> {
         let me = require_role(&[Role::Borgerservice])?;
         let state = AppState::from_context()?;
         let visit = visits::load(&state.db, id)
@@ -92,8 +92,8 @@ mod support {
 
 #[server(prefix = "/api", endpoint = "counter/today", input = GetUrl)]
 pub async fn today_visits() -> Result<Vec<TodayRow>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, danish_time};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::visits;
 
@@ -112,10 +112,10 @@ pub async fn start_visit(
     cpr: String,
     name: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
-    use crate::counter::Purpose;
-    use crate::counter::purpose::ExistingIdentity;
+    use crate::domain::counter::Purpose;
+    use crate::domain::counter::purpose::ExistingIdentity;
     use crate::domain::{Cpr, Role};
+    use crate::functions::guard::require_role;
     use crate::functions::invalid;
     use crate::state::AppState;
     use crate::store::citizens::NewCitizen;
@@ -177,8 +177,8 @@ pub async fn start_visit(
 
 #[server(prefix = "/api", endpoint = "counter/visit", input = GetUrl)]
 pub async fn get_visit(id: i64) -> Result<Option<VisitView>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::{identities, visits};
 
@@ -236,7 +236,7 @@ pub async fn save_identity_check(
     questions_asked: Option<String>,
     questions_correct: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::counter::{CheckRefusal, IdentityCheck, Purpose, Step};
+    use crate::domain::counter::{CheckRefusal, IdentityCheck, Purpose, Step};
     use crate::domain::{AssuranceLevel, Cpr, DocumentCheck, DocumentKind, WitnessRecord};
     use crate::functions::invalid;
     use crate::store::visits::{self, Witnessing};
@@ -373,9 +373,9 @@ pub async fn save_authenticators(
     chip: Option<String>,
     chip_serial: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::counter::devices::choose;
-    use crate::counter::{DeviceChoice, DeviceRefusal, Needs, Step};
     use crate::domain::AuthenticatorKind;
+    use crate::domain::counter::devices::choose;
+    use crate::domain::counter::{DeviceChoice, DeviceRefusal, Needs, Step};
     use crate::store::visits;
     use support::*;
 
@@ -426,9 +426,9 @@ pub async fn save_authenticators(
 /// The live user-ID check: every format rule, and whether it is free.
 #[server(prefix = "/api", endpoint = "counter/check-user-id", input = GetUrl)]
 pub async fn check_user_id(visit_id: i64, user_id: String) -> Result<UserIdCheck, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
     use crate::domain::mitid_user_id::check_all;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::visits;
 
@@ -456,7 +456,7 @@ pub async fn save_user_id(
     password: Option<String>,
     password_repeat: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::counter::Step;
+    use crate::domain::counter::Step;
     use crate::domain::{MitIdPassword, MitIdUserId};
     use crate::functions::invalid;
     use crate::store::visits;
@@ -525,8 +525,8 @@ pub async fn save_user_id(
 /// Step 5a: issues the paper activation code for one of the visit's devices.
 #[server(prefix = "/api", endpoint = "counter/issue-code")]
 pub async fn issue_code(csrf_token: String, visit_id: i64, device: String) -> Result<(), AppError> {
-    use crate::counter::{Activation, Step};
     use crate::domain::AuthenticatorKind;
+    use crate::domain::counter::{Activation, Step};
     use crate::functions::invalid;
     use crate::store::visits;
     use support::*;
@@ -582,7 +582,7 @@ pub async fn confirm_handover(
     devices_checked: Option<String>,
     help_explained: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::counter::Step;
+    use crate::domain::counter::Step;
     use crate::functions::invalid;
     use support::*;
 
@@ -624,8 +624,8 @@ pub async fn save_exemption(
     visit_id: i64,
     ground: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::counter::{ExemptionChoice, Step};
     use crate::domain::ExemptionGround;
+    use crate::domain::counter::{ExemptionChoice, Step};
     use support::*;
 
     let _ = csrf_token;
@@ -650,8 +650,8 @@ pub async fn save_exemption(
 pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppError> {
     use sha2::{Digest, Sha256};
 
-    use crate::counter::{Purpose, Step};
     use crate::domain::System;
+    use crate::domain::counter::{Purpose, Step};
     use crate::functions::invalid;
     use crate::i18n::Lang;
     use crate::registry::port::{ActivationRef, Issue, NewAuthenticatorRef};
@@ -762,7 +762,7 @@ pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppEr
             "The user-ID has been taken meanwhile. Choose another.",
         )),
         Err(visits::Refusal::SerialTaken(s)) => {
-            let e = crate::counter::DeviceRefusal::SerialTaken(s);
+            let e = crate::domain::counter::DeviceRefusal::SerialTaken(s);
             Err(refused("authenticators", |l| e.message(l)))
         }
     }
@@ -834,8 +834,8 @@ fn summary(visit: &crate::store::visits::Visit, lang: crate::i18n::Lang) -> Stri
 /// Pauses the visit; it waits on the "today" list.
 #[server(prefix = "/api", endpoint = "counter/pause")]
 pub async fn pause_visit(csrf_token: String, visit_id: i64) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::visits;
 
@@ -859,10 +859,10 @@ pub async fn end_visit(
     outcome: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::auth::guard::require_role;
     use crate::cases::live::LiveCase;
-    use crate::counter::VisitState;
+    use crate::domain::counter::VisitState;
     use crate::domain::{Role, System};
+    use crate::functions::guard::require_role;
     use crate::functions::invalid;
     use crate::i18n::Lang;
     use crate::state::AppState;
@@ -917,7 +917,7 @@ pub async fn end_visit(
             ),
         ),
     };
-    let system = if visit.purpose == crate::counter::Purpose::DigitalPostExemption {
+    let system = if visit.purpose == crate::domain::counter::Purpose::DigitalPostExemption {
         System::DigitalPost
     } else {
         System::MitId
@@ -951,9 +951,10 @@ pub async fn end_visit(
 /// The print-friendly receipt, while the code has not been handed over and the visit is open.
 #[server(prefix = "/api", endpoint = "counter/receipt", input = GetUrl)]
 pub async fn get_receipt(visit_id: i64) -> Result<Option<Receipt>, AppError> {
-    use crate::audit::{self, AuditEntry};
-    use crate::auth::guard::require_role;
+    use crate::audit::{self};
+    use crate::domain::audit::AuditEntry;
     use crate::domain::{PaperCode, Role, danish_time};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::visits;
 

@@ -250,8 +250,8 @@ pub async fn list_kb_articles(
     status: Option<String>,
     lang: Option<String>,
 ) -> Result<Vec<KbArticleSummary>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::kb_admin;
 
@@ -265,8 +265,8 @@ pub async fn list_kb_articles(
 
 #[server(prefix = "/api", endpoint = "admin/kb/insights", input = GetUrl)]
 pub async fn load_kb_insights() -> Result<KbInsightsPage, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
     use crate::store::kb_admin;
 
@@ -298,8 +298,8 @@ pub async fn kb_editor(
     id: Option<i64>,
     draft: Option<String>,
 ) -> Result<Option<EditorPage>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::page_context::PageContext;
     use crate::state::AppState;
     use crate::store::{articles, kb_admin};
@@ -373,8 +373,8 @@ pub async fn save_kb_article(
     #[server(default)] translation_of: String,
     #[server(default)] status: String,
 ) -> Result<SaveResult, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::functions::reject;
     use crate::kb::render;
     use crate::state::AppState;
@@ -934,7 +934,7 @@ mod ssr {
             form: ArticleForm,
             errors: Vec<FieldError>,
         ) -> String {
-            let token = crate::auth::tokens::new_token();
+            let token = crate::domain::tokens::new_token();
             with_map(|map| {
                 while map.len() >= MAX_KEPT {
                     let oldest = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone());

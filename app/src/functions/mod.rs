@@ -8,6 +8,8 @@ pub mod cases;
 pub mod citizens;
 pub mod contact;
 pub mod counter;
+#[cfg(feature = "ssr")]
+pub mod guard;
 pub mod help;
 pub mod kb_admin;
 pub mod staff_search;

@@ -23,8 +23,8 @@ pub struct PanelArticle {
 /// Knowledge-base hits for the case page's side panel: staff see every article.
 #[server(prefix = "/api", endpoint = "staff/kb-search", input = GetUrl)]
 pub async fn search_kb_for_case(q: String) -> Result<Vec<PanelArticle>, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::Role;
+    use crate::functions::guard::require_role;
     use crate::page_context::PageContext;
     use crate::state::AppState;
 
@@ -89,8 +89,8 @@ pub async fn search_cases(
     system: Option<String>,
     status: Option<String>,
 ) -> Result<CaseSearchPage, AppError> {
-    use crate::auth::guard::require_role;
     use crate::domain::{Role, System};
+    use crate::functions::guard::require_role;
     use crate::state::AppState;
 
     require_role(&[Role::Supporter])?;

@@ -3,8 +3,11 @@
 //! and every finished part once more: whatever a template is handed, a CPR number never
 //! leaves in an e-mail.
 
+use std::sync::Arc;
+
 use html_escape::encode_text;
 
+use crate::domain::email::{Confirmation, Rendered};
 use crate::domain::{SupportContacts, cpr};
 use crate::i18n::Lang;
 
@@ -50,11 +53,23 @@ pub enum Template<'a> {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rendered {
-    pub subject: String,
-    pub text: String,
-    pub html: String,
+/// The contact form's confirmation: reference, status link and fixed text in the citizen's
+/// language. It is given nothing the sender wrote, so it cannot carry any of it.
+pub fn received_confirmation(
+    lang: Lang,
+    contacts: SupportContacts,
+    status_url: String,
+) -> Confirmation {
+    Arc::new(move |reference| {
+        render(
+            &Template::CaseReceived {
+                reference,
+                status_url: Some(&status_url),
+            },
+            lang,
+            &contacts,
+        )
+    })
 }
 
 /// One paragraph of a message: plain text, with an optional link at the end.

@@ -12,12 +12,12 @@ use crate::components::identity_panel::{
     assurance_label, authenticator_name, describe_block, status_label,
 };
 use crate::components::require_role::RequireRole;
+use crate::domain::identity_views::{AuthenticatorView, BlockView};
 use crate::domain::{BlockReason, Category, Role};
 use crate::functions::blocks::{BlockLoginMeans, LiftBlock};
 use crate::functions::cases::get_case;
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
-use crate::registry::{AuthenticatorView, BlockView};
 
 #[component]
 pub fn BlockPage() -> impl IntoView {

@@ -3,11 +3,11 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::cases::TimelineEntry;
 use crate::cases::canned::canned;
 use crate::components::csrf_field::CsrfField;
 use crate::components::kb_panel::KbPanel;
 use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+use crate::domain::case_views::TimelineEntry;
 
 /// The case page's keys: the moves a supporter makes on every call.
 const CASE_KEYS: &[Shortcut] = &[
@@ -328,7 +328,7 @@ fn CaseView() -> impl IntoView {
 #[component]
 fn RelatedCases(
     reference: String,
-    related: Vec<crate::cases::RelatedCase>,
+    related: Vec<crate::domain::case_views::RelatedCase>,
     merged_into: Option<String>,
 ) -> impl IntoView {
     use crate::functions::cases::LinkCase;

@@ -13,6 +13,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
+use crate::components::page_title::PageTitle;
 use crate::hydration::IslandReady;
 use crate::page_context::PageContext;
 use crate::pages::admin_home::AdminHome;
@@ -25,7 +26,6 @@ use crate::pages::counter::receipt::ReceiptPage;
 use crate::pages::counter::today::CounterHome;
 use crate::pages::counter::visit::VisitPage;
 use crate::pages::supporter_home::SupporterHome;
-use crate::root::PageTitle;
 
 /// A console's page renders, on the server and in the browser, entirely in hydration mode: the
 /// router builds its page (and the page its panels) while rendering, after the island's own

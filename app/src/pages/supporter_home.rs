@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::cases::QueueFilter;
 use crate::cases::live::LiveCase;
 use crate::components::require_role::RequireRole;
 use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+use crate::domain::case_views::QueueFilter;
 use crate::pages::case_search::CaseSearchForm;
 
 /// The queue's keys: walk the list and open a case with Enter.

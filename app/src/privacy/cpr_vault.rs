@@ -14,6 +14,7 @@ use sha2::Sha256;
 
 use super::secret_file::write_private;
 use crate::domain::Cpr;
+use crate::domain::sealed_cpr::SealedCpr;
 
 const NONCE_LEN: usize = 12;
 
@@ -28,13 +29,6 @@ pub enum VaultError {
     BadKey(String),
     #[error("a sealed CPR number could not be opened (wrong key or damaged data)")]
     Open,
-}
-
-/// What the database stores for one CPR number.
-pub struct SealedCpr {
-    pub lookup_hash: Vec<u8>,
-    pub sealed: Vec<u8>,
-    pub masked: String,
 }
 
 #[derive(Clone)]

@@ -9,7 +9,7 @@ pub fn read_or_create(path: &Path) -> std::io::Result<String> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        write_private(path, crate::auth::tokens::new_token().as_bytes())?;
+        write_private(path, crate::domain::tokens::new_token().as_bytes())?;
     }
     Ok(std::fs::read_to_string(path)?.trim().to_owned())
 }

@@ -4,11 +4,12 @@
 
 use sqlx::SqliteConnection;
 
+use super::audit;
 use super::cases::{self, Actor, utc_now};
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
-use crate::cases::RelatedCase;
 use crate::domain::Status;
+use crate::domain::audit::AuditEntry;
+use crate::domain::case_views::RelatedCase;
 
 /// Why a link or merge was not made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,12 +3,13 @@
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
+use super::audit;
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
-use crate::cases::sla_clock::{self, StoredClock};
-use crate::cases::{CitizenPanel, Delivery, QueueFilter, QueueRow, TimelineEntry};
+use crate::domain::audit::AuditEntry;
 use crate::domain::case_category::Lane;
+use crate::domain::case_views::{CitizenPanel, Delivery, QueueFilter, QueueRow, TimelineEntry};
+use crate::domain::sla_clock::{self, StoredClock};
 use crate::domain::{CaseRef, Category, Channel, Priority, Status, System, danish_time};
 
 pub struct NewCase<'a> {

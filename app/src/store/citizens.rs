@@ -1,7 +1,7 @@
 //! Citizens. CPR numbers arrive sealed (see `privacy::cpr_vault`); nothing here sees them in clear.
 
 use super::{Db, StoreError};
-use crate::privacy::cpr_vault::SealedCpr;
+use crate::domain::sealed_cpr::SealedCpr;
 
 pub struct NewCitizen<'a> {
     pub name: &'a str,
@@ -68,7 +68,7 @@ pub async fn sealed_cpr_on_case(
 pub async fn overview(
     db: &Db,
     citizen_id: i64,
-) -> Result<Option<(String, String, Vec<crate::cases::RelatedCase>)>, StoreError> {
+) -> Result<Option<(String, String, Vec<crate::domain::case_views::RelatedCase>)>, StoreError> {
     let row: Option<(String, Option<String>)> =
         sqlx::query_as("SELECT name, cpr_masked FROM citizens WHERE id = ?")
             .bind(citizen_id)
@@ -89,7 +89,7 @@ pub async fn overview(
         cases
             .into_iter()
             .filter_map(|(reference, subject, status)| {
-                Some(crate::cases::RelatedCase {
+                Some(crate::domain::case_views::RelatedCase {
                     reference,
                     subject,
                     status: crate::domain::Status::parse(&status).ok()?,

@@ -3,13 +3,14 @@
 
 use sqlx::SqliteConnection;
 
+use super::audit;
 use super::cases;
 use super::mail::{self, CaseEmail};
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
+use crate::domain::audit::AuditEntry;
+use crate::domain::identity_views::{AuthenticatorView, BlockView, IdentityView};
 use crate::domain::{AuthenticatorKind, BlockReason, BlockRequest, BlockTarget, Verification};
 use crate::registry::port::{Applied, AuthenticatorRef, IdentityRegistry, RegistryCommand};
-use crate::registry::{AuthenticatorView, BlockView, IdentityView};
 
 /// An authenticator to create with an identity.
 pub struct NewAuthenticator<'a> {
@@ -56,6 +57,44 @@ pub async fn create_identity(
         .await?;
     }
     Ok(id)
+}
+
+/// Citizens with a CPR number and a case but no MitID yet: (id, name).
+pub async fn citizens_without_identity(db: &Db) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT z.id, z.name FROM citizens z WHERE z.cpr_hash IS NOT NULL
+           AND EXISTS (SELECT 1 FROM cases c WHERE c.citizen_id = z.id)
+           AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.citizen_id = z.id)",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The id of a citizen's identity, if they have one.
+pub async fn id_of_citizen(
+    tx: &mut SqliteConnection,
+    citizen_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
+            .bind(citizen_id)
+            .fetch_optional(&mut *tx)
+            .await?,
+    )
+}
+
+/// Back-dates when an identity was issued (demo data: witnesses need an older MitID).
+pub async fn set_issued_at(
+    tx: &mut SqliteConnection,
+    identity_id: i64,
+    issued_at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE identities SET created_at = ? WHERE id = ?")
+        .bind(issued_at)
+        .bind(identity_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 #[derive(sqlx::FromRow)]

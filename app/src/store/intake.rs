@@ -15,32 +15,8 @@ use super::cases::{self, Opening};
 use super::mail::{self, CaseEmail};
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
-use crate::domain::SupportContacts;
+use crate::domain::email::Confirmation;
 use crate::domain::{CaseRef, Category, Channel, System};
-use crate::i18n::Lang;
-use crate::mail::{Rendered, Template, templates::render};
-
-/// Renders the confirmation e-mail for the new case's reference.
-pub type Confirmation = Arc<dyn Fn(&str) -> Rendered + Send + Sync>;
-
-/// The contact form's confirmation: reference, status link and fixed text in the citizen's
-/// language. It is given nothing the sender wrote, so it cannot carry any of it.
-pub fn received_confirmation(
-    lang: Lang,
-    contacts: SupportContacts,
-    status_url: String,
-) -> Confirmation {
-    Arc::new(move |reference| {
-        render(
-            &Template::CaseReceived {
-                reference,
-                status_url: Some(&status_url),
-            },
-            lang,
-            &contacts,
-        )
-    })
-}
 
 /// A new case from a citizen, owned: it is written after the request has handed it over.
 #[derive(Clone)]
@@ -325,6 +301,10 @@ fn without_private_link(text: &str, request: &CitizenRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::SupportContacts;
+    use crate::domain::email::Rendered;
+    use crate::i18n::Lang;
+    use crate::mail::received_confirmation;
 
     fn request(n: usize, lang: &'static str) -> CitizenRequest {
         CitizenRequest {
@@ -446,7 +426,7 @@ mod tests {
             .fetch_one(db.pool())
             .await
             .unwrap();
-            let mail: crate::mail::EmailPayload = serde_json::from_str(&payload).unwrap();
+            let mail: crate::domain::email::EmailPayload = serde_json::from_str(&payload).unwrap();
             assert_eq!(mail.to_name, "", "no display name from the form");
             for part in [&mail.subject, &mail.text, &mail.html] {
                 for sent in [

@@ -1,5 +1,5 @@
 //! Failed logins and the addresses staff log in from, kept for the throttle
-//! ([`crate::auth::throttle`]) to judge the next attempt.
+//! ([`crate::domain::throttle`]) to judge the next attempt.
 //!
 //! An attempt is reserved before its password is hashed: the check and the record of a
 //! (pessimistic) failure happen in one write, so parallel guesses cannot all pass the check
@@ -7,9 +7,10 @@
 
 use sqlx::SqliteConnection;
 
+use super::audit;
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
-use crate::auth::throttle::{self, History, Tally, Verdict};
+use crate::domain::audit::AuditEntry;
+use crate::domain::throttle::{self, History, Tally, Verdict};
 
 /// The outcome of [`reserve`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

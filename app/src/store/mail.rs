@@ -3,14 +3,15 @@
 
 use sqlx::SqliteConnection;
 
+use super::audit;
 use super::case_links::{self, Side};
 use super::cases::{self, Actor, NewCase};
 use super::citizens::NewCitizen;
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
+use crate::domain::audit::AuditEntry;
+use crate::domain::email::{EmailPayload, InboundEmail, Rendered};
 use crate::domain::{CaseRef, Category, Channel, Status, System, cpr};
-use crate::mail::{EmailPayload, InboundEmail, Rendered};
 
 /// An e-mail to the citizen on a case.
 pub struct CaseEmail<'a> {
@@ -32,7 +33,7 @@ pub(super) fn compose(
 ) -> Result<(String, String), StoreError> {
     let message_id = format!(
         "<{reference}.{}@{}>",
-        crate::auth::tokens::new_token()
+        crate::domain::tokens::new_token()
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .take(16)

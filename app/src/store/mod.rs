@@ -2,6 +2,7 @@
 //! rest of the crate reads as UI and domain.
 
 pub mod articles;
+pub mod audit;
 pub mod case_links;
 pub mod case_search;
 pub mod cases;

@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
+use super::audit;
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
+use crate::domain::audit::AuditEntry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

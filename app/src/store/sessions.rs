@@ -3,7 +3,7 @@
 
 use super::{Db, StoreError};
 use crate::domain::Role;
-use crate::page_context::SessionUser;
+use crate::domain::SessionUser;
 
 pub async fn create(
     db: &Db,

@@ -3,8 +3,8 @@
 use sqlx::Row;
 
 use super::{Db, StoreError};
+use crate::domain::SessionUser;
 use crate::domain::{Role, Username};
-use crate::page_context::SessionUser;
 
 #[derive(Clone, Debug)]
 pub struct StaffRecord {

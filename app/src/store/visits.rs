@@ -6,12 +6,13 @@ use sqlx::SqliteConnection;
 use time::Date;
 use time::macros::format_description;
 
+use super::audit;
 use super::cases::{self, Actor, NewCase};
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
-use crate::audit::{self, AuditEntry};
-use crate::counter::view::{OpenCase, TodayRow};
-use crate::counter::{ExemptionChoice, Purpose, VisitDraft, VisitState};
+use crate::domain::audit::AuditEntry;
+use crate::domain::counter::view::{OpenCase, TodayRow};
+use crate::domain::counter::{ExemptionChoice, Purpose, VisitDraft, VisitState};
 use crate::domain::{AuthenticatorKind, Channel, Status, System, danish_time};
 use crate::registry::port::{Applied, IdentityRegistry, Issue, RegistryCommand};
 

@@ -10,7 +10,7 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::routes::errors::refusal;
+use crate::error_pages::refusal;
 
 /// Forms and the app's calls: the longest text field (a 10,000-character reply) fits even
 /// when every character is percent-encoded Danish (6 bytes each).

@@ -3,7 +3,7 @@
 //! for staff, the visitor's CSRF cookie otherwise. Another site can neither read nor set
 //! either. The body was already bounded and buffered by the body-limit layer.
 
-use app::auth::tokens::secrets_match;
+use app::domain::tokens::secrets_match;
 use app::errors::AppError;
 use app::page_context::{CSRF_FIELD, CSRF_HEADER, PageContext};
 use axum::body::{Body, to_bytes};
@@ -12,8 +12,8 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::error_pages::refusal;
 use crate::middleware::body_limit;
-use crate::routes::errors::refusal;
 
 pub async fn verify(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {

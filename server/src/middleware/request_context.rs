@@ -4,7 +4,8 @@
 //! new at every login, gone at logout); a visitor without a session gets a random token in a
 //! cookie of its own (double submit).
 
-use app::auth::{cookies, tokens, unix_now};
+use app::auth::{cookies, unix_now};
+use app::domain::tokens;
 use app::i18n::Lang;
 use app::page_context::PageContext;
 use app::store::sessions;
@@ -13,7 +14,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// The SHA-256 of the request's valid session token, for routes that must notice the session
 /// ending while they run (the live-events stream).

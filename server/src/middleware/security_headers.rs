@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// For responses that are not app pages (errors, JSON, files): nothing may run, nothing may
 /// frame them.

@@ -9,7 +9,7 @@ pub mod registry_http;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::mail::EmailPayload;
+use app::domain::email::EmailPayload;
 use app::store::outbox::{self, Attempt, OutboxChannel, OutboxItem};
 use app::store::{Db, StoreError};
 use futures_util::{StreamExt, stream};

@@ -16,7 +16,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// Content-hashed bundle files: the same name always means the same bytes.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// The process is up and answering.
 pub async fn healthz() -> impl IntoResponse {

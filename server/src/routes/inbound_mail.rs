@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::inbound_mail::{self, InboundError};
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 pub const PATH: &str = "/mail/inbound";
 
@@ -87,7 +87,7 @@ pub async fn receive(State(state): State<Inbound>, headers: HeaderMap, body: Bod
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default();
-    if !app::auth::tokens::secrets_match(presented.trim(), &state.secret) {
+    if !app::domain::tokens::secrets_match(presented.trim(), &state.secret) {
         return error(
             StatusCode::UNAUTHORIZED,
             "missing or wrong shared secret (Authorization: Bearer …)",

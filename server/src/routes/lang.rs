@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 #[derive(Deserialize)]
 pub struct SwitchQuery {

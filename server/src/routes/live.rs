@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::middleware::request_context::SessionTokenHash;
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// How often an open stream checks that its session still exists (logout, expiry, a
 /// disabled account end the stream).

@@ -1,7 +1,6 @@
 //! Plain axum routes beside the Leptos app.
 
 pub mod assets;
-pub mod errors;
 pub mod health;
 pub mod inbound_mail;
 pub mod lang;

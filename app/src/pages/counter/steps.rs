@@ -8,8 +8,8 @@ use leptos::server_fn::ServerFn;
 use super::LookAway;
 use crate::components::csrf_field::CsrfField;
 use crate::components::identity_panel::IdentityPanel;
-use crate::counter::view::VisitView;
-use crate::counter::{Purpose, Step};
+use crate::domain::counter::view::VisitView;
+use crate::domain::counter::{Purpose, Step};
 use crate::domain::{AuthenticatorKind, DocumentKind, ExemptionGround, danish_time, exemption_end};
 use crate::functions::counter::{
     ConfirmHandover, FinishVisit, IssueCode, SaveAuthenticators, SaveExemption, SaveIdentityCheck,
@@ -160,7 +160,7 @@ pub fn DevicesStep(visit: VisitView) -> impl IntoView {
     let impaired = RwSignal::new(saved.visually_impaired);
     let many = RwSignal::new(saved.many_logins);
     let recommended = move || {
-        crate::counter::Needs {
+        crate::domain::counter::Needs {
             no_smartphone: no_phone.get(),
             visually_impaired: impaired.get(),
             many_logins: many.get(),

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
-use crate::counter::Purpose;
 use crate::domain::Role;
+use crate::domain::counter::Purpose;
 use crate::functions::counter::{StartVisit, today_visits};
 use crate::page_context::use_page_context;
 

@@ -12,9 +12,9 @@ use super::steps::{
 };
 use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
-use crate::counter::view::VisitView;
-use crate::counter::{Step, VisitState};
 use crate::domain::Role;
+use crate::domain::counter::view::VisitView;
+use crate::domain::counter::{Step, VisitState};
 use crate::errors::AppError;
 use crate::functions::counter::{
     ConfirmHandover, EndVisit, FinishVisit, IssueCode, PauseVisit, SaveAuthenticators,

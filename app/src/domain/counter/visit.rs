@@ -161,7 +161,7 @@ impl VisitDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::counter::devices::Serial;
+    use crate::domain::counter::devices::Serial;
     use time::macros::{date, datetime};
 
     fn checked() -> VisitDraft {

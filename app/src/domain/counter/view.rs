@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::purpose::{Purpose, Step};
 use super::visit::{VisitDraft, VisitState};
-use crate::registry::IdentityView;
+use crate::domain::identity_views::IdentityView;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VisitView {

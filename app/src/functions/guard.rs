@@ -3,8 +3,9 @@
 use leptos::prelude::use_context;
 
 use crate::domain::Role;
+use crate::domain::SessionUser;
 use crate::errors::AppError;
-use crate::page_context::{PageContext, SessionUser};
+use crate::page_context::PageContext;
 
 /// The logged-in staff member, if their role is one of `allowed`.
 pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {

@@ -53,8 +53,8 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response<Body> {
     tracing::error!(detail, "request handler panicked");
     simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
-        &crate::routes::errors::message(Lang::Da),
-        &crate::routes::errors::message(Lang::En),
+        &crate::error_pages::message(Lang::Da),
+        &crate::error_pages::message(Lang::En),
     )
 }
 

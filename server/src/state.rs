@@ -1,0 +1,22 @@
+//! The axum state shared by every route and middleware: what Leptos needs plus the desk's own.
+
+use std::sync::Arc;
+
+use app::state::AppState;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+/// The axum state: what Leptos needs plus the desk's own.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+    /// The bearer token of `POST /mail/inbound`.
+    pub inbound_secret: Arc<str>,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos_options.clone()
+    }
+}
