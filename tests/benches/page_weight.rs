@@ -1,17 +1,16 @@
 //! Page weight and speed as a citizen on an old phone meets them: each citizen page and the
 //! supporter's queue, loaded in headless Chromium with an empty cache and again warm, under
 //! Chromium's network and CPU emulation (1.6 Mbit/s, 150 ms latency, 4x slower CPU).
-//! Prints a table; checks nothing (the byte budgets are tests in tests/browser.rs).
+//! Prints a table; checks nothing (the byte budgets are tests in tests/api/browser.rs).
 //!
 //! `DESK_BIN=target/release/supportdesk DESK_SITE_ROOT=target/site \
 //!  cargo bench -p desk-tests --bench page_weight`
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use desk_tests::browser::Browser;
+use desk_tests::browser::{Browser, QUEUE_HEADING, wait_for};
 use desk_tests::page_weight::{self, PageLoad};
 use desk_tests::{TestServer, demo};
-use fantoccini::Locator;
 
 const CITIZEN_PAGES: [(&str, &str); 6] = [
     ("front page", "/"),
@@ -66,20 +65,8 @@ async fn main() {
     // nothing cached.
     let login = Browser::start().await;
     let c = &login.client;
-    c.goto(&server.at("/login")).await.unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(demo::SUPPORTER.0)
-        .await
-        .unwrap();
-    let password = c.find(Locator::Id("password")).await.unwrap();
-    password.send_keys(demo::SUPPORTER.1).await.unwrap();
-    password.send_keys("\u{e007}").await.unwrap();
-    c.wait()
-        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
-        .await
-        .unwrap();
+    login.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, QUEUE_HEADING).await;
     let cookies = c.get_all_cookies().await.unwrap();
     login.close().await;
 

@@ -5,10 +5,19 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use tokio::process::{Child, Command};
+
+use crate::TestServer;
+
+/// The mark the app sets on `<html>` once its WebAssembly runs the page.
+pub const HYDRATED: Locator<'static> = Locator::Css("html[data-hydrated='true']");
+/// The heading of the supporters' console (the queue), where a supporter lands on logging in.
+pub const QUEUE_HEADING: Locator<'static> = Locator::XPath("//h1[text()='Sagskø']");
 
 pub struct Browser {
     pub client: Client,
@@ -113,7 +122,46 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
 
+    /// Logs in as a keyboard user does: opens the login page, types the username, Tab, types
+    /// the password, Enter.
+    pub async fn log_in_by_keyboard(&self, server: &TestServer, (user, password): (&str, &str)) {
+        let c = &self.client;
+        c.goto(&server.at("/login")).await.expect("open /login");
+        c.find(Locator::Id("username"))
+            .await
+            .expect("the username field")
+            .send_keys(user)
+            .await
+            .expect("type the username");
+        press(c, Key::Tab).await;
+        type_keys(c, password).await;
+        press(c, Key::Enter).await;
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }
+}
+
+/// Presses `key` in the focused element.
+pub async fn press(c: &Client, key: Key) {
+    type_keys(c, &key.to_string()).await;
+}
+
+/// Types `text` into the focused element.
+pub async fn type_keys(c: &Client, text: &str) {
+    c.active_element()
+        .await
+        .expect("a focused element")
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("typing {text:?}: {e}"));
+}
+
+/// Waits (fantoccini's default: 30 s) until the page has an element that `locator` finds.
+pub async fn wait_for(c: &Client, locator: Locator<'_>) -> Element {
+    c.wait()
+        .for_element(locator)
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {locator:?}: {e}"))
 }

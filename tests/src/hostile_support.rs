@@ -27,11 +27,72 @@ fn host_port(server: &TestServer) -> String {
         .to_owned()
 }
 
+/// A request written by hand and sent over a connection of its own: the request line, the
+/// headers in the order given, `Connection: close` and `Host`, then the body parts.
+#[must_use]
+pub struct RawRequest {
+    head: String,
+    body_parts: Vec<Vec<u8>>,
+    whole_body: bool,
+}
+
+impl RawRequest {
+    fn request(method: &str, path: &str) -> Self {
+        Self {
+            head: format!("{method} {path} HTTP/1.1"),
+            body_parts: Vec::new(),
+            whole_body: false,
+        }
+    }
+
+    /// `GET path`.
+    pub fn get(path: &str) -> Self {
+        Self::request("GET", path)
+    }
+
+    /// `POST path` with a body of `content_type` and a declared `Content-Length` (which the
+    /// parts given to [`RawRequest::body`] need not add up to).
+    pub fn post(path: &str, content_type: &str, length: usize) -> Self {
+        Self::request("POST", path)
+            .header("Content-Type", content_type)
+            .header("Content-Length", &length.to_string())
+    }
+
+    /// `POST path` with a chunked body of `content_type` (the parts are sent as given).
+    pub fn post_chunked(path: &str, content_type: &str) -> Self {
+        Self::request("POST", path)
+            .header("Content-Type", content_type)
+            .header("Transfer-Encoding", "chunked")
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.head.push_str(&format!("\r\n{name}: {value}"));
+        self
+    }
+
+    /// One more write after the head.
+    pub fn body(mut self, part: Vec<u8>) -> Self {
+        self.body_parts.push(part);
+        self
+    }
+
+    /// Reads the answer to its end, not only the status line and headers.
+    pub fn whole_answer(mut self) -> Self {
+        self.whole_body = true;
+        self
+    }
+
+    pub async fn send(self, server: &TestServer) -> RawResponse {
+        let head = format!("{}\r\nConnection: close", self.head);
+        raw_request(server, &head, &self.body_parts, self.whole_body).await
+    }
+}
+
 /// Sends `head` (request line and headers, without the blank line) and then `body_parts` one
 /// write each, and reads the answer. Write errors after the head are ignored: a server may
 /// answer and close before it has read everything, which is what some tests want. With
 /// `whole_body` false, reading stops once the status line and headers are in.
-pub async fn raw_request(
+async fn raw_request(
     server: &TestServer,
     head: &str,
     body_parts: &[Vec<u8>],
@@ -103,26 +164,27 @@ pub async fn anonymous_csrf(server: &TestServer) -> (String, String) {
     (cookie, token)
 }
 
-/// One number from the desk's database (read-only, beside the running server).
-pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
+/// The desk's database, read-only (beside the running server).
+fn open_read_only(data_dir: &Path) -> rusqlite::Connection {
     let db = rusqlite::Connection::open_with_flags(
         data_dir.join("desk.db"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
     .expect("open desk.db");
     db.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    db.query_row(sql, [], |r| r.get(0))
+    db
+}
+
+/// One number from the desk's database (read-only, beside the running server).
+pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
+    open_read_only(data_dir)
+        .query_row(sql, [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Every text column of the desk's cases and timeline, to look for what must not be stored.
 pub fn stored_text(data_dir: &Path) -> String {
-    let db = rusqlite::Connection::open_with_flags(
-        data_dir.join("desk.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open desk.db");
-    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
+    let db = open_read_only(data_dir);
     let mut out = String::new();
     for table in ["cases", "case_events", "citizens", "outbox", "attachments"] {
         let Ok(mut stmt) = db.prepare(&format!("SELECT * FROM {table}")) else {

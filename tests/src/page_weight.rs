@@ -6,10 +6,9 @@
 
 use std::time::Duration;
 
-use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, HYDRATED};
 
 /// One resource the page loaded.
 #[derive(Debug, Clone)]
@@ -87,7 +86,7 @@ pub async fn load(browser: &Browser, url: &str) -> PageLoad {
     if has_script == Value::Bool(true) {
         c.wait()
             .at_most(Duration::from_secs(90))
-            .for_element(Locator::Css("html[data-hydrated='true']"))
+            .for_element(HYDRATED)
             .await
             .unwrap_or_else(|e| panic!("{url} never hydrated: {e}"));
     }

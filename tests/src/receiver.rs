@@ -4,10 +4,9 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use tokio::net::TcpStream;
 
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -34,71 +33,8 @@ pub struct Receiver {
 
 impl Receiver {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind receiver");
-        let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared::default());
-        let s = shared.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let s = s.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut reader = BufReader::new(read);
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let mut parts = line.split_whitespace();
-                    let method = parts.next().unwrap_or_default().to_owned();
-                    let path = parts.next().unwrap_or_default().to_owned();
-                    let mut headers = HashMap::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let l = line.trim_end();
-                        if l.is_empty() {
-                            break;
-                        }
-                        if let Some((k, v)) = l.split_once(':') {
-                            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
-                        }
-                    }
-                    let len: usize = headers
-                        .get("content-length")
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                    let mut body = vec![0; len];
-                    if reader.read_exact(&mut body).await.is_err() {
-                        return;
-                    }
-                    let fail = s
-                        .fail_remaining
-                        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                        .is_ok();
-                    let status = if fail { 503 } else { 200 };
-                    s.requests.lock().expect("lock").push(Request {
-                        method,
-                        path,
-                        headers,
-                        body: String::from_utf8_lossy(&body).into_owned(),
-                        answered: status,
-                    });
-                    let reason = if fail { "Service Unavailable" } else { "OK" };
-                    let _ = write
-                        .write_all(
-                            format!(
-                                "HTTP/1.1 {status} {reason}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                            )
-                            .as_bytes(),
-                        )
-                        .await;
-                });
-            }
-        });
+        let port = crate::listen("receiver", shared.clone(), answer).await;
         Self { port, shared }
     }
 
@@ -125,13 +61,60 @@ impl Receiver {
 
     /// Waits until `n` requests were acknowledged (at most `secs` seconds).
     pub async fn wait_acknowledged(&self, n: usize, secs: u64) -> Vec<Request> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-        loop {
-            let got = self.acknowledged();
-            if got.len() >= n || tokio::time::Instant::now() > deadline {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        crate::poll_for(n, secs, || self.acknowledged()).await
+    }
+}
+
+/// Reads one request, records it and answers it (503 while told to fail, else 200).
+async fn answer(stream: TcpStream, s: Arc<Shared>) {
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    let mut line = String::new();
+    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+        return;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_owned();
+    let path = parts.next().unwrap_or_default().to_owned();
+    let mut headers = HashMap::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_owned());
         }
     }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    if reader.read_exact(&mut body).await.is_err() {
+        return;
+    }
+    let fail = s
+        .fail_remaining
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let status = if fail { 503 } else { 200 };
+    s.requests.lock().expect("lock").push(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+        answered: status,
+    });
+    let reason = if fail { "Service Unavailable" } else { "OK" };
+    let _ = write
+        .write_all(
+            format!("HTTP/1.1 {status} {reason}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await;
 }

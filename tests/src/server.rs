@@ -65,13 +65,7 @@ impl TestServer {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd
-            .arg("serve")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary().display()));
+        let mut child = spawn_serve(cmd);
         let stdout = child.stdout.take().expect("stdout piped");
         let mut lines = BufReader::new(stdout).lines();
         let url = tokio::time::timeout(Duration::from_secs(60), async {
@@ -125,6 +119,17 @@ pub fn command(data_dir: &Path) -> Command {
         // A short queue keeps each test's start-up fast; the demo logins are still there.
         .env("DESK_DEMO_CASES", "12");
     cmd
+}
+
+/// Runs `supportdesk serve` as `cmd` sets it up, its standard output piped (for the line that
+/// names its URL); killed when dropped.
+pub fn spawn_serve(mut cmd: Command) -> Child {
+    cmd.arg("serve")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary().display()))
 }
 
 /// Runs `supportdesk <args>` with `stdin` as its input; returns (success, stdout, stderr).

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 #[derive(Clone, Debug)]
 pub struct Received {
@@ -47,24 +47,31 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
-        let port = listener.local_addr().expect("addr").port();
         let shared = Arc::new(Shared::default());
-        let s = shared.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let s = s.clone();
-                tokio::spawn(async move {
-                    let _ = session(stream, s).await;
-                });
-            }
-        });
+        let port = crate::listen("smtp", shared.clone(), |stream, s| async move {
+            let _ = session(stream, s).await;
+        })
+        .await;
         Self { port, shared }
     }
 
     /// For `DESK_SMTP_URL`.
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment of a desk that mails through this relay: failed deliveries retried
+    /// every 200 ms, links to `https://desk.example`, sent from the support line.
+    pub fn desk_env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("DESK_SMTP_URL", self.url()),
+            ("DESK_OUTBOX_RETRY_MS", "200".into()),
+            ("DESK_PUBLIC_URL", "https://desk.example".into()),
+            (
+                "DESK_MAIL_FROM",
+                "Supportlinjen <support@desk.example>".into(),
+            ),
+        ]
     }
 
     /// Answer the next `n` messages with "451 try again later".
@@ -91,14 +98,7 @@ impl SmtpServer {
 
     /// Waits until at least `n` messages were accepted (at most `secs` seconds).
     pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Received> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-        loop {
-            let got = self.accepted();
-            if got.len() >= n || tokio::time::Instant::now() > deadline {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        crate::poll_for(n, secs, || self.accepted()).await
     }
 
     /// Waits until `cond` holds (at most `secs` seconds); returns whether it did.
@@ -112,6 +112,16 @@ impl SmtpServer {
         }
         cond(self)
     }
+}
+
+/// The address of a `MAIL FROM:` or `RCPT TO:` command, as written.
+fn address_in(command: &str) -> String {
+    command
+        .split_once(':')
+        .map(|x| x.1)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
@@ -139,24 +149,12 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> 
                     .await?
             }
             "MAIL" => {
-                from = command
-                    .split_once(':')
-                    .map(|x| x.1)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned();
+                from = address_in(&command);
                 rcpt.clear();
                 write.write_all(b"250 2.1.0 ok\r\n").await?;
             }
             "RCPT" => {
-                rcpt.push(
-                    command
-                        .split_once(':')
-                        .map(|x| x.1)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned(),
-                );
+                rcpt.push(address_in(&command));
                 write.write_all(b"250 2.1.5 ok\r\n").await?;
             }
             "DATA" => {

@@ -18,6 +18,11 @@ pub struct WebClient {
 
 impl WebClient {
     pub fn new(server: &TestServer) -> Self {
+        Self::at(&server.url)
+    }
+
+    /// A client of the desk at `base` (its URL, e.g. `http://127.0.0.1:8080`).
+    pub fn at(base: &str) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
@@ -25,9 +30,17 @@ impl WebClient {
             .expect("http client");
         Self {
             client,
-            base: server.url.clone(),
-            last_page: std::sync::Mutex::new(server.url.clone()),
+            base: base.to_owned(),
+            last_page: std::sync::Mutex::new(base.to_owned()),
         }
+    }
+
+    /// A new client logged in as `login` (the answer is not checked: tests of the login
+    /// itself use [`WebClient::login`]).
+    pub async fn logged_in(server: &TestServer, login: (&str, &str)) -> Self {
+        let web = Self::new(server);
+        web.login(login).await;
+        web
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -55,10 +68,25 @@ impl WebClient {
         (status, res.text().await.expect("body"))
     }
 
-    /// The CSRF token the server put into a page's forms.
+    /// A GET of a server function as the app's own client makes it (data, not a page).
+    pub async fn api_get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// [`WebClient::api_get`], read as JSON.
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.api_get(path).await.json().await.expect("JSON")
+    }
+
+    /// The CSRF token the server put into a page's forms (the login page's: the session's).
     pub async fn csrf_token(&self) -> String {
-        let (_, html) = self.page("/login").await;
-        csrf_in(&html).expect("a csrf_token field on the login page")
+        self.csrf_token_on("/login").await
+    }
+
+    /// The CSRF token in the forms of `page`.
+    pub async fn csrf_token_on(&self, page: &str) -> String {
+        let (_, html) = self.page(page).await;
+        csrf_in(&html).unwrap_or_else(|| panic!("no csrf_token field on {page}"))
     }
 
     /// Posts a form as a browser without JavaScript does (`Accept: text/html`).
@@ -93,19 +121,46 @@ impl WebClient {
         path: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        let (_, html) = self.page(page).await;
-        let token = csrf_in(&html).expect("a csrf_token field on the page");
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_form(path, &all).await
+        let token = self.csrf_token_on(page).await;
+        self.post_form(path, &with_token(&token, fields)).await
     }
 
-    pub async fn login(&self, (username, password): (&str, &str)) -> Response {
+    /// Posts `fields` to `path` as the app's own client does, with this client's CSRF token
+    /// ([`WebClient::csrf_token`]) added.
+    pub async fn call(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let token = self.csrf_token().await;
-        self.post_form(
+        self.post_data(path, &with_token(&token, fields)).await
+    }
+
+    /// Logs in through the login form, as a browser without JavaScript does.
+    pub async fn login(&self, login: (&str, &str)) -> Response {
+        let token = self.csrf_token().await;
+        self.login_with(&token, login, &[]).await
+    }
+
+    /// Posts the login form with `token` as its CSRF token and `extra` fields (e.g. `next`).
+    pub async fn login_with(
+        &self,
+        token: &str,
+        (username, password): (&str, &str),
+        extra: &[(&str, &str)],
+    ) -> Response {
+        let mut fields = vec![
+            ("csrf_token", token),
+            ("username", username),
+            ("password", password),
+        ];
+        fields.extend_from_slice(extra);
+        self.post_form("/api/auth/login", &fields).await
+    }
+
+    /// Posts a login as the app's own client does (its answer is a status, not a redirect),
+    /// with `token` as the CSRF token.
+    pub async fn call_login(&self, token: &str, (username, password): (&str, &str)) -> Response {
+        self.post_data(
             "/api/auth/login",
             &[
-                ("csrf_token", &token),
+                ("csrf_token", token),
                 ("username", username),
                 ("password", password),
             ],
@@ -118,6 +173,49 @@ impl WebClient {
         let location = location(&res).expect("a redirect");
         self.page(&location).await
     }
+}
+
+/// A staff client logged in as `login`, and the CSRF token of the landing page it was sent to
+/// (the login, the landing page and its token are checked).
+pub async fn staff(server: &TestServer, login: (&str, &str)) -> (WebClient, String) {
+    let web = WebClient::new(server);
+    let res = web.login(login).await;
+    assert_eq!(res.status(), StatusCode::FOUND, "login {login:?}");
+    let landing = location(&res).expect("landing page");
+    let (status, html) = web.page(&landing).await;
+    assert_eq!(status, StatusCode::OK, "{landing}");
+    let token = csrf_in(&html).expect("a CSRF token on the landing page");
+    (web, token)
+}
+
+/// `fields` with `token` as the `csrf_token` field, first.
+pub fn with_token<'a>(token: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![("csrf_token", token)];
+    all.extend_from_slice(fields);
+    all
+}
+
+/// The fields of a form, `base` with `changes`: a changed field replaces the field of its name,
+/// except a multi-valued one (`name[]`), which is added as one more value.
+pub fn form_with<'a>(
+    mut base: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    for &(name, value) in changes {
+        if !name.ends_with("[]") {
+            base.retain(|(n, _)| *n != name);
+        }
+        base.push((name, value));
+    }
+    base
+}
+
+/// Owned form fields borrowed as the `(&str, &str)` pairs the clients post.
+pub fn str_pairs<K: AsRef<str>, V: AsRef<str>>(fields: &[(K, V)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect()
 }
 
 /// The redirect target as a path on the site (absolute URLs are cut to their path and query).

@@ -5,11 +5,10 @@
 //! they just wrote.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use search::{CaseDoc, CaseIndex};
 
-use crate::kb::index_sync::IndexSyncError;
+use crate::index_sync::{Batch, IndexSyncError, SyncedIndex};
 use crate::store::Db;
 use crate::store::case_search::{self, CaseText};
 
@@ -17,9 +16,7 @@ use crate::store::case_search::{self, CaseText};
 const BATCH: i64 = 500;
 
 pub struct CaseSearch {
-    index: Arc<CaseIndex>,
-    // One sync at a time, so the recorded marker never runs ahead of what was indexed.
-    sync_lock: tokio::sync::Mutex<()>,
+    synced: SyncedIndex<CaseIndex>,
 }
 
 /// The document the index gets. Every text goes through the desk's one CPR detector here:
@@ -50,50 +47,39 @@ impl CaseSearch {
 
     fn new(index: CaseIndex) -> Self {
         Self {
-            index: Arc::new(index),
-            sync_lock: tokio::sync::Mutex::new(()),
+            synced: SyncedIndex::new(index),
         }
     }
 
     pub fn index(&self) -> &CaseIndex {
-        &self.index
+        self.synced.index()
     }
 
     /// Applies every change the index has not seen. Returns how many cases were re-indexed.
     pub async fn sync(&self, db: &Db) -> Result<usize, IndexSyncError> {
-        let _guard = self.sync_lock.lock().await;
-        let index = self.index.clone();
-        let marker = tokio::task::spawn_blocking(move || index.marker()).await??;
-        let mut since = marker.unwrap_or(0);
+        let _guard = self.synced.lock().await;
+        let mut since = self.synced.marker().await?.unwrap_or(0);
         let mut applied = 0;
         loop {
             let (ids, last) = case_search::changed_since(db, since, BATCH).await?;
             if ids.is_empty() {
                 break;
             }
-            let docs: Vec<CaseDoc> = case_search::load(db, &ids)
+            let upserts: Vec<CaseDoc> = case_search::load(db, &ids)
                 .await?
                 .into_iter()
                 .map(to_doc)
                 .collect();
-            let found: Vec<i64> = docs.iter().map(|d| d.id).collect();
-            let gone: Vec<i64> = ids
+            let found: Vec<i64> = upserts.iter().map(|d| d.id).collect();
+            let deletes: Vec<i64> = ids
                 .iter()
                 .copied()
                 .filter(|id| !found.contains(id))
                 .collect();
             applied += ids.len();
-            let index = self.index.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
-                for doc in &docs {
-                    index.upsert(doc)?;
-                }
-                for id in gone {
-                    index.delete(id)?;
-                }
-                index.commit_marked(last)
-            })
-            .await??;
+            self.synced
+                .write(Batch { upserts, deletes }, Some(last))
+                .await?;
             case_search::prune(db, last).await?;
             since = last;
         }
@@ -106,33 +92,27 @@ impl CaseSearch {
         db: &Db,
         progress: impl Fn(u64, u64) + Send + Sync + 'static,
     ) -> Result<usize, IndexSyncError> {
-        let _guard = self.sync_lock.lock().await;
+        let _guard = self.synced.lock().await;
         let seq = case_search::current_seq(db).await?;
         let ids = case_search::all_ids(db).await?;
         let total = ids.len() as u64;
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.clear()).await??;
-        let progress = Arc::new(progress);
+        self.synced.clear().await?;
         let mut done = 0_u64;
         for chunk in ids.chunks(500) {
-            let docs: Vec<CaseDoc> = case_search::load(db, chunk)
+            let upserts: Vec<CaseDoc> = case_search::load(db, chunk)
                 .await?
                 .into_iter()
                 .map(to_doc)
                 .collect();
-            let index = self.index.clone();
-            tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
-                for doc in &docs {
-                    index.upsert(doc)?;
-                }
-                Ok(())
-            })
-            .await??;
+            let batch = Batch {
+                upserts,
+                deletes: Vec::new(),
+            };
+            self.synced.write(batch, None).await?;
             done += chunk.len() as u64;
             progress(done, total);
         }
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || index.commit_marked(seq)).await??;
+        self.synced.commit_marked(seq).await?;
         case_search::prune(db, seq).await?;
         Ok(ids.len())
     }

@@ -3,35 +3,16 @@
 //! commit and an index commit loses nothing: the next sync (at the latest on start) catches up.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use search::{ArticleDoc, KbIndex};
 
 use super::render;
+use crate::index_sync::{Batch, IndexSyncError, SyncedIndex};
+use crate::store::Db;
 use crate::store::articles::{self, ArticleRow};
-use crate::store::{Db, StoreError};
-
-#[derive(Debug, thiserror::Error)]
-pub enum IndexSyncError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("search index: {0}")]
-    Search(#[from] search::SearchError),
-    #[error("index task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
-}
-
-impl From<IndexSyncError> for crate::errors::AppError {
-    fn from(err: IndexSyncError) -> Self {
-        tracing::error!(error = %err, "search index sync failed");
-        crate::errors::AppError::Internal
-    }
-}
 
 pub struct KbSearch {
-    index: Arc<KbIndex>,
-    // One sync at a time, so the recorded marker never runs ahead of what was indexed.
-    sync_lock: tokio::sync::Mutex<()>,
+    synced: SyncedIndex<KbIndex>,
 }
 
 pub fn to_doc(row: &ArticleRow) -> ArticleDoc {
@@ -48,6 +29,16 @@ pub fn to_doc(row: &ArticleRow) -> ArticleDoc {
     }
 }
 
+/// Published articles are in the index; every other status is taken out of it.
+fn batch(rows: &[ArticleRow]) -> Batch<ArticleDoc> {
+    let (published, withdrawn): (Vec<&ArticleRow>, Vec<&ArticleRow>) =
+        rows.iter().partition(|row| row.status == "published");
+    Batch {
+        upserts: published.into_iter().map(to_doc).collect(),
+        deletes: withdrawn.into_iter().map(|row| row.id).collect(),
+    }
+}
+
 impl KbSearch {
     pub fn open(dir: &Path) -> Result<Self, IndexSyncError> {
         Ok(Self::new(KbIndex::open_or_create(dir)?))
@@ -59,21 +50,19 @@ impl KbSearch {
 
     fn new(index: KbIndex) -> Self {
         Self {
-            index: Arc::new(index),
-            sync_lock: tokio::sync::Mutex::new(()),
+            synced: SyncedIndex::new(index),
         }
     }
 
     pub fn index(&self) -> &KbIndex {
-        &self.index
+        self.synced.index()
     }
 
     /// Applies every change the index has not seen. Returns how many articles were applied.
     pub async fn sync(&self, db: &Db) -> Result<usize, IndexSyncError> {
-        let _guard = self.sync_lock.lock().await;
-        let index = self.index.clone();
-        let marker = tokio::task::spawn_blocking(move || index.marker()).await??;
-        let since = if self.index.opened().needs_reindex() && marker.is_none() {
+        let _guard = self.synced.lock().await;
+        let marker = self.synced.marker().await?;
+        let since = if self.index().opened().needs_reindex() && marker.is_none() {
             0
         } else {
             marker.unwrap_or(0)
@@ -82,20 +71,8 @@ impl KbSearch {
         let Some(last) = changed.last().map(|r| r.change_seq) else {
             return Ok(0);
         };
-        let count = changed.len();
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || -> Result<(), search::SearchError> {
-            for row in &changed {
-                if row.status == "published" {
-                    index.upsert(&to_doc(row))?;
-                } else {
-                    index.delete(row.id)?;
-                }
-            }
-            index.commit_marked(last)
-        })
-        .await??;
-        Ok(count)
+        self.synced.write(batch(&changed), Some(last)).await?;
+        Ok(changed.len())
     }
 
     /// Empties the index and indexes every published article again, reporting progress.
@@ -104,26 +81,27 @@ impl KbSearch {
         db: &Db,
         progress: impl Fn(u64, u64) + Send + 'static,
     ) -> Result<usize, IndexSyncError> {
-        let _guard = self.sync_lock.lock().await;
+        let _guard = self.synced.lock().await;
         let seq = articles::current_seq(db).await?;
         let rows = articles::changed_since(db, 0).await?;
-        let index = self.index.clone();
-        tokio::task::spawn_blocking(move || -> Result<usize, search::SearchError> {
-            index.clear()?;
-            let total = rows.len() as u64;
-            let mut indexed = 0;
-            for (i, row) in rows.iter().enumerate() {
-                if row.status == "published" {
-                    index.upsert(&to_doc(row))?;
-                    indexed += 1;
-                }
-                progress(i as u64 + 1, total);
-            }
-            index.commit_marked(seq)?;
-            Ok(indexed)
-        })
-        .await?
-        .map_err(Into::into)
+        let total = rows.len() as u64;
+        self.synced.clear().await?;
+        let mut indexed = 0;
+        let mut done = 0_u64;
+        for chunk in rows.chunks(500) {
+            let batch = batch(chunk);
+            indexed += batch.upserts.len();
+            // Withdrawn articles are simply not added: the index was just emptied.
+            let batch = Batch {
+                upserts: batch.upserts,
+                deletes: Vec::new(),
+            };
+            self.synced.write(batch, None).await?;
+            done += chunk.len() as u64;
+            progress(done, total);
+        }
+        self.synced.commit_marked(seq).await?;
+        Ok(indexed)
     }
 }
 

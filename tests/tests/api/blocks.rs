@@ -3,13 +3,11 @@
 //! surviving a restart), or blocks the whole MitID on suspected misuse in the embedded
 //! registry and lifts it after verifying again.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use desk_tests::lookup::case_with_device;
 use desk_tests::receiver::Receiver;
+use desk_tests::server::run_cli;
 use desk_tests::smtp::SmtpServer;
-use desk_tests::web::csrf_in;
+use desk_tests::web::{csrf_in, form_with, str_pairs};
 use desk_tests::{TestServer, WebClient, demo};
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
@@ -18,15 +16,15 @@ use sha2::Sha256;
 const REGISTRY_SECRET: &str = "registry-test-secret";
 const DEVICES: &[&str] = &["Kodeviser", "Kodeoplæser", "MitID-chip"];
 
+/// The caller verified by passport, and `extra`.
 fn verified<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
+    let passport = vec![
         ("method", "document"),
         ("document_kind", "Pas"),
         ("document_number", "AB1234567"),
         ("questions_answered", "0"),
     ];
-    f.extend_from_slice(extra);
-    f
+    form_with(passport, extra)
 }
 
 fn signature_ok(r: &desk_tests::receiver::Request) -> bool {
@@ -49,8 +47,7 @@ async fn a_lost_code_display_is_blocked_through_the_http_registry_after_it_faile
         ("DESK_OUTBOX_RETRY_MS", "200"),
     ])
     .await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (reference, device_id, serial) = case_with_device(&supporter, DEVICES).await;
     let block_page = format!("/support/sag/{reference}/spaer");
     let (_, html) = supporter.page(&block_page).await;
@@ -63,8 +60,9 @@ async fn a_lost_code_display_is_blocked_through_the_http_registry_after_it_faile
             let mut all: Vec<(&str, String)> =
                 vec![("csrf_token", token), ("reference", reference)];
             all.extend(fields);
-            let refs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            supporter.post_data("/api/cases/block", &refs).await
+            supporter
+                .post_data("/api/cases/block", &str_pairs(&all))
+                .await
         }
     };
     let owned = |f: Vec<(&'static str, &'static str)>| -> Vec<(&'static str, String)> {
@@ -92,14 +90,11 @@ async fn a_lost_code_display_is_blocked_through_the_http_registry_after_it_faile
     assert!(registry.requests().is_empty());
 
     // Other roles may not block.
-    let counter = WebClient::new(&server);
-    counter.login(demo::BORGERSERVICE).await;
-    let t = counter.csrf_token().await;
+    let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
     let res = counter
-        .post_data(
+        .call(
             "/api/cases/block",
             &[
-                ("csrf_token", &t),
                 ("reference", &reference),
                 ("target", &device_id),
                 ("reason", "lost"),
@@ -166,8 +161,7 @@ async fn a_lost_code_display_is_blocked_through_the_http_registry_after_it_faile
     let res = post(again).await;
     assert!(res.text().await.unwrap().contains("allerede spærret"));
 
-    let (ok, out, err) =
-        desk_tests::server::run_cli(server.data_dir(), &["audit", "verify"], "").await;
+    let (ok, out, err) = run_cli(server.data_dir(), &["audit", "verify"], "").await;
     assert!(ok, "{out}{err}");
 }
 
@@ -184,8 +178,7 @@ async fn a_registry_call_queued_before_a_crash_is_delivered_once_after_the_resta
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let server = TestServer::start_in_with(&data, &env).await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (reference, device_id, _) = case_with_device(&supporter, DEVICES).await;
     let res = supporter
         .post_from_page(
@@ -225,8 +218,7 @@ async fn a_registry_call_queued_before_a_crash_is_delivered_once_after_the_resta
 #[tokio::test]
 async fn suspected_misuse_blocks_the_whole_mitid_until_lifted_after_verification() {
     let server = TestServer::start().await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (reference, _, _) = case_with_device(&supporter, DEVICES).await;
     let page = format!("/support/sag/{reference}/spaer");
     let res = supporter
@@ -248,32 +240,24 @@ async fn suspected_misuse_blocks_the_whole_mitid_until_lifted_after_verification
     let block_id = identity["blocks"][0]["id"].as_i64().unwrap().to_string();
 
     // Lifting needs the caller verified again.
-    let res = supporter
-        .post_from_page(
-            &page,
-            "/api/cases/lift-block",
-            &[
-                ("reference", &reference),
-                ("block_id", &block_id),
-                ("method", "questions"),
-                ("questions_answered", "1"),
-            ],
-        )
-        .await;
+    let lift = |questions_answered: &'static str| {
+        let fields = [
+            ("reference", reference.as_str()),
+            ("block_id", block_id.as_str()),
+            ("method", "questions"),
+            ("questions_answered", questions_answered),
+        ];
+        let (supporter, page) = (&supporter, &page);
+        async move {
+            supporter
+                .post_from_page(page, "/api/cases/lift-block", &fields)
+                .await
+        }
+    };
+    let res = lift("1").await;
     let (_, html) = supporter.follow(res).await;
     assert!(html.contains("Mindst to kontrolspørgsmål"), "{html}");
-    let res = supporter
-        .post_from_page(
-            &page,
-            "/api/cases/lift-block",
-            &[
-                ("reference", &reference),
-                ("block_id", &block_id),
-                ("method", "questions"),
-                ("questions_answered", "2"),
-            ],
-        )
-        .await;
+    let res = lift("2").await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let (_, html) = supporter.page(&format!("/support/sag/{reference}")).await;
     assert!(html.contains("Spærring ophævet"));
@@ -283,14 +267,8 @@ async fn suspected_misuse_blocks_the_whole_mitid_until_lifted_after_verification
 
 /// The identity on the case, as the case page gets it.
 async fn identity_of(supporter: &WebClient, reference: &str) -> serde_json::Value {
-    let case: serde_json::Value = supporter
-        .client
-        .get(supporter.url(&format!("/api/cases/get?reference={reference}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let case = supporter
+        .get_json(&format!("/api/cases/get?reference={reference}"))
+        .await;
     case["identity"].clone()
 }

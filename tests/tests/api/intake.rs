@@ -3,13 +3,12 @@
 //! such citizen gets the confirmation e-mail. Writes are group-committed, so this is the test
 //! that an answer never runs ahead of its commit.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use desk_tests::citizen::receipt_of;
 use desk_tests::smtp::SmtpServer;
 use desk_tests::web::{csrf_in, location};
 use desk_tests::{TestServer, WebClient};
@@ -47,15 +46,7 @@ async fn write_in_repeatedly(
             .await;
         // A connection the kill cut off was never acknowledged.
         let Ok(res) = sent else { break };
-        let Some(reference) = location(&res)
-            .filter(|to| to.starts_with("/kontakt/kvittering"))
-            .and_then(|to| {
-                to.split("sag=")
-                    .nth(1)
-                    .and_then(|r| r.split('&').next())
-                    .map(str::to_owned)
-            })
-        else {
+        let Some((reference, _)) = receipt_of(&res) else {
             panic!("not a receipt: {} {:?}", res.status(), location(&res));
         };
         acknowledged.push((reference, email));

@@ -2,71 +2,47 @@
 //! delivered through the outbox, retries after refusals, a restart in the middle of a
 //! delivery, manual retry of a failed message, and inbound replies threaded into cases.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use desk_tests::citizen::{inbound, write_in};
+use desk_tests::hostile_support::RawRequest;
+use desk_tests::server::run_cli;
 use desk_tests::smtp::{Received, SmtpServer};
-use desk_tests::web::location;
+use desk_tests::web::str_pairs;
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
 
 const SECRET: &str = "inbound-test-secret";
 
 fn env(smtp: &SmtpServer) -> Vec<(&'static str, String)> {
-    vec![
-        ("DESK_SMTP_URL", smtp.url()),
-        ("DESK_OUTBOX_RETRY_MS", "200".into()),
-        ("DESK_PUBLIC_URL", "https://desk.example".into()),
-        (
-            "DESK_MAIL_FROM",
-            "Supportlinjen <support@desk.example>".into(),
-        ),
-        ("DESK_INBOUND_MAIL_SECRET", SECRET.into()),
-    ]
-}
-
-fn as_refs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    let mut env = smtp.desk_env();
+    env.push(("DESK_INBOUND_MAIL_SECRET", SECRET.into()));
+    env
 }
 
 /// Submits the contact form; returns the new case's reference.
-async fn write_in(server: &TestServer, email: &str, message: &str) -> String {
-    let citizen = WebClient::new(server);
-    let res = citizen
-        .post_from_page(
-            "/kontakt",
-            "/api/contact/submit",
-            &[
-                ("name", "Grete Hansen"),
-                ("email", email),
-                ("system", "mitid"),
-                ("category", "activation_code"),
-                ("message", message),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let to = location(&res).unwrap();
-    to.split("sag=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned()
+async fn write_in_about(server: &TestServer, email: &str, message: &str) -> String {
+    let fields = [
+        ("name", "Grete Hansen"),
+        ("email", email),
+        ("system", "mitid"),
+        ("category", "activation_code"),
+        ("message", message),
+    ];
+    write_in(server, &fields).await.0
 }
 
-async fn inbound(server: &TestServer, secret: &str, raw: &str) -> (StatusCode, serde_json::Value) {
-    let res = reqwest::Client::new()
-        .post(server.at("/mail/inbound"))
-        .bearer_auth(secret)
-        .header("content-type", "message/rfc822")
-        .body(raw.to_owned())
-        .send()
+/// The supporter answers the citizen from the case page and waits on the citizen.
+async fn reply(supporter: &WebClient, reference: &str, body: &str) -> reqwest::Response {
+    supporter
+        .post_from_page(
+            &format!("/support/sag/{reference}"),
+            "/api/cases/reply",
+            &[
+                ("reference", reference),
+                ("body", body),
+                ("then_status", "waiting_on_citizen"),
+            ],
+        )
         .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or_default())
 }
 
 fn body_of(m: &Received) -> String {
@@ -82,8 +58,8 @@ async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice(
     let smtp = SmtpServer::start().await;
     smtp.refuse_next(2);
     let vars = env(&smtp);
-    let server = TestServer::start_with(&as_refs(&vars)).await;
-    let reference = write_in(
+    let server = TestServer::start_with(&str_pairs(&vars)).await;
+    let reference = write_in_about(
         &server,
         "grete@example.dk",
         "Jeg har ikke fået min aktiveringskode til MitID.",
@@ -107,8 +83,7 @@ async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice(
     assert!(first_id.contains(&reference), "{first_id}");
 
     // The supporter sees the message delivered, and answers.
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let case_path = format!("/support/sag/{reference}");
     let (_, html) = supporter.page(&case_path).await;
     assert!(
@@ -121,34 +96,16 @@ async fn confirmation_and_reply_reach_the_citizen_after_the_relay_refused_twice(
     assert!(html.contains("Første svar senest"));
 
     // A reply with a CPR number is refused, and nothing is sent.
-    let res = supporter
-        .post_from_page(
-            &case_path,
-            "/api/cases/reply",
-            &[
-                ("reference", &reference),
-                ("body", "Vi har noteret 010190-1234."),
-                ("then_status", "waiting_on_citizen"),
-            ],
-        )
-        .await;
+    let res = reply(&supporter, &reference, "Vi har noteret 010190-1234.").await;
     let (_, html) = supporter.follow(res).await;
     assert!(html.contains("indeholder et CPR-nummer"), "{html}");
 
-    let res = supporter
-        .post_from_page(
-            &case_path,
-            "/api/cases/reply",
-            &[
-                ("reference", &reference),
-                (
-                    "body",
-                    "Hej Grete\n\nDu kan bestille en ny kode hos Borgerservice.",
-                ),
-                ("then_status", "waiting_on_citizen"),
-            ],
-        )
-        .await;
+    let res = reply(
+        &supporter,
+        &reference,
+        "Hej Grete\n\nDu kan bestille en ny kode hos Borgerservice.",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let got = smtp.wait_for(2, 30).await;
     assert_eq!(got.len(), 2, "only the valid reply was sent");
@@ -188,8 +145,8 @@ async fn a_restart_in_the_middle_of_a_delivery_loses_nothing_and_sends_once() {
     let vars = env(&smtp);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
-    let reference = write_in(
+    let server = TestServer::start_in_with(&data, &str_pairs(&vars)).await;
+    let reference = write_in_about(
         &server,
         "ole@example.dk",
         "Min kodeviser er gået i stykker.",
@@ -202,18 +159,18 @@ async fn a_restart_in_the_middle_of_a_delivery_loses_nothing_and_sends_once() {
     server.kill_hard().await;
     smtp.set_stall(false);
 
-    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
+    let server = TestServer::start_in_with(&data, &str_pairs(&vars)).await;
     let got = smtp.wait_for(1, 30).await;
     assert_eq!(got.len(), 1);
     assert!(got[0].header("Subject").unwrap().contains(&reference));
 
     // Acknowledged means done: another restart sends nothing again.
     server.kill_hard().await;
-    let server = TestServer::start_in_with(&data, &as_refs(&vars)).await;
+    let server = TestServer::start_in_with(&data, &str_pairs(&vars)).await;
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(smtp.accepted().len(), 1, "not sent twice");
     drop(server);
-    let (ok, out, _) = desk_tests::server::run_cli(&data, &["mail", "outbox"], "").await;
+    let (ok, out, _) = run_cli(&data, &["mail", "outbox"], "").await;
     assert!(ok && out.contains("sent") && out.contains('1'), "{out}");
 }
 
@@ -223,8 +180,8 @@ async fn a_failed_message_shows_why_and_a_supporter_can_send_it_again() {
     smtp.refuse_next(2);
     let mut vars = env(&smtp);
     vars.push(("DESK_OUTBOX_MAX_ATTEMPTS", "2".into()));
-    let server = TestServer::start_with(&as_refs(&vars)).await;
-    let reference = write_in(
+    let server = TestServer::start_with(&str_pairs(&vars)).await;
+    let reference = write_in_about(
         &server,
         "kim@example.dk",
         "Jeg kan ikke logge på NemLog-in.",
@@ -232,8 +189,7 @@ async fn a_failed_message_shows_why_and_a_supporter_can_send_it_again() {
     .await;
     assert!(smtp.wait_until(30, |s| s.refused() == 2).await);
 
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let case_path = format!("/support/sag/{reference}");
     let mut html = String::new();
     for _ in 0..50 {
@@ -280,7 +236,7 @@ async fn a_failed_message_shows_why_and_a_supporter_can_send_it_again() {
 async fn inbound_mail_threads_by_subject_opens_new_cases_and_refuses_bad_input() {
     let server = TestServer::start_with(&[("DESK_INBOUND_MAIL_SECRET", SECRET)]).await;
     // Without a relay, the confirmation is written as an .eml file.
-    let reference = write_in(
+    let reference = write_in_about(
         &server,
         "lis@example.dk",
         "Hvordan skifter jeg bruger-ID i MitID?",
@@ -325,8 +281,7 @@ async fn inbound_mail_threads_by_subject_opens_new_cases_and_refuses_bad_input()
     assert_eq!(status, StatusCode::CREATED, "{json}");
     let new_ref = json["reference"].as_str().unwrap().to_owned();
     assert_ne!(new_ref, reference);
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (_, html) = supporter.page(&format!("/support/sag/{new_ref}")).await;
     assert!(
         html.contains("Bo Berg") && html.contains("skærm.png") && html.contains("Digital Post")
@@ -351,55 +306,42 @@ async fn inbound_mail_threads_by_subject_opens_new_cases_and_refuses_bad_input()
     );
     // Refused on its declared length, before the body is read: a raw socket reads the answer
     // (an HTTP client still writing the body would see the connection close first).
-    let res = desk_tests::hostile_support::raw_request(
-        &server,
-        &format!(
-            "POST /mail/inbound HTTP/1.1\r\nAuthorization: Bearer {SECRET}\r\n\
-             Content-Type: message/rfc822\r\nContent-Length: {}\r\nConnection: close",
-            huge.len()
-        ),
-        &[huge.into_bytes()],
-        true,
-    )
-    .await;
+    let res = RawRequest::post("/mail/inbound", "message/rfc822", huge.len())
+        .header("Authorization", &format!("Bearer {SECRET}"))
+        .body(huge.into_bytes())
+        .whole_answer()
+        .send(&server)
+        .await;
     assert_eq!(res.status, 413, "{}", res.head);
 
     // The same from the command line.
     let cli_mail = format!(
         "From: lis@example.dk\r\nSubject: Re: {reference}\r\nMessage-ID: <lis-3@example.dk>\r\n\r\nEn ting mere.\r\n"
     );
-    let (ok, out, err) =
-        desk_tests::server::run_cli(server.data_dir(), &["mail", "ingest"], &cli_mail).await;
+    let (ok, out, err) = run_cli(server.data_dir(), &["mail", "ingest"], &cli_mail).await;
     assert!(ok, "{err}");
     assert!(out.contains(&reference), "{out}");
-    let (ok, _, err) =
-        desk_tests::server::run_cli(server.data_dir(), &["mail", "ingest"], "garbage").await;
+    let (ok, _, err) = run_cli(server.data_dir(), &["mail", "ingest"], "garbage").await;
     assert!(!ok && err.contains("RFC 5322"), "{err}");
 }
 
 #[tokio::test]
 async fn a_stranger_naming_a_case_gets_a_linked_case_of_their_own_and_the_case_is_untouched() {
     let server = TestServer::start_with(&[("DESK_INBOUND_MAIL_SECRET", SECRET)]).await;
-    let reference = write_in(
+    let reference = write_in_about(
         &server,
         "karen@example.dk",
         "Min kodeviser viser ingen tal.",
     )
     .await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let case_path = format!("/support/sag/{reference}");
-    let res = supporter
-        .post_from_page(
-            &case_path,
-            "/api/cases/reply",
-            &[
-                ("reference", &reference),
-                ("body", "Hej Karen\n\nHar du prøvet at skifte batteri?"),
-                ("then_status", "waiting_on_citizen"),
-            ],
-        )
-        .await;
+    let res = reply(
+        &supporter,
+        &reference,
+        "Hej Karen\n\nHar du prøvet at skifte batteri?",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let (_, before) = supporter.page(&case_path).await;
     assert!(before.contains("pause: venter på borger"), "{before}");

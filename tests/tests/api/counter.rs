@@ -3,89 +3,20 @@
 //! follow-up case for the supporters), refusal (power of attorney), a Digital Post
 //! exemption; and the roles that may not use the counter.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use desk_tests::counter::{BIRTHE_CPR, Counter, ERIK, activation_code};
 use desk_tests::server::run_cli;
 use desk_tests::{TestServer, WebClient, demo};
 use regex::Regex;
 use reqwest::StatusCode;
 
-/// The demo citizen who still has only NemID, and the demo witness (see the README).
-const ERIK: (&str, &str) = ("Erik Nielsen", "120346-1235");
-const BIRTHE_CPR: &str = "050565-2346";
-
-struct Counter {
-    web: WebClient,
-    token: String,
-}
-
-impl Counter {
-    async fn login(server: &TestServer) -> Self {
-        let web = WebClient::new(server);
-        web.login(demo::BORGERSERVICE).await;
-        let token = web.csrf_token().await;
-        Self { web, token }
-    }
-
-    /// Posts a step as the app's client does; returns the status and the body.
-    async fn post(&self, endpoint: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let mut all = vec![("csrf_token", self.token.as_str())];
-        all.extend_from_slice(fields);
-        let res = self
-            .web
-            .post_data(&format!("/api/counter/{endpoint}"), &all)
-            .await;
-        let status = res.status();
-        (status, res.text().await.unwrap())
-    }
-
-    async fn ok(&self, endpoint: &str, fields: &[(&str, &str)]) {
-        let (status, body) = self.post(endpoint, fields).await;
-        assert!(
-            status.is_success() || status.is_redirection(),
-            "{endpoint}: {status} {body}"
-        );
-    }
-
-    async fn refused(&self, endpoint: &str, fields: &[(&str, &str)], says: &str) {
-        let (status, body) = self.post(endpoint, fields).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{endpoint}: {body}"
-        );
-        assert!(
-            body.contains(says),
-            "{endpoint}: expected {says:?} in {body}"
-        );
-    }
-
-    /// Starts a visit and returns its id (the newest on the "today" list).
-    async fn start(&self, purpose: &str, (name, cpr): (&str, &str)) -> String {
-        self.ok(
-            "start",
-            &[("purpose", purpose), ("cpr", cpr), ("name", name)],
-        )
-        .await;
-        let (_, html) = self.web.page("/borgerservice").await;
-        Regex::new(r#"href="/borgerservice/besoeg/(\d+)">"#)
-            .unwrap()
-            .captures(&html)
-            .expect("the visit on the today list")[1]
-            .to_owned()
-    }
-
-    async fn visit_page(&self, id: &str) -> String {
-        let (status, html) = self.web.page(&format!("/borgerservice/besoeg/{id}")).await;
-        assert_eq!(status, StatusCode::OK);
-        html
-    }
-}
-
-/// A GET of a server function as the app's own client makes it (data, not a page).
-async fn api_get(web: &WebClient, path: &str) -> reqwest::Response {
-    web.client.get(web.url(path)).send().await.unwrap()
+/// The identity check by three control questions, `correct` of them answered right.
+fn questions<'a>(visit: &'a str, correct: &'a str) -> [(&'a str, &'a str); 4] {
+    [
+        ("visit_id", visit),
+        ("method", "questions"),
+        ("questions_asked", "3"),
+        ("questions_correct", correct),
+    ]
 }
 
 #[tokio::test]
@@ -149,16 +80,7 @@ async fn a_nemid_migration_is_done_step_by_step_and_resumed_after_a_restart() {
         .refused("identity-check", &passport("2025-01-31"), "udløb")
         .await;
     counter
-        .refused(
-            "identity-check",
-            &[
-                ("visit_id", visit),
-                ("method", "questions"),
-                ("questions_asked", "3"),
-                ("questions_correct", "2"),
-            ],
-            "forkert",
-        )
+        .refused("identity-check", &questions(visit, "2"), "forkert")
         .await;
     counter
         .ok(
@@ -220,23 +142,25 @@ async fn a_nemid_migration_is_done_step_by_step_and_resumed_after_a_restart() {
     );
 
     // User-ID: every rule, live and on saving; unique regardless of case.
-    let check = api_get(
-        &counter.web,
-        &format!("/api/counter/check-user-id?visit_id={visit}&user_id=Birthe%20HOLM"),
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let check = counter
+        .web
+        .api_get(&format!(
+            "/api/counter/check-user-id?visit_id={visit}&user_id=Birthe%20HOLM"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(check.contains(r#""available":false"#), "{check}");
-    let check = api_get(
-        &counter.web,
-        &format!("/api/counter/check-user-id?visit_id={visit}&user_id=%20erik"),
-    )
-    .await
-    .text()
-    .await
-    .unwrap();
+    let check = counter
+        .web
+        .api_get(&format!(
+            "/api/counter/check-user-id?visit_id={visit}&user_id=%20erik"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(check.contains(r#""available":null"#), "{check}");
     for (user_id, says) in [
         ("1203461235", "CPR"),
@@ -293,13 +217,7 @@ async fn a_nemid_migration_is_done_step_by_step_and_resumed_after_a_restart() {
         .page(&format!("/borgerservice/besoeg/{visit}/kvittering"))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let code = Regex::new(
-        r#"id="activation-code"[^>]*>(?:<!--[^>]*-->)*([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})"#,
-    )
-    .unwrap()
-    .captures(&receipt)
-    .unwrap_or_else(|| panic!("a code on the receipt: {receipt}"))[1]
-        .to_owned();
+    let code = activation_code(&receipt);
     assert!(receipt.contains("120346-XXXX") && receipt.contains("CD99887766"));
     assert!(
         !receipt.contains("1235"),
@@ -349,8 +267,7 @@ async fn a_nemid_migration_is_done_step_by_step_and_resumed_after_a_restart() {
         .await;
     assert!(!receipt.contains(&code));
 
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (_, case) = supporter.page(&format!("/support/sag/{reference}")).await;
     for expected in [
         "Skift fra NemID til MitID",
@@ -375,28 +292,21 @@ async fn abort_refusal_exemption_and_roles() {
     let server = TestServer::start().await;
 
     // Only the counter role: a supporter gets 403, nobody logged in 401.
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
-    let t = supporter.csrf_token().await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let res = supporter
-        .post_data(
+        .call(
             "/api/counter/start",
-            &[
-                ("csrf_token", &t),
-                ("purpose", "new_mitid"),
-                ("cpr", ERIK.1),
-                ("name", ERIK.0),
-            ],
+            &[("purpose", "new_mitid"), ("cpr", ERIK.1), ("name", ERIK.0)],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        api_get(&supporter, "/api/counter/today").await.status(),
+        supporter.api_get("/api/counter/today").await.status(),
         StatusCode::FORBIDDEN
     );
     let anonymous = WebClient::new(&server);
     assert_eq!(
-        api_get(&anonymous, "/api/counter/today").await.status(),
+        anonymous.api_get("/api/counter/today").await.status(),
         StatusCode::UNAUTHORIZED
     );
 
@@ -424,16 +334,7 @@ async fn abort_refusal_exemption_and_roles() {
         .await;
     assert!(counter.visit_page(&id).await.contains("Opfølgningssag"));
     counter
-        .refused(
-            "identity-check",
-            &[
-                ("visit_id", &id),
-                ("method", "questions"),
-                ("questions_asked", "3"),
-                ("questions_correct", "3"),
-            ],
-            "afsluttet",
-        )
+        .refused("identity-check", &questions(&id, "3"), "afsluttet")
         .await;
     let (_, found) = supporter.page("/support/soeg?q=afbrudt+besøg").await;
     assert!(
@@ -463,17 +364,7 @@ async fn abort_refusal_exemption_and_roles() {
     let id = counter
         .start("digital_post_exemption", ("Karla Lund", "020202-4321"))
         .await;
-    counter
-        .ok(
-            "identity-check",
-            &[
-                ("visit_id", &id),
-                ("method", "questions"),
-                ("questions_asked", "3"),
-                ("questions_correct", "3"),
-            ],
-        )
-        .await;
+    counter.ok("identity-check", &questions(&id, "3")).await;
     counter
         .ok(
             "exemption",

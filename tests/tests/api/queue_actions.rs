@@ -1,26 +1,13 @@
 //! The supporter's moves on many cases at once and between cases: a bulk status change from
 //! the queue (a plain form, no JavaScript), linking related cases, and merging a duplicate.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use desk_tests::web::location;
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
 
-async fn json(web: &WebClient, path: &str) -> serde_json::Value {
-    web.client
-        .get(web.url(path))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 async fn status_of(web: &WebClient, reference: &str) -> String {
-    json(web, &format!("/api/cases/get?reference={reference}")).await["status"]
+    web.get_json(&format!("/api/cases/get?reference={reference}"))
+        .await["status"]
         .as_str()
         .unwrap()
         .to_owned()
@@ -29,8 +16,7 @@ async fn status_of(web: &WebClient, reference: &str) -> String {
 #[tokio::test]
 async fn bulk_status_link_and_merge() {
     let server = TestServer::start().await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let refs = |page: &serde_json::Value| -> Vec<String> {
         page["rows"]
             .as_array()
@@ -39,8 +25,8 @@ async fn bulk_status_link_and_merge() {
             .map(|r| r["reference"].as_str().unwrap().to_owned())
             .collect()
     };
-    let new = refs(&json(&supporter, "/api/cases/queue?status=new").await);
-    let resolved = refs(&json(&supporter, "/api/cases/queue?status=resolved").await);
+    let new = refs(&supporter.get_json("/api/cases/queue?status=new").await);
+    let resolved = refs(&supporter.get_json("/api/cases/queue?status=resolved").await);
     assert!(new.len() >= 3 && !resolved.is_empty());
     let (a, b, c) = (&new[0], &new[1], &new[2]);
 
@@ -75,13 +61,11 @@ async fn bulk_status_link_and_merge() {
     assert_eq!(status_of(&supporter, c).await, "new");
 
     // Only supporters.
-    let counter = WebClient::new(&server);
-    counter.login(demo::BORGERSERVICE).await;
-    let t = counter.csrf_token().await;
+    let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
     let res = counter
-        .post_data(
+        .call(
             "/api/cases/bulk-status",
-            &[("csrf_token", &t), ("references[0]", c), ("status", "open")],
+            &[("references[0]", c), ("status", "open")],
         )
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -126,7 +110,9 @@ async fn bulk_status_link_and_merge() {
     let (_, html) = supporter.follow(res).await;
     assert!(html.contains("Dublet – flettet ind i"), "{html}");
     assert_eq!(status_of(&supporter, c).await, "closed");
-    let case_c = json(&supporter, &format!("/api/cases/get?reference={c}")).await;
+    let case_c = supporter
+        .get_json(&format!("/api/cases/get?reference={c}"))
+        .await;
     assert_eq!(case_c["merged_into"], a.as_str());
     let (_, html) = supporter.page(&page_a).await;
     assert!(
@@ -147,8 +133,7 @@ async fn bulk_status_link_and_merge() {
 #[tokio::test]
 async fn a_block_starts_from_a_citizen_found_by_cpr_number() {
     let server = TestServer::start().await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
 
     let res = supporter
         .post_from_page(
@@ -197,19 +182,14 @@ async fn a_block_starts_from_a_citizen_found_by_cpr_number() {
         html.contains("birthe holm") && html.contains("b-confirm"),
         "{html}"
     );
-    let urgent = json(&supporter, "/api/cases/queue?priority=urgent").await;
+    let urgent = supporter.get_json("/api/cases/queue?priority=urgent").await;
     let reference = block_page.split('/').nth(3).unwrap();
     assert!(urgent.to_string().contains(reference));
 
     // Only supporters look citizens up.
-    let counter = WebClient::new(&server);
-    counter.login(demo::BORGERSERVICE).await;
-    let t = counter.csrf_token().await;
+    let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
     let res = counter
-        .post_data(
-            "/api/citizens/find",
-            &[("csrf_token", &t), ("cpr", "050565-2346")],
-        )
+        .call("/api/citizens/find", &[("cpr", "050565-2346")])
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

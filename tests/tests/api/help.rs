@@ -151,12 +151,7 @@ async fn did_this_help_is_recorded_without_javascript() {
 async fn the_search_api_answers_as_you_type() {
     let server = TestServer::start().await;
     let web = WebClient::new(&server);
-    let res = web
-        .client
-        .get(web.url("/api/help/search?q=kodevi&limit=5"))
-        .send()
-        .await
-        .unwrap();
+    let res = web.api_get("/api/help/search?q=kodevi&limit=5").await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: serde_json::Value = res.json().await.unwrap();
     let slugs: Vec<&str> = body["hits"]

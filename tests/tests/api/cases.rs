@@ -1,15 +1,12 @@
 //! Cases end to end: a citizen writes in, a supporter finds it in the queue and works it.
 
-use desk_tests::web::{csrf_in, location};
+use desk_tests::web::{csrf_in, location, with_token};
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
 
 async fn submit(web: &WebClient, fields: &[(&str, &str)]) -> reqwest::Response {
-    let (_, html) = web.page("/kontakt").await;
-    let token = csrf_in(&html).unwrap_or_default();
-    let mut all = vec![("csrf_token", token.as_str())];
-    all.extend_from_slice(fields);
-    web.post_form("/api/contact/submit", &all).await
+    web.post_from_page("/kontakt", "/api/contact/submit", fields)
+        .await
 }
 
 const GOOD: [(&str, &str); 5] = [
@@ -55,8 +52,7 @@ async fn a_citizen_writes_in_and_a_supporter_works_the_case() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (status, html) = supporter
         .page("/support?channel=web_form&system=digital-post")
         .await;
@@ -72,35 +68,19 @@ async fn a_citizen_writes_in_and_a_supporter_works_the_case() {
     assert!(html.contains("Grete Hansen") && html.contains("ny telefon"));
     let token = csrf_in(&html).unwrap();
 
-    let res = supporter
-        .post_form(
-            "/api/cases/note",
-            &[
-                ("csrf_token", &token),
-                ("reference", &reference),
-                ("body", "Ringede til borgeren."),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let res = supporter
-        .post_form(
-            "/api/cases/claim",
-            &[("csrf_token", &token), ("reference", &reference)],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let res = supporter
-        .post_form(
-            "/api/cases/status",
-            &[
-                ("csrf_token", &token),
-                ("reference", &reference),
-                ("status", "waiting_on_citizen"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
+    let moves: [(&str, &[(&str, &str)]); 3] = [
+        ("/api/cases/note", &[("body", "Ringede til borgeren.")]),
+        ("/api/cases/claim", &[]),
+        ("/api/cases/status", &[("status", "waiting_on_citizen")]),
+    ];
+    for (path, extra) in moves {
+        let mut fields = vec![("reference", reference.as_str())];
+        fields.extend_from_slice(extra);
+        let res = supporter
+            .post_form(path, &with_token(&token, &fields))
+            .await;
+        assert_eq!(res.status(), StatusCode::FOUND, "{path}");
+    }
     let (_, html) = supporter.page(&case_path).await;
     assert!(html.contains("Ringede til borgeren."));
     assert!(html.contains("Sara Supporter"), "claimed");
@@ -110,15 +90,9 @@ async fn a_citizen_writes_in_and_a_supporter_works_the_case() {
     );
 
     // A move the workflow does not allow is refused and changes nothing.
+    let fields = [("reference", reference.as_str()), ("status", "new")];
     let res = supporter
-        .post_data(
-            "/api/cases/status",
-            &[
-                ("csrf_token", &token),
-                ("reference", &reference),
-                ("status", "new"),
-            ],
-        )
+        .post_data("/api/cases/status", &with_token(&token, &fields))
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (_, html) = citizen.page(&status_link).await;
@@ -129,17 +103,12 @@ async fn a_citizen_writes_in_and_a_supporter_works_the_case() {
 async fn bad_contact_forms_are_refused_with_a_message_and_create_nothing() {
     let server = TestServer::start().await;
     let citizen = WebClient::new(&server);
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
-    let before = supporter
-        .client
-        .get(supporter.url("/api/cases/queue?channel=web_form"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let web_form_queue = || async {
+        let res = supporter.api_get("/api/cases/queue?channel=web_form").await;
+        res.text().await.unwrap()
+    };
+    let before = web_form_queue().await;
 
     let mut bad_email = GOOD;
     bad_email[1] = ("email", "ikke-en-mail");
@@ -157,29 +126,15 @@ async fn bad_contact_forms_are_refused_with_a_message_and_create_nothing() {
     let (_, html) = citizen.page(&location(&res).unwrap()).await;
     assert!(html.contains("Skriv ikke dit CPR-nummer"), "{html}");
 
-    let after = supporter
-        .client
-        .get(supporter.url("/api/cases/queue?channel=web_form"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let after = web_form_queue().await;
     assert_eq!(before, after, "no case was created");
 }
 
 #[tokio::test]
 async fn the_queue_puts_urgent_cases_first_and_is_for_supporters_only() {
     let server = TestServer::start().await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
-    let res = supporter
-        .client
-        .get(supporter.url("/api/cases/queue"))
-        .send()
-        .await
-        .unwrap();
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let res = supporter.api_get("/api/cases/queue").await;
     assert_eq!(res.status(), StatusCode::OK);
     let page: serde_json::Value = res.json().await.unwrap();
     let priorities: Vec<&str> = page["rows"]
@@ -203,34 +158,16 @@ async fn the_queue_puts_urgent_cases_first_and_is_for_supporters_only() {
     let (_, html) = supporter.page("/support").await;
     assert!(!regex::Regex::new(r"\d{6}-\d{4}").unwrap().is_match(&html));
 
-    let anonymous = WebClient::new(&server);
-    let res = anonymous
-        .client
-        .get(anonymous.url("/api/cases/queue"))
-        .send()
-        .await
-        .unwrap();
+    let res = WebClient::new(&server).api_get("/api/cases/queue").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    let counter = WebClient::new(&server);
-    counter.login(demo::BORGERSERVICE).await;
-    let res = counter
-        .client
-        .get(counter.url("/api/cases/queue"))
-        .send()
-        .await
-        .unwrap();
+    let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
+    let res = counter.api_get("/api/cases/queue").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (_, html) = counter.page("/borgerservice").await;
     let token = csrf_in(&html).unwrap();
+    let fields = [("reference", "SAG-2026-000001"), ("body", "x")];
     let res = counter
-        .post_data(
-            "/api/cases/note",
-            &[
-                ("csrf_token", &token),
-                ("reference", "SAG-2026-000001"),
-                ("body", "x"),
-            ],
-        )
+        .post_data("/api/cases/note", &with_token(&token, &fields))
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

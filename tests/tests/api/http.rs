@@ -1,6 +1,6 @@
 //! The desk over HTTP, as a browser without JavaScript sees it.
 
-use desk_tests::web::location;
+use desk_tests::web::{bundle_paths_in, csrf_in, location};
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
 
@@ -111,25 +111,9 @@ async fn unknown_users_get_the_same_answer_as_wrong_passwords() {
     let web = WebClient::new(&server);
     let token = web.csrf_token().await;
     let wrong_pw = web
-        .post_data(
-            "/api/auth/login",
-            &[
-                ("csrf_token", &token),
-                ("username", "supporter"),
-                ("password", "nope-nope-nope"),
-            ],
-        )
+        .call_login(&token, ("supporter", "nope-nope-nope"))
         .await;
-    let no_user = web
-        .post_data(
-            "/api/auth/login",
-            &[
-                ("csrf_token", &token),
-                ("username", "nobody"),
-                ("password", "nope-nope-nope"),
-            ],
-        )
-        .await;
+    let no_user = web.call_login(&token, ("nobody", "nope-nope-nope")).await;
     assert_eq!(wrong_pw.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(no_user.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -143,45 +127,27 @@ async fn anonymous_and_wrong_roles_are_refused() {
     let server = TestServer::start().await;
 
     let anonymous = WebClient::new(&server);
-    let res = anonymous
-        .client
-        .get(anonymous.url("/api/admin/staff"))
-        .send()
-        .await
-        .unwrap();
+    let res = anonymous.api_get("/api/admin/staff").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let res = anonymous.get("/admin").await;
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(location(&res).as_deref(), Some("/login?next=/admin"));
 
     for login in [demo::SUPPORTER, demo::BORGERSERVICE] {
-        let web = WebClient::new(&server);
-        web.login(login).await;
-        let res = web
-            .client
-            .get(web.url("/api/admin/staff"))
-            .send()
-            .await
-            .unwrap();
+        let web = WebClient::logged_in(&server, login).await;
+        let res = web.api_get("/api/admin/staff").await;
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{login:?}");
         assert!(res.text().await.unwrap().contains("Forbidden"));
         let (status, html) = web.page("/admin").await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         assert!(html.contains("Ingen adgang"));
     }
-    let web = WebClient::new(&server);
-    web.login(demo::SUPPORTER).await;
+    let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (status, _) = web.page("/borgerservice").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let admin = WebClient::new(&server);
-    admin.login(demo::ADMIN).await;
-    let res = admin
-        .client
-        .get(admin.url("/api/admin/staff"))
-        .send()
-        .await
-        .unwrap();
+    let admin = WebClient::logged_in(&server, demo::ADMIN).await;
+    let res = admin.api_get("/api/admin/staff").await;
     assert_eq!(res.status(), StatusCode::OK);
     let body = res.text().await.unwrap();
     for name in ["supporter", "borgerservice", "admin"] {
@@ -233,10 +199,9 @@ async fn state_changing_requests_without_the_csrf_token_are_refused() {
 #[tokio::test]
 async fn logging_out_ends_the_session() {
     let server = TestServer::start().await;
-    let web = WebClient::new(&server);
-    web.login(demo::SUPPORTER).await;
+    let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (_, html) = web.page("/support").await;
-    let token = desk_tests::web::csrf_in(&html).expect("logout form token");
+    let token = csrf_in(&html).expect("logout form token");
     let res = web
         .post_form("/api/auth/logout", &[("csrf_token", &token)])
         .await;
@@ -250,21 +215,7 @@ async fn repeated_failed_logins_lock_the_username() {
     let server = TestServer::start().await;
     let web = WebClient::new(&server);
     let token = web.csrf_token().await;
-    let attempt = |password: &'static str| {
-        let token = token.clone();
-        let web = &web;
-        async move {
-            web.post_data(
-                "/api/auth/login",
-                &[
-                    ("csrf_token", &token),
-                    ("username", "supporter"),
-                    ("password", password),
-                ],
-            )
-            .await
-        }
-    };
+    let attempt = |password: &'static str| web.call_login(&token, ("supporter", password));
     for _ in 0..5 {
         assert_eq!(
             attempt("wrong-password-1").await.status(),
@@ -315,7 +266,7 @@ async fn the_bundle_is_served_compressed_under_hashed_names_and_kept_a_year() {
     let server = TestServer::start().await;
     let web = WebClient::new(&server);
     let (_, html) = web.page("/").await;
-    let files = desk_tests::web::bundle_paths_in(&html);
+    let files = bundle_paths_in(&html);
     for (ext, kind) in [
         (".css", "text/css"),
         (".js", "javascript"),
@@ -377,7 +328,7 @@ async fn the_bundle_is_served_compressed_under_hashed_names_and_kept_a_year() {
     assert_eq!(res.headers()[CACHE_CONTROL], "private, no-cache");
     // A guide needs no script: it names no script or WebAssembly file.
     let (_, guide) = web.page("/hjaelp/aktiveringskode").await;
-    let guide_files = desk_tests::web::bundle_paths_in(&guide);
+    let guide_files = bundle_paths_in(&guide);
     assert!(
         guide_files.iter().all(|p| p.ends_with(".css")),
         "{guide_files:?}"

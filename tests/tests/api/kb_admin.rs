@@ -1,10 +1,7 @@
 //! The administrators' knowledge-base editor over plain HTTP (no JavaScript): plain forms that
 //! answer with redirects.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use desk_tests::web::{csrf_in, location};
+use desk_tests::web::{csrf_in, form_with, location};
 use desk_tests::{TestServer, WebClient, demo};
 use regex::Regex;
 use reqwest::StatusCode;
@@ -29,7 +26,7 @@ async fn token_from(web: &WebClient, path: &str) -> String {
 
 /// The fields of a valid article form; `extra` replaces or adds fields.
 fn article_form<'a>(token: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut fields = vec![
+    let fields = vec![
         ("csrf_token", token),
         ("title", "Zyxkvark-brikken virker ikke"),
         (
@@ -47,11 +44,15 @@ fn article_form<'a>(token: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a st
         ("translation_of", ""),
         ("status", "draft"),
     ];
-    for (name, value) in extra {
-        fields.retain(|(n, _)| n != name || *name == "systems[]");
-        fields.push((name, value));
-    }
-    fields
+    form_with(fields, extra)
+}
+
+/// Saves the article form with `extra`, as a browser without JavaScript does, with the CSRF
+/// token of the editor page `editor` (which must open).
+async fn save_from(web: &WebClient, editor: &str, extra: &[(&str, &str)]) -> reqwest::Response {
+    let token = token_from(web, editor).await;
+    web.post_form("/api/admin/kb/save", &article_form(&token, extra))
+        .await
 }
 
 /// The article id in a redirect to the editor after a successful save.
@@ -95,12 +96,7 @@ async fn anonymous_visitors_and_other_roles_are_refused() {
         "/api/admin/kb/insights",
         "/api/admin/kb/editor?id=1",
     ] {
-        let res = anonymous
-            .client
-            .get(anonymous.url(api))
-            .send()
-            .await
-            .unwrap();
+        let res = anonymous.api_get(api).await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{api}");
     }
     for page in [
@@ -126,10 +122,9 @@ async fn anonymous_visitors_and_other_roles_are_refused() {
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     for login in [demo::SUPPORTER, demo::BORGERSERVICE] {
-        let web = WebClient::new(&server);
-        web.login(login).await;
+        let web = WebClient::logged_in(&server, login).await;
         for api in ["/api/admin/kb/articles", "/api/admin/kb/insights"] {
-            let res = web.client.get(web.url(api)).send().await.unwrap();
+            let res = web.api_get(api).await;
             assert_eq!(res.status(), StatusCode::FORBIDDEN, "{login:?} {api}");
         }
         for page in [
@@ -201,11 +196,8 @@ async fn admins_see_every_article_and_can_filter() {
     assert!(drafts.contains("Ingen vejledninger passer til filteret."));
 
     let res = web
-        .client
-        .get(web.url("/api/admin/kb/articles?status=published&lang=da"))
-        .send()
-        .await
-        .unwrap();
+        .api_get("/api/admin/kb/articles?status=published&lang=da")
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let rows: serde_json::Value = res.json().await.unwrap();
     let rows = rows.as_array().unwrap();
@@ -267,20 +259,14 @@ async fn a_draft_is_hidden_until_published_and_every_save_is_a_version() {
     assert!(html.contains("Vi fandt ingen vejledning"));
 
     // Publish it.
-    let token = token_from(&web, &editor).await;
-    let res = web
-        .post_form(
-            "/api/admin/kb/save",
-            &article_form(
-                &token,
-                &[
-                    ("id", id.as_str()),
-                    ("version", "1"),
-                    ("status", "published"),
-                ],
-            ),
-        )
-        .await;
+    let published = |version| {
+        [
+            ("id", id.as_str()),
+            ("version", version),
+            ("status", "published"),
+        ]
+    };
+    let res = save_from(&web, &editor, &published("1")).await;
     assert_eq!(saved_id(&res), id);
     let (_, html) = web.follow(res).await;
     assert!(html.contains("Vejledningen er gemt som version 2."));
@@ -299,26 +285,19 @@ async fn a_draft_is_hidden_until_published_and_every_save_is_a_version() {
     );
 
     // Edit the title and one line of the body.
-    let token = token_from(&web, &editor).await;
-    let res = web
-        .post_form(
-            "/api/admin/kb/save",
-            &article_form(
-                &token,
-                &[
-                    ("id", id.as_str()),
-                    ("version", "2"),
-                    ("status", "published"),
-                    ("title", "Zyxkvark-brikken reagerer ikke"),
-                    (
-                        "body",
-                        "Zyxkvark-brikken kan holde op med at virke.\n\n## Sådan gør du\n\n1. Sluk brikken\n2. Vent et minut, og tænd den igen\n",
-                    ),
-                    ("systems[]", "Virk"),
-                ],
+    let edited = |version| {
+        let mut fields = published(version).to_vec();
+        fields.extend([
+            ("title", "Zyxkvark-brikken reagerer ikke"),
+            (
+                "body",
+                "Zyxkvark-brikken kan holde op med at virke.\n\n## Sådan gør du\n\n1. Sluk brikken\n2. Vent et minut, og tænd den igen\n",
             ),
-        )
-        .await;
+            ("systems[]", "Virk"),
+        ]);
+        fields
+    };
+    let res = save_from(&web, &editor, &edited("2")).await;
     assert_eq!(saved_id(&res), id);
     let (_, html) = web.follow(res).await;
     assert!(html.contains("Vejledningen er gemt som version 3."));
@@ -345,26 +324,7 @@ async fn a_draft_is_hidden_until_published_and_every_save_is_a_version() {
     assert!(html.contains("Zyxkvark-brikken reagerer ikke"));
 
     // Saving the same again makes no new version.
-    let token = token_from(&web, &editor).await;
-    let res = web
-        .post_form(
-            "/api/admin/kb/save",
-            &article_form(
-                &token,
-                &[
-                    ("id", id.as_str()),
-                    ("version", "3"),
-                    ("status", "published"),
-                    ("title", "Zyxkvark-brikken reagerer ikke"),
-                    (
-                        "body",
-                        "Zyxkvark-brikken kan holde op med at virke.\n\n## Sådan gør du\n\n1. Sluk brikken\n2. Vent et minut, og tænd den igen\n",
-                    ),
-                    ("systems[]", "Virk"),
-                ],
-            ),
-        )
-        .await;
+    let res = save_from(&web, &editor, &edited("3")).await;
     assert_eq!(
         location(&res),
         Some(format!("/admin/vidensbase/{id}?uaendret=1"))
@@ -377,20 +337,16 @@ async fn a_draft_is_hidden_until_published_and_every_save_is_a_version() {
     assert!(row.contains("Publiceret") && row.contains("admin"), "{row}");
 
     // Archiving takes it away from citizens again.
-    let token = token_from(&web, &editor).await;
-    let res = web
-        .post_form(
-            "/api/admin/kb/save",
-            &article_form(
-                &token,
-                &[
-                    ("id", id.as_str()),
-                    ("version", "3"),
-                    ("status", "archived"),
-                ],
-            ),
-        )
-        .await;
+    let res = save_from(
+        &web,
+        &editor,
+        &[
+            ("id", id.as_str()),
+            ("version", "3"),
+            ("status", "archived"),
+        ],
+    )
+    .await;
     assert_eq!(saved_id(&res), id);
     let (status, _) = citizen.page(&format!("/hjaelp/{SLUG}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
@@ -574,13 +530,7 @@ async fn searches_without_results_and_feedback_reach_the_list() {
         "the article with the most no is listed"
     );
 
-    let res = web
-        .client
-        .get(web.url("/api/admin/kb/insights"))
-        .send()
-        .await
-        .unwrap();
-    let insights: serde_json::Value = res.json().await.unwrap();
+    let insights = web.get_json("/api/admin/kb/insights").await;
     assert_eq!(insights["misses"][0]["query"], "qwxzyv blorpf");
     assert_eq!(insights["misses"][0]["count"], 2);
     assert_eq!(insights["unhelpful"][0]["helpful_no"], 2);

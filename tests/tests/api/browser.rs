@@ -1,10 +1,10 @@
 //! Real headless Chromium against the real server.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use desk_tests::browser::Browser;
-use desk_tests::{TestServer, demo};
+use desk_tests::browser::{Browser, HYDRATED, QUEUE_HEADING, press, type_keys, wait_for};
+use desk_tests::citizen::write_in;
+use desk_tests::lookup::case_with_device;
+use desk_tests::page_weight;
+use desk_tests::{TestServer, WebClient, demo};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
@@ -18,12 +18,7 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     browser.screenshot("help-front-page").await;
 
     // The first Tab reaches the skip link.
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Tab.to_string())
-        .await
-        .unwrap();
+    press(c, Key::Tab).await;
     let focused = c.active_element().await.unwrap();
     assert_eq!(
         focused.attr("class").await.unwrap().as_deref(),
@@ -35,12 +30,7 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     user.click().await.unwrap();
     user.send_keys(demo::SUPPORTER.0).await.unwrap();
     // Tab to the password field and submit with Enter, as a keyboard user does.
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&Key::Tab.to_string())
-        .await
-        .unwrap();
+    press(c, Key::Tab).await;
     let password = c.active_element().await.unwrap();
     assert_eq!(
         password.attr("id").await.unwrap().as_deref(),
@@ -49,10 +39,7 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     password.send_keys(demo::SUPPORTER.1).await.unwrap();
     password.send_keys(&Key::Enter.to_string()).await.unwrap();
 
-    c.wait()
-        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
-        .await
-        .unwrap();
+    wait_for(c, QUEUE_HEADING).await;
     assert_eq!(c.current_url().await.unwrap().path(), "/support");
     let header = c
         .find(Locator::Css(".who"))
@@ -65,10 +52,7 @@ async fn a_supporter_logs_in_with_the_keyboard_and_lands_on_the_console() {
     browser.screenshot("supporter-landing").await;
 
     // The page hydrated: the WebAssembly bundle loaded and ran the app.
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    wait_for(c, HYDRATED).await;
     browser.close().await;
 }
 
@@ -77,21 +61,10 @@ async fn a_wrong_password_shows_the_error_in_the_browser() {
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    c.goto(&server.at("/login")).await.unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("admin")
-        .await
-        .unwrap();
-    let pw = c.find(Locator::Id("password")).await.unwrap();
-    pw.send_keys("wrong-password-here").await.unwrap();
-    pw.send_keys(&Key::Enter.to_string()).await.unwrap();
-    let alert = c
-        .wait()
-        .for_element(Locator::Css(".error-summary"))
-        .await
-        .unwrap();
+    browser
+        .log_in_by_keyboard(&server, ("admin", "wrong-password-here"))
+        .await;
+    let alert = wait_for(c, Locator::Css(".error-summary")).await;
     assert!(
         alert
             .text()
@@ -109,27 +82,18 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     let browser = Browser::start().await;
     let c = &browser.client;
     c.goto(&server.at("/")).await.unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    wait_for(c, HYDRATED).await;
     let search = c.find(Locator::Id("q")).await.unwrap();
     search.send_keys("mistet kodevis").await.unwrap();
     // Suggestions appear while typing.
-    let suggestion = c
-        .wait()
-        .for_element(Locator::Css(
-            "#q-suggestions a[href='/hjaelp/mistet-kodeviser']",
-        ))
-        .await
-        .unwrap();
+    let suggestion = wait_for(
+        c,
+        Locator::Css("#q-suggestions a[href='/hjaelp/mistet-kodeviser']"),
+    )
+    .await;
     browser.screenshot("front-page-suggestions").await;
     suggestion.click().await.unwrap();
-    let h1 = c
-        .wait()
-        .for_element(Locator::Css("h1#article-title"))
-        .await
-        .unwrap();
+    let h1 = wait_for(c, Locator::Css("h1#article-title")).await;
     assert!(
         h1.text()
             .await
@@ -148,55 +112,17 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     let search = c.find(Locator::Id("q")).await.unwrap();
     search.send_keys("nem id virker ikke").await.unwrap();
     search.send_keys(&Key::Enter.to_string()).await.unwrap();
-    c.wait()
-        .for_element(Locator::Css("ol.results"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Css("ol.results")).await;
     assert_eq!(c.current_url().await.unwrap().path(), "/soeg");
     browser.screenshot("search-results").await;
     browser.close().await;
 }
 
-/// Logs in as a keyboard user does: type the username, Tab, type the password, Enter.
-async fn login_by_keyboard(
-    c: &fantoccini::Client,
-    server: &TestServer,
-    (user, password): (&str, &str),
-) {
-    c.goto(&server.at("/login")).await.unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys(user)
-        .await
-        .unwrap();
-    press(c, Key::Tab).await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(password)
-        .await
-        .unwrap();
-    press(c, Key::Enter).await;
-}
-
 /// Presses Tab until the focused element's id satisfies `want` (at most 60 times).
 async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> String {
     for _ in 0..60 {
-        c.active_element()
-            .await
-            .unwrap()
-            .send_keys(&Key::Tab.to_string())
-            .await
-            .unwrap();
-        let id = c
-            .active_element()
-            .await
-            .unwrap()
-            .attr("id")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        press(c, Key::Tab).await;
+        let id = focused_id(c).await;
         if want(&id) {
             return id;
         }
@@ -204,72 +130,39 @@ async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> Strin
     panic!("Tab never reached the wanted element");
 }
 
-async fn press(c: &fantoccini::Client, key: Key) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(&key.to_string())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
     let server = TestServer::start().await;
-    let web = desk_tests::WebClient::new(&server);
-    web.login(demo::SUPPORTER).await;
-    let (reference, device_id, serial) =
-        desk_tests::lookup::case_with_device(&web, &["Kodeviser"]).await;
+    let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let (reference, device_id, serial) = case_with_device(&web, &["Kodeviser"]).await;
 
     let browser = Browser::start().await;
     let c = &browser.client;
-    login_by_keyboard(c, &server, demo::SUPPORTER).await;
-    c.wait()
-        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
-        .await
-        .unwrap();
+    browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, QUEUE_HEADING).await;
 
     // From the open case, the "s" shortcut opens the block flow.
     c.goto(&server.at(&format!("/support/sag/{reference}")))
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    wait_for(c, HYDRATED).await;
     c.find(Locator::Css("body"))
         .await
         .unwrap()
         .send_keys("s")
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Id("b-doc-number"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("b-doc-number")).await;
 
     // 1. Verify: the passport's number (the document method is preselected).
     tab_until(c, |id| id == "b-doc-number").await;
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys("AB1234567")
-        .await
-        .unwrap();
+    type_keys(c, "AB1234567").await;
     // 2. What: the reason stays "Mistet"; in the device group, arrow to the code display.
     tab_until(c, |id| id.starts_with("b-target-")).await;
     press(c, Key::Space).await;
     let want = format!("b-target-{device_id}");
     for _ in 0..6 {
-        let id = c
-            .active_element()
-            .await
-            .unwrap()
-            .attr("id")
-            .await
-            .unwrap()
-            .unwrap_or_default();
-        if id == want {
+        if focused_id(c).await == want {
             break;
         }
         press(c, Key::Down).await;
@@ -285,10 +178,7 @@ async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
     tab_until(c, |id| id == "b-confirm").await;
     press(c, Key::Enter).await;
 
-    c.wait()
-        .for_element(Locator::XPath("//li[contains(@class,'event-block')]"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::XPath("//li[contains(@class,'event-block')]")).await;
     let timeline = c
         .find(Locator::Id("timeline"))
         .await
@@ -309,11 +199,8 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    login_by_keyboard(c, &server, demo::SUPPORTER).await;
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, HYDRATED).await;
     // A mark that a reload would wipe.
     c.execute("window.__stillHere = true;", vec![])
         .await
@@ -322,32 +209,20 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
     // Meanwhile a citizen reports a stolen phone through the contact form.
-    let citizen = desk_tests::WebClient::new(&server);
-    let res = citizen
-        .post_from_page(
-            "/kontakt",
-            "/api/contact/submit",
-            &[
-                ("name", "Bent Urgent"),
-                ("email", "bent@example.dk"),
-                ("system", "mitid"),
-                ("category", "lost_or_stolen_login_means"),
-                (
-                    "message",
-                    "Min telefon med MitID-appen er blevet stjålet i nat.",
-                ),
-            ],
-        )
-        .await;
-    let receipt = desk_tests::web::location(&res).unwrap();
-    let reference = receipt
-        .split("sag=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (reference, _) = write_in(
+        &server,
+        &[
+            ("name", "Bent Urgent"),
+            ("email", "bent@example.dk"),
+            ("system", "mitid"),
+            ("category", "lost_or_stolen_login_means"),
+            (
+                "message",
+                "Min telefon med MitID-appen er blevet stjålet i nat.",
+            ),
+        ],
+    )
+    .await;
 
     let banner = c
         .wait()
@@ -382,84 +257,54 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
-    login_by_keyboard(c, &server, demo::BORGERSERVICE).await;
-    c.wait()
-        .for_element(Locator::Id("start-cpr"))
-        .await
-        .unwrap();
-    let typed = |text: &'static str| async move {
-        c.active_element()
-            .await
-            .unwrap()
-            .send_keys(text)
-            .await
-            .unwrap();
-    };
+    browser
+        .log_in_by_keyboard(&server, demo::BORGERSERVICE)
+        .await;
+    wait_for(c, Locator::Id("start-cpr")).await;
 
     // 1. Purpose (arrow from "new MitID" to "NemID to MitID"), CPR and name.
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    wait_for(c, HYDRATED).await;
     assert_eq!(focused_id(c).await, "purpose-new_mitid");
     press(c, Key::Down).await;
     assert_eq!(focused_id(c).await, "purpose-nemid_migration");
     tab_until(c, |id| id == "start-cpr").await;
-    typed("120346-1235").await;
+    type_keys(c, "120346-1235").await;
     press(c, Key::Tab).await;
-    typed("Erik Nielsen").await;
+    type_keys(c, "Erik Nielsen").await;
     press(c, Key::Enter).await;
 
     // The overview: no MitID yet; continue.
-    c.wait()
-        .for_element(Locator::XPath("//h2[contains(., 'Borgerens MitID')]"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::XPath("//h2[contains(., 'Borgerens MitID')]")).await;
     press(c, Key::Enter).await;
 
     // 2. Identity: a Danish passport (the preselected method and type).
-    c.wait()
-        .for_element(Locator::Id("identity-submit"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("identity-submit")).await;
     tab_until(c, |id| id == "doc-number").await;
-    typed("AB1234567").await;
+    type_keys(c, "AB1234567").await;
     press(c, Key::Tab).await;
-    typed("2031-05-01").await;
+    type_keys(c, "2031-05-01").await;
     press(c, Key::Tab).await;
     press(c, Key::Space).await;
     tab_until(c, |id| id == "identity-submit").await;
     press(c, Key::Enter).await;
 
     // 3. No smartphone: a code display with its serial number.
-    c.wait()
-        .for_element(Locator::Id("devices-submit"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("devices-submit")).await;
     assert_eq!(focused_id(c).await, "no_smartphone");
     press(c, Key::Space).await;
     tab_until(c, |id| id == "code_display").await;
     press(c, Key::Space).await;
     press(c, Key::Tab).await;
-    typed("CD55443322").await;
+    type_keys(c, "CD55443322").await;
     tab_until(c, |id| id == "devices-submit").await;
     press(c, Key::Enter).await;
 
     // 4. The user-ID, checked live as it is typed; at 200% zoom the page still fits.
-    c.wait()
-        .for_element(Locator::Id("user-id-submit"))
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("user-id-submit")).await;
+    wait_for(c, HYDRATED).await;
     assert_eq!(focused_id(c).await, "user-id");
-    typed("Erik Æbelø").await;
-    c.wait()
-        .for_element(Locator::XPath("//li[contains(., '✓ Ledigt')]"))
-        .await
-        .unwrap();
+    type_keys(c, "Erik Æbelø").await;
+    wait_for(c, Locator::XPath("//li[contains(., '✓ Ledigt')]")).await;
     let value = c
         .find(Locator::Id("user-id"))
         .await
@@ -486,23 +331,17 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     c.set_window_size(1280, 1000).await.unwrap();
     press(c, Key::Tab).await;
     tab_until(c, |id| id == "password").await;
-    typed("Solsikke-Havn-42").await;
+    type_keys(c, "Solsikke-Havn-42").await;
     press(c, Key::Tab).await;
-    typed("Solsikke-Havn-42").await;
+    type_keys(c, "Solsikke-Havn-42").await;
     tab_until(c, |id| id == "user-id-submit").await;
     press(c, Key::Enter).await;
 
     // 5. The activation code for the code display, and the hand-over checklist.
-    c.wait()
-        .for_element(Locator::Id("issue-code"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("issue-code")).await;
     tab_until(c, |id| id == "issue-code").await;
     press(c, Key::Enter).await;
-    c.wait()
-        .for_element(Locator::Id("handover-submit"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("handover-submit")).await;
     assert_eq!(focused_id(c).await, "receipt_printed");
     for _ in 0..4 {
         press(c, Key::Space).await;
@@ -513,17 +352,11 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     press(c, Key::Enter).await;
 
     // 6. Finish.
-    c.wait()
-        .for_element(Locator::Id("finish-submit"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Id("finish-submit")).await;
     assert_eq!(focused_id(c).await, "finish-submit");
     press(c, Key::Enter).await;
-    let done = c
-        .wait()
-        .for_element(Locator::Css("section.ended"))
+    let done = wait_for(c, Locator::Css("section.ended"))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -535,6 +368,7 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     browser.close().await;
 }
 
+/// The id of the focused element ("" when it has none).
 async fn focused_id(c: &fantoccini::Client) -> String {
     c.active_element()
         .await
@@ -553,8 +387,6 @@ const WARM_PAGE_BUDGET: u64 = 10 * 1024;
 
 #[tokio::test]
 async fn citizen_pages_stay_within_their_byte_budget_cold_and_warm() {
-    use desk_tests::page_weight;
-
     let server = TestServer::start().await;
     // (path, whether it has islands: only those load the browser bundle)
     for (path, islands) in [
@@ -600,8 +432,6 @@ async fn citizen_pages_stay_within_their_byte_budget_cold_and_warm() {
 
 #[tokio::test]
 async fn staff_code_is_fetched_only_when_a_staff_page_opens_and_navigation_stays_in_the_page() {
-    use desk_tests::page_weight;
-
     let server = TestServer::start().await;
     let browser = Browser::start().await;
     let c = &browser.client;
@@ -615,15 +445,9 @@ async fn staff_code_is_fetched_only_when_a_staff_page_opens_and_navigation_stays
         .collect();
     assert_eq!(citizen_wasm.len(), 1, "{}", citizen.listing());
 
-    login_by_keyboard(c, &server, demo::SUPPORTER).await;
-    c.wait()
-        .for_element(Locator::XPath("//h1[text()='Sagskø']"))
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("html[data-hydrated='true']"))
-        .await
-        .unwrap();
+    browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, QUEUE_HEADING).await;
+    wait_for(c, HYDRATED).await;
     // Staff pages brought chunks of their own that the citizen page never asked for.
     let chunks: Vec<String> = c
         .execute(
@@ -650,10 +474,7 @@ async fn staff_code_is_fetched_only_when_a_staff_page_opens_and_navigation_stays
         .click()
         .await
         .unwrap();
-    c.wait()
-        .for_element(Locator::Css("h1 .case-ref"))
-        .await
-        .unwrap();
+    wait_for(c, Locator::Css("h1 .case-ref")).await;
     assert!(
         c.current_url()
             .await

@@ -3,22 +3,23 @@
 //! answer 5xx, run script in a staff member's browser, lead off the site, leak, or be stored.
 //! Issue 12 lists the attacks; each test names the item it proves.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeSet;
-use std::process::Stdio;
 use std::time::Duration;
 
-use desk_tests::hostile_support::{anonymous_csrf, db_count, raw_request, stored_text};
-use desk_tests::server::{command, run_cli};
+use desk_tests::citizen::{contact_form, inbound, write_in};
+use desk_tests::counter::{BIRTHE_CPR, Counter, ERIK, activation_code};
+use desk_tests::hostile_support::{RawRequest, anonymous_csrf, db_count, stored_text};
+use desk_tests::server::{command, run_cli, spawn_serve};
 use desk_tests::smtp::SmtpServer;
-use desk_tests::web::{csrf_in, location};
+use desk_tests::web::{bundle_paths_in, csrf_in, location, staff, str_pairs, with_token};
 use desk_tests::{TestServer, WebClient, demo};
 use regex::Regex;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// A form body's type.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 const INBOUND_SECRET: &str = "hostile-inbound-secret";
 
@@ -47,83 +48,21 @@ fn raw_markup(where_: &str, html: &str) -> Vec<String> {
 // Small helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A client logged in as `login`, and the CSRF token of its landing page.
-async fn staff(server: &TestServer, login: (&str, &str)) -> (WebClient, String) {
-    let web = WebClient::new(server);
-    let res = web.login(login).await;
-    assert_eq!(res.status(), StatusCode::FOUND, "login {login:?}");
-    let landing = location(&res).expect("landing page");
-    let (status, html) = web.page(&landing).await;
-    assert_eq!(status, StatusCode::OK, "{landing}");
-    let token = csrf_in(&html).expect("a CSRF token on the landing page");
-    (web, token)
-}
-
-/// The fields of a valid contact form, with `overrides` replacing fields by name.
-fn contact_form<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut fields = vec![
-        ("name", "Grete Hansen"),
-        ("email", "grete@example.dk"),
-        ("phone", "12345678"),
-        ("system", "mitid"),
-        ("category", "activation_code"),
-        (
-            "message",
-            "Jeg har ikke fået min aktiveringskode til MitID.",
-        ),
-    ];
-    for (name, value) in overrides {
-        fields.retain(|(n, _)| n != name);
-        fields.push((name, value));
-    }
-    fields
-}
-
 /// Posts the contact form as the app's own client does (statuses, not redirects).
 async fn contact_call(web: &WebClient, fields: &[(&str, &str)]) -> reqwest::Response {
-    let (_, html) = web.page("/kontakt").await;
-    let token = csrf_in(&html).expect("a token on /kontakt");
-    let mut all = vec![("csrf_token", token.as_str())];
-    all.extend_from_slice(fields);
-    web.post_data("/api/contact/submit", &all).await
-}
-
-/// Posts the contact form as a browser does; returns the new case's reference and the
-/// citizen's private status link.
-async fn write_in(server: &TestServer, fields: &[(&str, &str)]) -> (String, String) {
-    let citizen = WebClient::new(server);
-    let res = citizen
-        .post_from_page("/kontakt", "/api/contact/submit", fields)
-        .await;
-    assert_eq!(res.status(), StatusCode::FOUND);
-    let to = location(&res).unwrap();
-    let caps = Regex::new(r"sag=(SAG-\d{4}-\d{6})&link=([A-Za-z0-9_-]+)")
-        .unwrap()
-        .captures(&to)
-        .unwrap_or_else(|| panic!("the contact form was not accepted: {to}"));
-    (caps[1].to_owned(), format!("/sag/status/{}", &caps[2]))
-}
-
-/// A raw e-mail to the inbound endpoint.
-async fn inbound(server: &TestServer, secret: &str, raw: &str) -> (StatusCode, serde_json::Value) {
-    let res = reqwest::Client::new()
-        .post(server.at("/mail/inbound"))
-        .bearer_auth(secret)
-        .header(CONTENT_TYPE, "message/rfc822")
-        .body(raw.to_owned())
-        .send()
+    let token = web.csrf_token_on("/kontakt").await;
+    web.post_data("/api/contact/submit", &with_token(&token, fields))
         .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or_default())
-}
-
-async fn api_get(web: &WebClient, path: &str) -> reqwest::Response {
-    web.client.get(web.url(path)).send().await.unwrap()
 }
 
 fn cases(server: &TestServer) -> i64 {
     db_count(server.data_dir(), "SELECT COUNT(*) FROM cases")
+}
+
+/// The reference of the first case in the supporter's queue.
+async fn first_in_queue(supporter: &WebClient) -> String {
+    let page = supporter.get_json("/api/cases/queue").await;
+    page["rows"][0]["reference"].as_str().unwrap().to_owned()
 }
 
 fn assert_not_5xx(what: &str, status: StatusCode) {
@@ -267,14 +206,19 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
 
 /// Calls an endpoint as the app's own client does: GET with a query, or a form POST with the
 /// caller's CSRF token (so the refusal, if any, is the role check's and not the CSRF layer's).
-async fn call(web: &WebClient, token: &str, method: &str, path: &str, args: &str) -> StatusCode {
+async fn call_endpoint(
+    web: &WebClient,
+    token: &str,
+    method: &str,
+    path: &str,
+    args: &str,
+) -> StatusCode {
     let res = if method == "GET" {
-        let url = if args.is_empty() {
-            web.url(path)
+        if args.is_empty() {
+            web.api_get(path).await
         } else {
-            web.url(&format!("{path}?{args}"))
-        };
-        web.client.get(url).send().await.unwrap()
+            web.api_get(&format!("{path}?{args}")).await
+        }
     } else {
         let mut body = format!("csrf_token={token}");
         if !args.is_empty() {
@@ -284,7 +228,7 @@ async fn call(web: &WebClient, token: &str, method: &str, path: &str, args: &str
         web.client
             .post(web.url(path))
             .header(ACCEPT, "application/json")
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(CONTENT_TYPE, FORM)
             .body(body)
             .send()
             .await
@@ -344,7 +288,7 @@ async fn every_server_function_has_a_role_rule_and_refuses_everyone_else() {
         let Only(allowed) = access else {
             continue;
         };
-        let status = call(&anonymous, &anonymous_token, method, path, args).await;
+        let status = call_endpoint(&anonymous, &anonymous_token, method, path, args).await;
         if status != StatusCode::UNAUTHORIZED {
             failures.push(format!("{method} {path} anonymous: {status}, not 401"));
         }
@@ -354,7 +298,7 @@ async fn every_server_function_has_a_role_rule_and_refuses_everyone_else() {
             if allowed_here && method != "GET" {
                 continue;
             }
-            let status = call(web, token, method, path, args).await;
+            let status = call_endpoint(web, token, method, path, args).await;
             if allowed_here {
                 // Reads by the right role work (or refuse the made-up arguments).
                 if status.is_server_error()
@@ -401,23 +345,15 @@ async fn request_bodies_over_the_limit_are_refused_with_413_whatever_the_headers
     // body is sent (a client library then reports a broken pipe): raw sockets, which do not
     // mind.
     let big = form(&big_message);
-    let post = |headers: &str| {
-        format!(
-            "POST /api/contact/submit HTTP/1.1\r\nCookie: {cookie}\r\n{headers}\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-             Connection: close",
-            big.len()
-        )
+    let post_big = || {
+        RawRequest::post("/api/contact/submit", FORM, big.len())
+            .header("Cookie", &cookie)
+            .body(big.clone().into_bytes())
+            .whole_answer()
     };
 
     // A browser's form post: 413 and a page that says why, in both languages.
-    let res = raw_request(
-        &server,
-        &post("Accept: text/html\r\n"),
-        &[big.clone().into_bytes()],
-        true,
-    )
-    .await;
+    let res = post_big().header("Accept", "text/html").send(&server).await;
     assert_eq!(res.status, 413, "{}", res.head);
     assert!(
         res.body.contains("for stort") && res.body.contains("too large"),
@@ -426,15 +362,11 @@ async fn request_bodies_over_the_limit_are_refused_with_413_whatever_the_headers
     );
 
     // The app's call, with the CSRF token in the header: the header lifts no limit.
-    let res = raw_request(
-        &server,
-        &post(&format!(
-            "x-csrf-token: {token}\r\nAccept: application/json\r\n"
-        )),
-        &[big.clone().into_bytes()],
-        true,
-    )
-    .await;
+    let res = post_big()
+        .header("x-csrf-token", &token)
+        .header("Accept", "application/json")
+        .send(&server)
+        .await;
     assert_eq!(res.status, 413, "{}", res.head);
     assert!(res.body.contains("TooLarge"), "{}", res.body);
 
@@ -451,62 +383,46 @@ async fn request_bodies_over_the_limit_are_refused_with_413_whatever_the_headers
         parts.push(b"\r\n".to_vec());
     }
     parts.push(b"0\r\n\r\n".to_vec());
-    let res = raw_request(
-        &server,
-        &format!(
-            "POST /api/contact/submit HTTP/1.1\r\nCookie: {cookie}\r\nx-csrf-token: {token}\r\n\
-             Accept: text/html\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Transfer-Encoding: chunked\r\nConnection: close"
-        ),
-        &parts,
-        true,
-    )
-    .await;
+    let mut chunked = RawRequest::post_chunked("/api/contact/submit", FORM)
+        .header("Cookie", &cookie)
+        .header("x-csrf-token", &token)
+        .header("Accept", "text/html")
+        .whole_answer();
+    for part in parts {
+        chunked = chunked.body(part);
+    }
+    let res = chunked.send(&server).await;
     assert_eq!(res.status, 413, "chunked: {}", res.head);
     assert!(res.body.contains("for stort"), "{}", res.body);
 
     // 200 MB declared: refused at once, before a byte of it is read (not a 500).
     let started = std::time::Instant::now();
-    let res = raw_request(
-        &server,
-        "POST /api/contact/submit HTTP/1.1\r\nAccept: application/json\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 209715200\r\n\
-         Connection: close",
-        &[vec![b'a'; 64 * 1024]],
-        false,
-    )
-    .await;
+    let res = RawRequest::post("/api/contact/submit", FORM, 209_715_200)
+        .header("Accept", "application/json")
+        .body(vec![b'a'; 64 * 1024])
+        .send(&server)
+        .await;
     assert_eq!(res.status, 413, "{}", res.head);
     assert!(started.elapsed() < Duration::from_secs(5));
     // The same on a route nobody posts to, and on a page.
     for path in ["/", "/api/cases/note", "/support/events"] {
-        let res = raw_request(
-            &server,
-            &format!(
-                "POST {path} HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-                 Content-Length: 209715200\r\nConnection: close"
-            ),
-            &[],
-            false,
-        )
-        .await;
+        let res = RawRequest::post(path, FORM, 209_715_200)
+            .send(&server)
+            .await;
         assert_eq!(res.status, 413, "{path}: {}", res.head);
     }
 
     // The article editor has room for long articles, and a limit too.
     let (admin, admin_token) = staff(&server, demo::ADMIN).await;
     let long_body = "Lang vejledning. ".repeat(60 * 1024 / 17 * 16); // ~1 MiB
+    let article = [
+        ("slug", "meget-lang"),
+        ("lang", "da"),
+        ("title", "Meget lang"),
+        ("body", &long_body),
+    ];
     let res = admin
-        .post_data(
-            "/api/admin/kb/save",
-            &[
-                ("csrf_token", admin_token.as_str()),
-                ("slug", "meget-lang"),
-                ("lang", "da"),
-                ("title", "Meget lang"),
-                ("body", &long_body),
-            ],
-        )
+        .post_data("/api/admin/kb/save", &with_token(&admin_token, &article))
         .await;
     assert_ne!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "1 MiB article");
     assert_not_5xx("1 MiB article", res.status());
@@ -514,19 +430,12 @@ async fn request_bodies_over_the_limit_are_refused_with_413_whatever_the_headers
         "csrf_token={admin_token}&slug=alt-for-lang&lang=da&title=x&body={}",
         "x".repeat(3 * 1024 * 1024)
     );
-    let res = raw_request(
-        &server,
-        &format!(
-            "POST /api/admin/kb/save HTTP/1.1\r\nAccept: application/json\r\n\
-             x-csrf-token: {admin_token}\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
-             Connection: close",
-            huge.len()
-        ),
-        &[huge.into_bytes()],
-        false,
-    )
-    .await;
+    let res = RawRequest::post("/api/admin/kb/save", FORM, huge.len())
+        .header("Accept", "application/json")
+        .header("x-csrf-token", &admin_token)
+        .body(huge.into_bytes())
+        .send(&server)
+        .await;
     assert_eq!(res.status, 413, "3 MiB article: {}", res.head);
 
     assert_eq!(cases(&server), before, "nothing was created");
@@ -638,7 +547,7 @@ async fn pages_carry_security_headers_and_nonced_scripts() {
         "/api/cases/queue".to_owned(),
         format!("/api/cases/get?reference={reference}"),
     ] {
-        let res = api_get(&supporter, &path).await;
+        let res = supporter.api_get(&path).await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
         assert_eq!(header(&res, "cache-control"), Some("no-store"), "{path}");
         assert_eq!(header(&res, "x-content-type-options"), Some("nosniff"));
@@ -733,39 +642,21 @@ async fn next_never_leads_off_the_site() {
         "https://evil.example/",
         "/\r\nSet-Cookie: x=1",
     ] {
-        let web = WebClient::new(&server);
-        let token = web.csrf_token().await;
-        let (u, p) = demo::SUPPORTER;
-        let res = web
-            .post_form(
-                "/api/auth/login",
-                &[
-                    ("csrf_token", &token),
-                    ("username", u),
-                    ("password", p),
-                    ("next", next),
-                ],
-            )
-            .await;
+        let res = log_in_with_next(&server, next).await;
         assert_eq!(res.status(), StatusCode::FOUND, "{next:?}");
         assert_eq!(header(&res, "location"), Some("/support"), "{next:?}");
     }
     // A good `next` is followed.
-    let web = WebClient::new(&server);
-    let token = web.csrf_token().await;
-    let (u, p) = demo::SUPPORTER;
-    let res = web
-        .post_form(
-            "/api/auth/login",
-            &[
-                ("csrf_token", &token),
-                ("username", u),
-                ("password", p),
-                ("next", "/support/soeg?q=mitid"),
-            ],
-        )
-        .await;
+    let res = log_in_with_next(&server, "/support/soeg?q=mitid").await;
     assert_eq!(header(&res, "location"), Some("/support/soeg?q=mitid"));
+}
+
+/// The supporter logs in from a new client, the login form's hidden `next` field set by hand.
+async fn log_in_with_next(server: &TestServer, next: &str) -> reqwest::Response {
+    let web = WebClient::new(server);
+    let token = web.csrf_token().await;
+    web.login_with(&token, demo::SUPPORTER, &[("next", next)])
+        .await
 }
 
 #[tokio::test]
@@ -774,43 +665,19 @@ async fn csrf_tokens_are_bound_to_the_session_and_rotated() {
     let web = WebClient::new(&server);
     let anonymous_token = web.csrf_token().await;
 
-    let (u, p) = demo::SUPPORTER;
-    let res = web
-        .post_form(
-            "/api/auth/login",
-            &[
-                ("csrf_token", &anonymous_token),
-                ("username", u),
-                ("password", p),
-            ],
-        )
-        .await;
+    let res = web.login_with(&anonymous_token, demo::SUPPORTER, &[]).await;
     assert_eq!(location(&res).as_deref(), Some("/support"));
     let (_, html) = web.page("/support").await;
     let session_token = csrf_in(&html).unwrap();
     assert_ne!(session_token, anonymous_token, "a new token at login");
 
-    let reference = {
-        let page: serde_json::Value = api_get(&web, "/api/cases/queue")
-            .await
-            .json()
-            .await
-            .unwrap();
-        page["rows"][0]["reference"].as_str().unwrap().to_owned()
-    };
+    let reference = first_in_queue(&web).await;
     let note = |token: String, body: &'static str| {
         let web = &web;
-        let reference = reference.clone();
+        let fields = [("reference", reference.clone()), ("body", body.to_owned())];
         async move {
-            web.post_data(
-                "/api/cases/note",
-                &[
-                    ("csrf_token", token.as_str()),
-                    ("reference", reference.as_str()),
-                    ("body", body),
-                ],
-            )
-            .await
+            web.post_data("/api/cases/note", &with_token(&token, &str_pairs(&fields)))
+                .await
         }
     };
     // The token from before the login no longer works.
@@ -831,16 +698,7 @@ async fn csrf_tokens_are_bound_to_the_session_and_rotated() {
         .post_form("/api/auth/logout", &[("csrf_token", &session_token)])
         .await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    let res = web
-        .post_data(
-            "/api/auth/login",
-            &[
-                ("csrf_token", &session_token),
-                ("username", u),
-                ("password", p),
-            ],
-        )
-        .await;
+    let res = web.call_login(&session_token, demo::SUPPORTER).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let after_logout = web.csrf_token().await;
     assert_ne!(after_logout, session_token);
@@ -934,13 +792,11 @@ async fn user_text_never_reaches_a_page_as_markup() {
             ],
         ),
     ] {
-        let mut all = vec![
-            ("csrf_token", token.clone()),
-            ("reference", reference.clone()),
-        ];
+        let mut all = vec![("reference", reference.clone())];
         all.extend(fields);
-        let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = supporter.post_data(path, &all).await;
+        let res = supporter
+            .post_data(path, &with_token(&token, &str_pairs(&all)))
+            .await;
         assert!(res.status().is_success(), "{path}: {}", res.status());
     }
 
@@ -1017,11 +873,9 @@ async fn user_text_never_reaches_a_page_as_markup() {
         f
     };
     let fields = article(&[("slug", slug), ("lang", "da"), ("status", "draft")]);
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let res = admin.post_form("/api/admin/kb/save", &refs).await;
+    let res = admin
+        .post_form("/api/admin/kb/save", &str_pairs(&fields))
+        .await;
     let to = location(&res).unwrap_or_default();
     let id = Regex::new(r"^/admin/vidensbase/(\d+)\?")
         .unwrap()
@@ -1039,11 +893,9 @@ async fn user_text_never_reaches_a_page_as_markup() {
         ("lang", "da"),
         ("status", "published"),
     ]);
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let res = admin.post_form("/api/admin/kb/save", &refs).await;
+    let res = admin
+        .post_form("/api/admin/kb/save", &str_pairs(&fields))
+        .await;
     assert_eq!(res.status(), StatusCode::FOUND);
     let (status, html) = citizen.page(&format!("/hjaelp/{slug}")).await;
     assert_eq!(status, StatusCode::OK, "the article is published");
@@ -1053,7 +905,7 @@ async fn user_text_never_reaches_a_page_as_markup() {
     found.extend(raw_markup("search hit of the article", &html));
     let (_, html) = supporter.page("/support/soeg?q=fjendtlig").await;
     found.extend(raw_markup("staff search", &html));
-    let res = api_get(&supporter, "/api/staff/kb-search?q=fjendtlig").await;
+    let res = supporter.api_get("/api/staff/kb-search?q=fjendtlig").await;
     assert!(!res.text().await.unwrap().contains("<script>window.pwned"));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
@@ -1065,14 +917,9 @@ async fn user_text_never_reaches_a_page_as_markup() {
 #[tokio::test]
 async fn demo_data_is_off_unless_asked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = command(dir.path())
-        .env_remove("DESK_DEMO_DATA")
-        .arg("serve")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
+    let mut cmd = command(dir.path());
+    cmd.env_remove("DESK_DEMO_DATA");
+    let mut child = spawn_serve(cmd);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut said = Vec::new();
     let url = tokio::time::timeout(Duration::from_secs(60), async {
@@ -1096,45 +943,22 @@ async fn demo_data_is_off_unless_asked_for() {
     assert!(!out.contains("demo-indstil"), "no demo passwords: {out}");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = client
-        .get(format!("{url}/login"))
-        .header(ACCEPT, "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_in(&html).unwrap();
-    for (u, p) in [demo::ADMIN, demo::SUPPORTER] {
-        let res = client
-            .post(format!("{url}/api/auth/login"))
-            .header(ACCEPT, "application/json")
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("username", u),
-                ("password", p),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{u} logged in");
+    let web = WebClient::at(&url);
+    let token = web.csrf_token().await;
+    for login in [demo::ADMIN, demo::SUPPORTER] {
+        let res = web.call_login(&token, login).await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNAUTHORIZED,
+            "{} logged in",
+            login.0
+        );
     }
-    drop(client);
+    drop(web);
     child.start_kill().unwrap();
     let _ = child.wait().await;
-    let db = rusqlite::Connection::open(dir.path().join("desk.db")).unwrap();
-    let staff: i64 = db
-        .query_row("SELECT COUNT(*) FROM staff_users", [], |r| r.get(0))
-        .unwrap();
-    let cases: i64 = db
-        .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get(0))
-        .unwrap();
+    let staff = db_count(dir.path(), "SELECT COUNT(*) FROM staff_users");
+    let cases = db_count(dir.path(), "SELECT COUNT(*) FROM cases");
     assert_eq!((staff, cases), (0, 0), "no demo staff, no demo cases");
 }
 
@@ -1142,88 +966,72 @@ async fn demo_data_is_off_unless_asked_for() {
 // Item 9: object-level access
 // ---------------------------------------------------------------------------------------------
 
+/// A counter step that must succeed.
+async fn step(counter: &Counter, endpoint: &str, fields: &[(&str, &str)]) {
+    let (status, body) = counter.post(endpoint, fields).await;
+    assert!(status.is_success(), "{endpoint}: {status} {body}");
+}
+
 #[tokio::test]
 async fn receipts_end_at_hand_over_citizen_views_are_audited_and_streams_end_at_logout() {
     let server = TestServer::start().await;
-    let (counter, token) = staff(&server, demo::BORGERSERVICE).await;
-    let step = |endpoint: &'static str, fields: Vec<(&'static str, String)>| {
-        let counter = &counter;
-        let token = token.clone();
-        async move {
-            let mut all = vec![("csrf_token", token)];
-            all.extend(fields);
-            let all: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let res = counter
-                .post_data(&format!("/api/counter/{endpoint}"), &all)
-                .await;
-            let status = res.status();
-            let body = res.text().await.unwrap();
-            assert!(status.is_success(), "{endpoint}: {status} {body}");
-        }
-    };
+    let (web, token) = staff(&server, demo::BORGERSERVICE).await;
+    let counter = Counter { web, token };
     // The demo citizen with NemID only, and the demo witness (as in counter.rs).
     step(
+        &counter,
         "start",
-        vec![
-            ("purpose", "nemid_migration".into()),
-            ("cpr", "120346-1235".into()),
-            ("name", "Erik Nielsen".into()),
+        &[
+            ("purpose", "nemid_migration"),
+            ("cpr", ERIK.1),
+            ("name", ERIK.0),
         ],
     )
     .await;
-    let (_, today) = counter.page("/borgerservice").await;
-    let visit = Regex::new(r#"href="/borgerservice/besoeg/(\d+)">"#)
-        .unwrap()
-        .captures(&today)
-        .expect("the visit on the today list")[1]
-        .to_owned();
+    let visit = counter.newest_visit().await;
+    let visit_id = ("visit_id", visit.as_str());
     step(
+        &counter,
         "identity-check",
-        vec![
-            ("visit_id", visit.clone()),
-            ("method", "witness".into()),
-            ("witness_cpr", "050565-2346".into()),
-            ("witness_name", "Birthe Holm".into()),
+        &[
+            visit_id,
+            ("method", "witness"),
+            ("witness_cpr", BIRTHE_CPR),
+            ("witness_name", "Birthe Holm"),
         ],
     )
     .await;
     step(
+        &counter,
         "authenticators",
-        vec![
-            ("visit_id", visit.clone()),
-            ("no_smartphone", "1".into()),
-            ("code_display", "1".into()),
-            ("code_display_serial", "cd 9988 7766".into()),
+        &[
+            visit_id,
+            ("no_smartphone", "1"),
+            ("code_display", "1"),
+            ("code_display_serial", "cd 9988 7766"),
         ],
     )
     .await;
     step(
+        &counter,
         "user-id",
-        vec![
-            ("visit_id", visit.clone()),
-            ("user_id", "Erik Æbelø".into()),
-            ("password", "Solsikke-Havn-42".into()),
-            ("password_repeat", "Solsikke-Havn-42".into()),
+        &[
+            visit_id,
+            ("user_id", "Erik Æbelø"),
+            ("password", "Solsikke-Havn-42"),
+            ("password_repeat", "Solsikke-Havn-42"),
         ],
     )
     .await;
     step(
+        &counter,
         "issue-code",
-        vec![
-            ("visit_id", visit.clone()),
-            ("device", "code_display".into()),
-        ],
+        &[visit_id, ("device", "code_display")],
     )
     .await;
     let receipt_path = format!("/borgerservice/besoeg/{visit}/kvittering");
-    let (_, receipt) = counter.page(&receipt_path).await;
-    let code = Regex::new(
-        r#"id="activation-code"[^>]*>(?:<!--[^>]*-->)*([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})"#,
-    )
-    .unwrap()
-    .captures(&receipt)
-    .unwrap_or_else(|| panic!("a code on the receipt: {receipt}"))[1]
-        .to_owned();
+    let (_, receipt) = counter.web.page(&receipt_path).await;
+    let code = activation_code(&receipt);
     let receipt_views = || {
         db_count(
             server.data_dir(),
@@ -1235,21 +1043,25 @@ async fn receipts_end_at_hand_over_citizen_views_are_audited_and_streams_end_at_
     };
     assert!(receipt_views() >= 1, "reading the code is on record");
     step(
+        &counter,
         "hand-over",
-        vec![
-            ("visit_id", visit.clone()),
-            ("receipt_printed", "1".into()),
-            ("code_explained", "1".into()),
-            ("devices_checked", "1".into()),
-            ("help_explained", "1".into()),
+        &[
+            visit_id,
+            ("receipt_printed", "1"),
+            ("code_explained", "1"),
+            ("devices_checked", "1"),
+            ("help_explained", "1"),
         ],
     )
     .await;
     // Handed over, visit not yet finished: the code is no longer readable.
-    let (status, receipt) = counter.page(&receipt_path).await;
+    let (status, receipt) = counter.web.page(&receipt_path).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!receipt.contains(&code), "the code after hand-over");
-    let res = api_get(&counter, &format!("/api/counter/receipt?visit_id={visit}")).await;
+    let res = counter
+        .web
+        .api_get(&format!("/api/counter/receipt?visit_id={visit}"))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.text().await.unwrap().trim(), "null");
 
@@ -1276,7 +1088,9 @@ async fn receipts_end_at_hand_over_citizen_views_are_audited_and_streams_end_at_
         assert_eq!(status, StatusCode::OK);
     }
     assert_eq!(views(), before + 2, "one audit entry per citizen page view");
-    let res = api_get(&supporter, &format!("/api/citizens/get?id={citizen_id}")).await;
+    let res = supporter
+        .api_get(&format!("/api/citizens/get?id={citizen_id}"))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(views(), before + 3, "and per call");
 
@@ -1325,7 +1139,7 @@ async fn receipts_end_at_hand_over_citizen_views_are_audited_and_streams_end_at_
         "the live stream still runs 10 s after logout"
     );
     // And a new one is refused.
-    let res = api_get(&supporter, "/support/events").await;
+    let res = supporter.api_get("/support/events").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -1402,7 +1216,7 @@ async fn sql_metacharacters_in_every_filter_are_just_text() {
             let res = if page {
                 web.get(&path).await
             } else {
-                api_get(web, &path).await
+                web.api_get(&path).await
             };
             let status = res.status();
             if status.is_server_error() {
@@ -1415,7 +1229,9 @@ async fn sql_metacharacters_in_every_filter_are_just_text() {
             }
         }
         // A filter value that is no known value matches nothing: it never widens the queue.
-        let res = api_get(&supporter, &format!("/api/cases/queue?status={v}")).await;
+        let res = supporter
+            .api_get(&format!("/api/cases/queue?status={v}"))
+            .await;
         if res.status() == StatusCode::OK {
             let page: serde_json::Value = res.json().await.unwrap();
             if page["rows"].as_array().is_some_and(|r| !r.is_empty()) {
@@ -1450,13 +1266,7 @@ async fn path_traversal_never_serves_a_file_outside_the_site() {
         "//etc/passwd",
         "/pkg//etc/passwd",
     ] {
-        let res = raw_request(
-            &server,
-            &format!("GET {path} HTTP/1.1\r\nConnection: close"),
-            &[],
-            true,
-        )
-        .await;
+        let res = RawRequest::get(path).whole_answer().send(&server).await;
         assert!(
             res.status == 404 || res.status == 400,
             "{path}: {} {}",
@@ -1469,18 +1279,12 @@ async fn path_traversal_never_serves_a_file_outside_the_site() {
         );
     }
     // The site's own files are still served.
-    let (_, html) = desk_tests::WebClient::new(&server).page("/").await;
-    let stylesheet = desk_tests::web::bundle_paths_in(&html)
+    let (_, html) = WebClient::new(&server).page("/").await;
+    let stylesheet = bundle_paths_in(&html)
         .into_iter()
         .find(|p| p.ends_with(".css"))
         .expect("the page names its stylesheet");
-    let res = raw_request(
-        &server,
-        &format!("GET {stylesheet} HTTP/1.1\r\nConnection: close"),
-        &[],
-        false,
-    )
-    .await;
+    let res = RawRequest::get(&stylesheet).send(&server).await;
     assert_eq!(res.status, 200);
 }
 
@@ -1497,7 +1301,7 @@ async fn bad_utf8_nul_bytes_and_over_long_values_are_refused_and_store_nothing()
             .post(server.at("/api/contact/submit"))
             .header("cookie", &cookie)
             .header(ACCEPT, "application/json")
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(CONTENT_TYPE, FORM)
             .body(body)
             .send()
     };
@@ -1537,7 +1341,7 @@ async fn bad_utf8_nul_bytes_and_over_long_values_are_refused_and_store_nothing()
         (&supporter, "/api/citizens/get?id=%FF"),
         (&supporter, "/api/citizens/get?id=abc"),
     ] {
-        let res = api_get(web, path).await;
+        let res = web.api_get(path).await;
         if !res.status().is_client_error() && !res.status().is_success() {
             failures.push(format!("{path}: {}", res.status()));
         }
@@ -1603,27 +1407,16 @@ async fn bad_utf8_nul_bytes_and_over_long_values_are_refused_and_store_nothing()
         failures.push(format!("150,000 chars: {}", res.status()));
     }
     // Staff fields too.
-    let page: serde_json::Value = api_get(&supporter, "/api/cases/queue")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let reference = page["rows"][0]["reference"].as_str().unwrap().to_owned();
+    let reference = first_in_queue(&supporter).await;
     for (path, field) in [
         ("/api/cases/note", "body"),
         ("/api/cases/reply", "body"),
         ("/api/cases/reveal-cpr", "reason"),
     ] {
         let value = long(20_000);
+        let fields = [("reference", reference.as_str()), (field, value.as_str())];
         let res = supporter
-            .post_data(
-                path,
-                &[
-                    ("csrf_token", supporter_token.as_str()),
-                    ("reference", reference.as_str()),
-                    (field, value.as_str()),
-                ],
-            )
+            .post_data(path, &with_token(&supporter_token, &fields))
             .await;
         if res.status() != StatusCode::UNPROCESSABLE_ENTITY {
             failures.push(format!("20,000 chars in {path} {field}: {}", res.status()));
@@ -1663,14 +1456,7 @@ const CPR_SPELLINGS: [&str; 12] = [
 #[tokio::test]
 async fn cpr_numbers_in_any_spelling_are_refused_and_never_mailed() {
     let smtp = SmtpServer::start().await;
-    let smtp_url = smtp.url();
-    let server = TestServer::start_with(&[
-        ("DESK_SMTP_URL", smtp_url.as_str()),
-        ("DESK_OUTBOX_RETRY_MS", "200"),
-        ("DESK_PUBLIC_URL", "https://desk.example"),
-        ("DESK_MAIL_FROM", "Supportlinjen <support@desk.example>"),
-    ])
-    .await;
+    let server = TestServer::start_with(&str_pairs(&smtp.desk_env())).await;
     let (reference, _) = write_in(&server, &contact_form(&[])).await;
     assert_eq!(smtp.wait_for(1, 30).await.len(), 1, "the confirmation");
     let (supporter, token) = staff(&server, demo::SUPPORTER).await;
@@ -1790,23 +1576,9 @@ async fn the_contact_form_is_rate_limited_per_client_and_per_recipient() {
 async fn anonymous_urgent_cases_stay_out_of_the_urgent_lane_and_confirmations_carry_no_sender_text()
 {
     let smtp = SmtpServer::start().await;
-    let smtp_url = smtp.url();
-    let server = TestServer::start_with(&[
-        ("DESK_SMTP_URL", smtp_url.as_str()),
-        ("DESK_OUTBOX_RETRY_MS", "200"),
-        ("DESK_PUBLIC_URL", "https://desk.example"),
-        ("DESK_MAIL_FROM", "Supportlinjen <support@desk.example>"),
-    ])
-    .await;
+    let server = TestServer::start_with(&str_pairs(&smtp.desk_env())).await;
     let (supporter, token) = staff(&server, demo::SUPPORTER).await;
-    let queue = || async {
-        let page: serde_json::Value = api_get(&supporter, "/api/cases/queue")
-            .await
-            .json()
-            .await
-            .unwrap();
-        page
-    };
+    let queue = || supporter.get_json("/api/cases/queue");
     let urgent_before = queue().await["urgent_open"].as_i64().unwrap();
 
     // Three anonymous "identity theft" reports, each with a phishing text for the victim.
@@ -1891,16 +1663,7 @@ async fn anonymous_urgent_cases_stay_out_of_the_urgent_lane_and_confirmations_ca
 // ---------------------------------------------------------------------------------------------
 
 async fn try_login(web: &WebClient, token: &str, username: &str, password: &str) -> StatusCode {
-    web.post_data(
-        "/api/auth/login",
-        &[
-            ("csrf_token", token),
-            ("username", username),
-            ("password", password),
-        ],
-    )
-    .await
-    .status()
+    web.call_login(token, (username, password)).await.status()
 }
 
 #[tokio::test]
@@ -1930,7 +1693,7 @@ async fn parallel_guesses_get_no_more_tries_and_an_admin_can_unlock() {
     );
     // Another staff member at the same address is not locked out.
     let (admin, admin_token) = staff(&server, demo::ADMIN).await;
-    let res = api_get(&admin, "/api/admin/locked-logins").await;
+    let res = admin.api_get("/api/admin/locked-logins").await;
     assert_eq!(res.status(), StatusCode::OK);
     let locked = res.text().await.unwrap();
     assert!(locked.contains("supporter"), "{locked}");
@@ -2022,13 +1785,16 @@ async fn a_stranger_naming_a_case_in_a_mail_opens_a_new_linked_case() {
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     let (_, before) = supporter.page(&case_path).await;
-    let events_before = db_count(
-        server.data_dir(),
-        &format!(
-            "SELECT COUNT(*) FROM case_events WHERE case_id = \
-             (SELECT id FROM cases WHERE reference = '{reference}')"
-        ),
-    );
+    let events_on_case = || {
+        db_count(
+            server.data_dir(),
+            &format!(
+                "SELECT COUNT(*) FROM case_events WHERE case_id = \
+                 (SELECT id FROM cases WHERE reference = '{reference}')"
+            ),
+        )
+    };
+    let events_before = events_on_case();
 
     let mail = format!(
         "From: Mallory <mallory@evil.example>\r\nTo: support@desk.example\r\n\
@@ -2042,13 +1808,7 @@ async fn a_stranger_naming_a_case_in_a_mail_opens_a_new_linked_case() {
     assert_ne!(new_ref, reference);
 
     // The original is untouched: same events, still waiting, not the stranger's text.
-    let events_after = db_count(
-        server.data_dir(),
-        &format!(
-            "SELECT COUNT(*) FROM case_events WHERE case_id = \
-             (SELECT id FROM cases WHERE reference = '{reference}')"
-        ),
-    );
+    let events_after = events_on_case();
     assert_eq!(
         events_after, events_before,
         "the stranger's mail is not on the case"
@@ -2084,36 +1844,21 @@ async fn a_stranger_naming_a_case_in_a_mail_opens_a_new_linked_case() {
 
     // The bearer token is checked before the body is read.
     let started = std::time::Instant::now();
-    let res = raw_request(
-        &server,
-        "POST /mail/inbound HTTP/1.1\r\nAuthorization: Bearer wrong\r\n\
-         Content-Type: message/rfc822\r\nContent-Length: 20971520\r\nConnection: close",
-        &[b"From: a@b.dk\r\n".to_vec()],
-        false,
-    )
-    .await;
+    let mail = |length: usize| RawRequest::post("/mail/inbound", "message/rfc822", length);
+    let res = mail(20_971_520)
+        .header("Authorization", "Bearer wrong")
+        .body(b"From: a@b.dk\r\n".to_vec())
+        .send(&server)
+        .await;
     assert_eq!(res.status, 401, "{}", res.head);
     assert!(started.elapsed() < Duration::from_secs(5));
-    let res = raw_request(
-        &server,
-        "POST /mail/inbound HTTP/1.1\r\nContent-Type: message/rfc822\r\n\
-         Content-Length: 20971520\r\nConnection: close",
-        &[],
-        false,
-    )
-    .await;
+    let res = mail(20_971_520).send(&server).await;
     assert_eq!(res.status, 401, "no token: {}", res.head);
-    let res = raw_request(
-        &server,
-        &format!(
-            "POST /mail/inbound HTTP/1.1\r\nAuthorization: Bearer {INBOUND_SECRET}\r\n\
-             Content-Type: message/rfc822\r\nContent-Length: {}\r\nConnection: close",
-            11 * 1024 * 1024
-        ),
-        &[vec![b'a'; 11 * 1024 * 1024]],
-        false,
-    )
-    .await;
+    let res = mail(11 * 1024 * 1024)
+        .header("Authorization", &format!("Bearer {INBOUND_SECRET}"))
+        .body(vec![b'a'; 11 * 1024 * 1024])
+        .send(&server)
+        .await;
     assert_eq!(
         res.status, 413,
         "over the limit with the right token: {}",
@@ -2132,7 +1877,9 @@ async fn searches_without_hits_are_not_a_write_each() {
     let misses = || db_count(server.data_dir(), "SELECT COUNT(*) FROM search_misses");
     let before = misses();
     for i in 0..50 {
-        let res = api_get(&citizen, &format!("/api/help/search?q=zqxvblorf{i}")).await;
+        let res = citizen
+            .api_get(&format!("/api/help/search?q=zqxvblorf{i}"))
+            .await;
         assert_eq!(res.status(), StatusCode::OK);
         let page: serde_json::Value = res.json().await.unwrap();
         assert_eq!(page["total"], 0, "a miss");

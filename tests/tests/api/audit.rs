@@ -1,40 +1,23 @@
 //! The audit log over HTTP: staff actions and CPR reveals are recorded with who, what and why;
 //! `supportdesk audit verify` passes an untouched chain and names a tampered entry.
 
-// Helpers that cannot find what a test needs must fail it loudly, as in the harness.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use desk_tests::lookup::case_with_cpr;
 use desk_tests::server::run_cli;
-use desk_tests::web::csrf_in;
+use desk_tests::web::{csrf_in, with_token};
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
 
-/// A demo case whose citizen has a CPR number, and its page.
-async fn case_with_cpr(web: &WebClient) -> (String, String) {
-    let page: serde_json::Value = web
-        .client
-        .get(web.url("/api/cases/queue"))
-        .send()
+/// Asks to see the CPR number on the case `reference`, giving `reason`.
+async fn reveal(web: &WebClient, token: &str, reference: &str, reason: &str) -> reqwest::Response {
+    let fields = [("reference", reference), ("reason", reason)];
+    web.post_data("/api/cases/reveal-cpr", &with_token(token, &fields))
         .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for row in page["rows"].as_array().unwrap() {
-        let reference = row["reference"].as_str().unwrap().to_owned();
-        let (_, html) = web.page(&format!("/support/sag/{reference}")).await;
-        if html.contains("-XXXX") {
-            return (reference, html);
-        }
-    }
-    panic!("no demo case with a CPR number");
 }
 
 #[tokio::test]
 async fn reveals_need_a_reason_are_audited_and_tampering_is_detected() {
     let server = TestServer::start().await;
-    let supporter = WebClient::new(&server);
-    supporter.login(demo::SUPPORTER).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
     let (reference, html) = case_with_cpr(&supporter).await;
     let token = csrf_in(&html).unwrap();
     assert!(
@@ -43,45 +26,23 @@ async fn reveals_need_a_reason_are_audited_and_tampering_is_detected() {
     );
 
     // No reason, no number.
-    let res = supporter
-        .post_data(
-            "/api/cases/reveal-cpr",
-            &[
-                ("csrf_token", &token),
-                ("reference", &reference),
-                ("reason", ""),
-            ],
-        )
-        .await;
+    let res = reveal(&supporter, &token, &reference, "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Skriv hvorfor"));
 
     // Other roles cannot reveal at all.
-    let counter = WebClient::new(&server);
-    counter.login(demo::BORGERSERVICE).await;
+    let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
     let counter_token = counter.csrf_token().await;
-    let res = counter
-        .post_data(
-            "/api/cases/reveal-cpr",
-            &[
-                ("csrf_token", &counter_token),
-                ("reference", &reference),
-                ("reason", "nysgerrig"),
-            ],
-        )
-        .await;
+    let res = reveal(&counter, &counter_token, &reference, "nysgerrig").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 
-    let res = supporter
-        .post_data(
-            "/api/cases/reveal-cpr",
-            &[
-                ("csrf_token", &token),
-                ("reference", &reference),
-                ("reason", "Borgeren bekræfter identitet i telefonen"),
-            ],
-        )
-        .await;
+    let res = reveal(
+        &supporter,
+        &token,
+        &reference,
+        "Borgeren bekræfter identitet i telefonen",
+    )
+    .await;
     assert_eq!(res.status(), StatusCode::OK);
     let revealed: String = res.json().await.unwrap();
     assert!(
@@ -99,7 +60,7 @@ async fn reveals_need_a_reason_are_audited_and_tampering_is_detected() {
         let res = supporter
             .post_form(
                 path,
-                &[("csrf_token", &token), ("reference", &reference), extra],
+                &with_token(&token, &[("reference", &reference), extra]),
             )
             .await;
         assert_eq!(res.status(), StatusCode::FOUND, "{path}");
