@@ -35,21 +35,34 @@ pub fn local(utc: OffsetDateTime) -> PrimitiveDateTime {
     PrimitiveDateTime::new(local.date(), local.time())
 }
 
-/// A stored UTC timestamp (RFC 3339) as Danish wall-clock time, "YYYY-MM-DD HH:MM", for
-/// display next to the SLA deadlines, which are local. Unreadable input is shown as stored.
+/// How the desk writes a time: "2026-11-23 12:17" on screens (sorts like the SLA deadlines
+/// next to it), "23-11-2026 12:17" in letters to citizens (as Danes write a date).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Screen,
+    Letter,
+}
+
+/// The desk's one way of writing a wall-clock time.
+pub fn write(at: PrimitiveDateTime, layout: Layout) -> String {
+    let (y, m, d, hh, mm) = (
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+    );
+    match layout {
+        Layout::Screen => format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}"),
+        Layout::Letter => format!("{d:02}-{m:02}-{y:04} {hh:02}:{mm:02}"),
+    }
+}
+
+/// A stored UTC timestamp (RFC 3339) as Danish wall-clock time on a screen, next to the SLA
+/// deadlines, which are local. Unreadable input is shown as stored.
 pub fn display(utc_rfc3339: &str) -> String {
     match OffsetDateTime::parse(utc_rfc3339, &time::format_description::well_known::Rfc3339) {
-        Ok(at) => {
-            let l = local(at);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}",
-                l.year(),
-                u8::from(l.month()),
-                l.day(),
-                l.hour(),
-                l.minute()
-            )
-        }
+        Ok(at) => write(local(at), Layout::Screen),
         Err(_) => utc_rfc3339
             .chars()
             .take(16)
@@ -131,5 +144,17 @@ mod tests {
         assert_eq!(display("2026-11-23T21:03:05Z"), "2026-11-23 22:03");
         assert_eq!(display("2026-07-01T22:30:00Z"), "2026-07-02 00:30");
         assert_eq!(display("not a time"), "not a time");
+    }
+
+    #[test]
+    fn letters_write_the_day_first() {
+        assert_eq!(
+            write(datetime!(2026-03-05 08:07), Layout::Letter),
+            "05-03-2026 08:07"
+        );
+        assert_eq!(
+            write(datetime!(2026-03-05 08:07), Layout::Screen),
+            "2026-03-05 08:07"
+        );
     }
 }

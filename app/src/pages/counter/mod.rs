@@ -24,23 +24,6 @@ pub fn LookAway() -> impl leptos::IntoView {
     }
 }
 
-/// "HH:MM" or a date, from an RFC 3339 time stored in UTC, in Danish time.
-pub fn local_time(rfc3339: &str) -> String {
-    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
-        .map(|t| {
-            let l = crate::domain::danish_time::local(t);
-            format!(
-                "{:02}-{:02}-{} {:02}:{:02}",
-                l.day(),
-                u8::from(l.month()),
-                l.year(),
-                l.hour(),
-                l.minute()
-            )
-        })
-        .unwrap_or_default()
-}
-
 pub fn case_status_label(status: &str, lang: Lang) -> &'static str {
     crate::domain::Status::parse(status)
         .ok()
