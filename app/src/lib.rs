@@ -1,16 +1,15 @@
-//! The desk's Leptos application: UI, server functions and the domain types shared by the
-//! server and the browser. Server-only code (the data layer, authentication) sits behind the
-//! `ssr` feature; the browser entry point `hydrate()` behind `hydrate`.
+//! The desk's Leptos application, in floors (see ARCHITECTURE.md): pages and components,
+//! server functions, services, the store, and the domain. The domain, the functions' wire
+//! types and the pages compile for the server and the browser; services and the store sit
+//! behind the `ssr` feature, the browser entry point `hydrate()` behind `hydrate`.
 #![recursion_limit = "256"]
 
-pub mod cases;
 pub mod components;
 pub mod domain;
 pub mod errors;
 pub mod functions;
 pub mod hydration;
 pub mod i18n;
-pub mod kb;
 pub mod page_context;
 pub mod pages;
 pub mod root;
@@ -20,7 +19,11 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod cases;
+#[cfg(feature = "ssr")]
 pub mod index_sync;
+#[cfg(feature = "ssr")]
+pub mod kb;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]

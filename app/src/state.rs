@@ -30,7 +30,7 @@ pub struct AppState {
     /// Where blocks take effect: the embedded registry or an external one over HTTP.
     pub registry: Arc<dyn IdentityRegistry>,
     /// New cases, announced to open consoles (server-sent events).
-    pub live: tokio::sync::broadcast::Sender<crate::cases::live::LiveCase>,
+    pub live: tokio::sync::broadcast::Sender<crate::domain::live_case::LiveCase>,
     /// The contact form's allowances per client and per recipient address.
     pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
     /// Citizens' searches without a hit, counted in memory and written in batches.
@@ -50,7 +50,7 @@ pub struct Settings {
 
 impl AppState {
     /// Announces a new case to every open console; nobody listening is fine.
-    pub fn announce(&self, case: crate::cases::live::LiveCase) {
+    pub fn announce(&self, case: crate::domain::live_case::LiveCase) {
         let _ = self.live.send(case);
     }
 

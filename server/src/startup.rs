@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use app::cases::contact_limits::ContactLimits;
 use app::cases::index_sync::CaseSearch;
-use app::cases::live::EVENTS_PATH;
+use app::domain::live_case::EVENTS_PATH;
 use app::index_sync::IndexSyncError;
 use app::kb::index_sync::KbSearch;
 use app::kb::seed::SeedError;

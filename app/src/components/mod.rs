@@ -5,6 +5,8 @@ pub mod footer;
 pub mod header;
 pub mod identity_panel;
 pub mod kb_panel;
+#[cfg(feature = "hydrate")]
+pub mod live_feed;
 pub mod page_title;
 pub mod require_role;
 pub mod search_box;

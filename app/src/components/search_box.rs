@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::domain::kb_views::SearchHitView;
 use crate::functions::help::search_help;
 use crate::hydration::IslandReady;
-use crate::kb::SearchHitView;
 use crate::page_context::use_page_context;
 
 /// Guides matching what is typed into a field: the matches, and the `on:input` handler that

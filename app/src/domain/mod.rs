@@ -4,6 +4,7 @@ pub mod activation_code;
 #[cfg(feature = "ssr")]
 pub mod audit;
 pub mod block_request;
+pub mod canned;
 pub mod case_category;
 pub mod case_views;
 pub mod contacts;
@@ -14,6 +15,8 @@ pub mod digital_post_exemption;
 pub mod email;
 pub mod identity_document;
 pub mod identity_views;
+pub mod kb_views;
+pub mod live_case;
 pub mod local_path;
 pub mod mitid_password;
 pub mod mitid_user_id;

@@ -89,7 +89,7 @@ pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
 /// Opens an urgent phone case for the citizen and goes straight to the block flow.
 #[server(prefix = "/api", endpoint = "citizens/block-case")]
 pub async fn open_block_case(csrf_token: String, citizen_id: i64) -> Result<(), AppError> {
-    use crate::cases::live::LiveCase;
+    use crate::domain::live_case::LiveCase;
     use crate::domain::{Category, Channel, Role, System};
     use crate::functions::guard::require_role;
     use crate::functions::invalid;

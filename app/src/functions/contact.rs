@@ -141,7 +141,7 @@ pub async fn submit_contact(
         .await?;
     state.wake_outbox();
     let priority = category.default_priority();
-    state.announce(crate::cases::live::LiveCase {
+    state.announce(crate::domain::live_case::LiveCase {
         reference: reference.to_string(),
         subject: subject.clone(),
         priority,

@@ -859,8 +859,8 @@ pub async fn end_visit(
     outcome: String,
     reason: String,
 ) -> Result<(), AppError> {
-    use crate::cases::live::LiveCase;
     use crate::domain::counter::VisitState;
+    use crate::domain::live_case::LiveCase;
     use crate::domain::{Role, System};
     use crate::functions::guard::require_role;
     use crate::functions::invalid;

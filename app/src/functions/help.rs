@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+use crate::domain::kb_views::{ArticlePage, SearchPage};
 use crate::errors::AppError;
-use crate::kb::{ArticlePage, SearchPage};
 
 /// At most this many hits on one results page.
 pub const PAGE_SIZE: usize = 20;
@@ -16,7 +16,7 @@ pub async fn search_help(
     limit: Option<usize>,
 ) -> Result<SearchPage, AppError> {
     use crate::domain::System;
-    use crate::kb::SearchHitView;
+    use crate::domain::kb_views::SearchHitView;
     use crate::page_context::PageContext;
     use crate::state::AppState;
 
@@ -72,7 +72,7 @@ pub async fn search_help(
 
 #[server(prefix = "/api", endpoint = "help/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, AppError> {
-    use crate::kb::ArticleLink;
+    use crate::domain::kb_views::ArticleLink;
     use crate::page_context::PageContext;
     use crate::state::AppState;
     use crate::store::articles::{self, ArticleRow};

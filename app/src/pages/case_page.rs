@@ -3,10 +3,10 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::cases::canned::canned;
 use crate::components::csrf_field::CsrfField;
 use crate::components::kb_panel::KbPanel;
 use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
+use crate::domain::canned::canned;
 use crate::domain::case_views::TimelineEntry;
 
 /// The case page's keys: the moves a supporter makes on every call.

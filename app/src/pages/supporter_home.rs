@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::cases::live::LiveCase;
 use crate::components::require_role::RequireRole;
 use crate::components::shortcuts::{Move, Shortcut, Shortcuts};
 use crate::domain::case_views::QueueFilter;
+use crate::domain::live_case::LiveCase;
 use crate::pages::case_search::CaseSearchForm;
 
 /// The queue's keys: walk the list and open a case with Enter.
@@ -77,7 +77,7 @@ fn Queue() -> impl IntoView {
     let arrived = RwSignal::new(None::<LiveCase>);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        let source = crate::cases::live::subscribe(move |case| {
+        let source = crate::components::live_feed::subscribe(move |case| {
             if case.priority == Priority::Urgent {
                 arrived.set(Some(case));
             }

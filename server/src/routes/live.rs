@@ -4,8 +4,8 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use app::auth::unix_now;
-use app::cases::live::LiveCase;
 use app::domain::Role;
+use app::domain::live_case::LiveCase;
 use app::page_context::PageContext;
 use app::store::{Db, sessions};
 use axum::Extension;

@@ -1,24 +1,9 @@
-//! The queue's live feed: new cases pushed to every open console by server-sent events.
+//! The browser's end of the queue's live feed (server-sent events).
 
-use serde::{Deserialize, Serialize};
-
-use crate::domain::{Priority, System};
-
-/// A case just created, as the feed announces it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LiveCase {
-    pub reference: String,
-    pub subject: String,
-    pub priority: Priority,
-    pub system: System,
-}
-
-/// The feed's address.
-pub const EVENTS_PATH: &str = "/support/events";
+use crate::domain::live_case::{EVENTS_PATH, LiveCase};
 
 /// Opens the feed in the browser and calls `on_case` for every new case. The connection is
 /// re-established by the browser itself after a drop (EventSource does that).
-#[cfg(feature = "hydrate")]
 pub fn subscribe(on_case: impl Fn(LiveCase) + 'static) -> Option<web_sys::EventSource> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
