@@ -1,3 +1,4 @@
+use super::schema::sort_key;
 use super::*;
 
 #[allow(clippy::too_many_arguments)]
