@@ -16,12 +16,10 @@ pub struct StaffSummary {
 
 #[server(prefix = "/api", endpoint = "admin/staff", input = server_fn::codec::GetUrl)]
 pub async fn list_staff() -> Result<Vec<StaffSummary>, AppError> {
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::users;
 
-    require_role(&[Role::Admin])?;
-    let state = AppState::from_context()?;
+    let Staff { state, .. } = staff(&[Role::Admin])?;
     let staff = users::list(&state.db).await?;
     Ok(staff
         .into_iter()
@@ -51,12 +49,10 @@ pub struct LockedLogin {
 pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
     use crate::auth::unix_now;
     use crate::domain::throttle::Verdict;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::login_failures;
 
-    require_role(&[Role::Admin])?;
-    let state = AppState::from_context()?;
+    let Staff { state, .. } = staff(&[Role::Admin])?;
     let locked = login_failures::locked(&state.db, unix_now()).await?;
     Ok(locked
         .into_iter()
@@ -77,13 +73,11 @@ pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
 pub async fn unlock_login(csrf_token: String, username: String) -> Result<u64, AppError> {
     use crate::auth::login::username_key;
     use crate::domain::audit::AuditEntry;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::login_failures;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Admin])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Admin])?;
     let key = username_key(&username);
     if key.is_empty() {
         return Err(crate::functions::invalid(

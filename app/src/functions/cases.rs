@@ -29,12 +29,10 @@ pub async fn case_queue(
 ) -> Result<QueuePage, AppError> {
     use crate::domain::Role;
     use crate::domain::case_views::QueueFilter;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases;
 
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let filter = QueueFilter {
         system,
         category,
@@ -56,12 +54,10 @@ pub async fn case_queue(
 #[server(prefix = "/api", endpoint = "cases/get", input = GetUrl)]
 pub async fn get_case(reference: String) -> Result<Option<CaseDetail>, AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases;
 
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let Some(case) = cases::find(&state.db, reference.trim()).await? else {
         return Ok(None);
     };
@@ -100,12 +96,11 @@ pub async fn add_case_note(
     body: String,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
         return Err(invalid(
@@ -121,7 +116,6 @@ pub async fn add_case_note(
             "The note contains a CPR number. Do not write it in notes: the citizen's CPR number is kept protected on the citizen.",
         ));
     }
-    let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.note", &case.row.reference);
     cases::add_note(&state.db, case.id, &me.username, body, &audit).await?;
@@ -136,14 +130,12 @@ pub async fn change_case_status(
     status: String,
 ) -> Result<(), AppError> {
     use crate::domain::{Role, Status, can_transition};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let to = Status::parse(&status)
         .map_err(|_| invalid("status", "Ukendt status.", "Unknown status."))?;
-    let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     if !can_transition(case.row.status, to) {
         return Err(invalid(
@@ -166,14 +158,13 @@ pub async fn reply_to_citizen(
     then_status: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::{Role, Status, cpr};
-    use crate::functions::guard::require_role;
+    use crate::functions::guard::{Staff, staff};
     use crate::i18n::Lang;
     use crate::mail::{Template, templates::render};
-    use crate::state::AppState;
     use crate::store::mail::{self, CaseEmail};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
         return Err(invalid(
@@ -196,7 +187,6 @@ pub async fn reply_to_citizen(
                 .map_err(|_| invalid("then_status", "Ukendt status.", "Unknown status."))?,
         ),
     };
-    let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     if let Some(to) = then
         && to != case.row.status
@@ -261,13 +251,11 @@ pub async fn retry_delivery(
     outbox_id: i64,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::outbox;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "email.retry", &case.row.reference)
         .details(serde_json::json!({ "outbox_id": outbox_id }));
@@ -286,13 +274,11 @@ pub async fn retry_delivery(
 #[server(prefix = "/api", endpoint = "cases/claim")]
 pub async fn claim_case(csrf_token: String, reference: String) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.claim", &case.row.reference);
     cases::assign(&state.db, case.id, &me.username, &audit).await?;
@@ -310,12 +296,11 @@ pub async fn reveal_cpr(
 ) -> Result<String, AppError> {
     use crate::audit;
     use crate::domain::{Role, cpr};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::citizens;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let reason = reason.trim();
     if reason.chars().count() < 5 || reason.chars().count() > 500 || cpr::contains_cpr(reason) {
         return Err(invalid(
@@ -324,7 +309,6 @@ pub async fn reveal_cpr(
             "Write why you need to see the CPR number (5 to 500 characters, no CPR numbers).",
         ));
     }
-    let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     let Some((citizen_id, sealed)) = citizens::sealed_cpr_on_case(&state.db, case.id).await? else {
         return Err(invalid(
@@ -357,12 +341,11 @@ pub async fn log_call(
     summary: String,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases::{self, Call};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let incoming = match direction.as_str() {
         "incoming" => true,
         "outgoing" => false,
@@ -401,7 +384,6 @@ pub async fn log_call(
             "The summary contains a CPR number. Do not write it in the case: the citizen's CPR number is kept protected on the citizen.",
         ));
     }
-    let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
     let audit = AuditEntry::new(&me.username, "case.call", &case.row.reference);
     cases::log_call(
@@ -477,12 +459,11 @@ pub async fn bulk_status(
     status: String,
 ) -> Result<(), AppError> {
     use crate::domain::{Role, Status, can_transition};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::cases;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let to = Status::parse(&status)
         .map_err(|_| invalid("status", "Vælg en status.", "Choose a status."))?;
     let references = references.unwrap_or_default();
@@ -493,7 +474,6 @@ pub async fn bulk_status(
             "Select between 1 and 200 cases.",
         ));
     }
-    let state = AppState::from_context()?;
     let (mut changed, mut skipped) = (0usize, 0usize);
     for reference in &references {
         match cases::find(&state.db, reference.trim()).await? {
@@ -517,13 +497,11 @@ pub async fn link_case(
     merge: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::case_links::{self, Refusal, Side};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let case = find_case(&state.db, &reference).await?;
     let other = crate::store::cases::find(&state.db, other.trim().to_uppercase().as_str())
         .await?

@@ -26,17 +26,15 @@ pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppErro
     use crate::audit::{self};
     use crate::domain::audit::AuditEntry;
     use crate::domain::{Cpr, Role};
-    use crate::functions::guard::require_role;
+    use crate::functions::guard::{Staff, staff};
     use crate::functions::invalid;
     use crate::i18n::Lang;
-    use crate::state::AppState;
     use crate::store::visits;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let cpr =
         Cpr::parse(&cpr).map_err(|e| invalid("cpr", e.message(Lang::Da), e.message(Lang::En)))?;
-    let state = AppState::from_context()?;
     let hash = state.cpr_vault.lookup_hash(&cpr);
     let id = visits::citizen_by_cpr_hash(&state.db, &hash)
         .await?
@@ -62,12 +60,10 @@ pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
     use crate::audit::{self};
     use crate::domain::Role;
     use crate::domain::audit::AuditEntry;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
     use crate::store::{citizens, identities};
 
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let Some((name, cpr_masked, cases)) = citizens::overview(&state.db, id).await? else {
         return Ok(None);
     };
@@ -91,14 +87,12 @@ pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
 pub async fn open_block_case(csrf_token: String, citizen_id: i64) -> Result<(), AppError> {
     use crate::domain::live_case::LiveCase;
     use crate::domain::{Category, Channel, Role, System};
-    use crate::functions::guard::require_role;
+    use crate::functions::guard::{Staff, staff};
     use crate::functions::invalid;
-    use crate::state::AppState;
     use crate::store::cases::{self, NewCase};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
     let staff = crate::store::users::find_by_username(&state.db, &me.username)
         .await?
         .map(|u| u.id)

@@ -1,4 +1,4 @@
-//! The role check every server function starts with.
+//! The role check and state every staff server function starts with.
 
 use leptos::prelude::use_context;
 
@@ -6,6 +6,7 @@ use crate::domain::Role;
 use crate::domain::SessionUser;
 use crate::errors::AppError;
 use crate::page_context::PageContext;
+use crate::state::AppState;
 
 /// The logged-in staff member, if their role is one of `allowed`.
 pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
@@ -17,4 +18,17 @@ pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
         Some(u) if !allowed.contains(&u.role) => Err(crate::functions::reject(AppError::Forbidden)),
         Some(u) => Ok(u),
     }
+}
+
+/// How every staff server function begins: who is calling (with one of the `allowed` roles)
+/// and the app's state.
+pub struct Staff {
+    pub me: SessionUser,
+    pub state: AppState,
+}
+
+pub fn staff(allowed: &[Role]) -> Result<Staff, AppError> {
+    let me = require_role(allowed)?;
+    let state = AppState::from_context()?;
+    Ok(Staff { me, state })
 }

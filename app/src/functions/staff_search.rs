@@ -24,12 +24,10 @@ pub struct PanelArticle {
 #[server(prefix = "/api", endpoint = "staff/kb-search", input = GetUrl)]
 pub async fn search_kb_for_case(q: String) -> Result<Vec<PanelArticle>, AppError> {
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
+    use crate::functions::guard::{Staff, staff};
     use crate::page_context::PageContext;
-    use crate::state::AppState;
 
-    require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { state, .. } = staff(&[Role::Supporter])?;
     let query: String = q.chars().take(200).collect();
     if query.trim().is_empty() {
         return Ok(Vec::new());
@@ -90,11 +88,9 @@ pub async fn search_cases(
     status: Option<String>,
 ) -> Result<CaseSearchPage, AppError> {
     use crate::domain::{Role, System};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
+    use crate::functions::guard::{Staff, staff};
 
-    require_role(&[Role::Supporter])?;
-    let state = AppState::from_context()?;
+    let Staff { state, .. } = staff(&[Role::Supporter])?;
     let query: String = q.chars().take(200).collect();
     if query.trim().is_empty() {
         return Ok(CaseSearchPage::default());
