@@ -1,6 +1,7 @@
 //! Domain rules as plain types: parse once at the boundary, and past it the type is proof.
 
 pub mod activation_code;
+pub mod assurance_raise;
 pub mod block_request;
 pub mod case_category;
 pub mod contacts;

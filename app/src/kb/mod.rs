@@ -1,12 +1,25 @@
 //! The knowledge base: what pages show of articles and searches (shared with the browser),
-//! and, on the server, parsing, rendering and keeping the search index in step.
+//! and, on the server, parsing, rendering and keeping the search index in step, and the
+//! administrators' editing and publishing.
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin_view;
+
+#[cfg(feature = "ssr")]
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod article_form;
 #[cfg(feature = "ssr")]
 pub mod front_matter;
 #[cfg(feature = "ssr")]
 pub mod index_sync;
+#[cfg(feature = "ssr")]
+pub mod last_change;
+#[cfg(feature = "ssr")]
+pub mod pending;
+#[cfg(feature = "ssr")]
+pub mod publishing;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]

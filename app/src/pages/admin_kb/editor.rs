@@ -8,11 +8,12 @@ use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
 use crate::domain::{Role, System};
 use crate::errors::AppError;
-use crate::functions::kb_admin::{
-    AUDIENCES, DiffKind, DiffLine, EditorPage, FieldError, LANGS, LastChange, STATUSES,
-    SaveKbArticle, VersionView, audience_label, field_anchor, kb_editor, lang_label, status_label,
-};
+use crate::functions::kb_admin::{SaveKbArticle, kb_editor};
 use crate::i18n::Lang;
+use crate::kb::admin_view::{
+    AUDIENCES, DiffKind, DiffLine, EditorPage, FieldError, LANGS, LastChange, STATUSES,
+    VersionView, audience_label, field_anchor, lang_label, status_label,
+};
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;
 
