@@ -21,6 +21,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod cases;
 #[cfg(feature = "ssr")]
+pub mod counter;
+#[cfg(feature = "ssr")]
 pub mod index_sync;
 #[cfg(feature = "ssr")]
 pub mod kb;

@@ -1,6 +1,7 @@
 //! Domain rules as plain types: parse once at the boundary, and past it the type is proof.
 
 pub mod activation_code;
+pub mod assurance_raise;
 #[cfg(feature = "ssr")]
 pub mod audit;
 pub mod block_request;
@@ -15,6 +16,7 @@ pub mod digital_post_exemption;
 pub mod email;
 pub mod identity_document;
 pub mod identity_views;
+pub mod kb_admin_views;
 pub mod kb_views;
 pub mod live_case;
 pub mod local_path;

@@ -1,108 +1,64 @@
 //! The Borgerservice counter's guided visit. Every step is its own server function: it checks
-//! the role, that the visit is open and that the steps before it are done, applies the
-//! domain rules and saves the draft, so the flow survives a reload or a restart.
+//! the role and that the visit is open at that step, reads the form, and leaves the rules and
+//! the saving to the step's service in `crate::domain::counter`; the page then reloads on the next
+//! step.
 // A server function takes one argument per form field; the steps have many. The generated
 // client stubs cannot carry an item-level allow.
 #![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::RuleCheck;
-use crate::domain::counter::view::{Receipt, TodayRow, VisitView};
-use crate::domain::mitid_user_id::UserIdRule;
+use crate::domain::counter::view::{Receipt, TodayRow, UserIdCheck, VisitView};
 use crate::errors::AppError;
-
-/// The live check of a user-ID as the citizen types it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UserIdCheck {
-    pub rules: Vec<RuleCheck<UserIdRule>>,
-    /// None until the format rules pass.
-    pub available: Option<bool>,
-}
 
 #[cfg(feature = "ssr")]
 mod support {
+    use crate::counter::flow;
     use crate::domain::Role;
-    use crate::domain::counter::{Step, VisitDraft};
+    use crate::domain::SessionUser;
+    use crate::domain::counter::Step;
     use crate::errors::AppError;
-    use crate::functions::guard::require_role;
-    use crate::functions::invalid;
+    use crate::functions::guard::{Staff, staff};
+    use crate::functions::{reject, reject_invalid};
     use crate::i18n::Lang;
     use crate::state::AppState;
-    use crate::store::visits::{self, Visit};
+    use crate::store::visits::Visit;
 
-    /// A refusal whose message the domain writes in both languages.
-    pub fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
-        invalid(field, &message(Lang::Da), &message(Lang::En))
-    }
-
-    pub fn not_open() -> AppError {
-        invalid(
-            "visit",
-            "Besøget er afsluttet og kan ikke ændres.",
-            "The visit has ended and cannot be changed.",
-        )
-    }
-
-    /// The visit, open and ready for `step`, with the caller's state and name.
+    /// The counter staff member, and the visit, open and ready for `step`.
     pub async fn open_visit(
         id: i64,
         step: Step,
-    ) -> Result<(AppState, Visit, crate::domain::SessionUser), AppError> {
-        let me = require_role(&[Role::Borgerservice])?;
-        let state = AppState::from_context()?;
-        let visit = visits::load(&state.db, id)
-            .await?
-            .ok_or_else(|| invalid("visit", "Besøget findes ikke.", "The visit does not exist."))?;
-        if !visit.state.is_open() {
-            return Err(not_open());
-        }
-        if !visit.draft.can_enter(visit.purpose, step) {
-            return Err(invalid(
-                "step",
-                "Gør de forrige trin færdige først.",
-                "Finish the earlier steps first.",
-            ));
-        }
+    ) -> Result<(AppState, Visit, SessionUser), AppError> {
+        let Staff { me, state } = staff(&[Role::Borgerservice])?;
+        let visit = flow::open(&state, id, step).await.map_err(reject_invalid)?;
         Ok((state, visit, me))
     }
 
-    pub async fn save(state: &AppState, visit: &Visit, draft: &VisitDraft) -> Result<(), AppError> {
-        if !visits::save(&state.db, visit.id, draft).await? {
-            return Err(not_open());
-        }
-        back_to(visit.id);
-        Ok(())
+    /// A refusal of the form whose message the domain writes in both languages.
+    pub fn refused(field: &str, message: impl Fn(Lang) -> String) -> AppError {
+        reject(flow::refused(field, message))
     }
 
+    /// Back to the visit's page, which opens on the next step.
     pub fn back_to(id: i64) {
         leptos_axum::redirect(&format!("/borgerservice/besoeg/{id}"));
     }
 
+    /// A ticked checkbox.
     pub fn checked(v: &Option<String>) -> bool {
         v.as_deref().is_some_and(|v| !v.is_empty())
-    }
-
-    pub fn today() -> time::Date {
-        crate::domain::danish_time::now_local().date()
     }
 }
 
 #[server(prefix = "/api", endpoint = "counter/today", input = GetUrl)]
 pub async fn today_visits() -> Result<Vec<TodayRow>, AppError> {
-    use crate::domain::{Role, danish_time};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
-    use crate::store::visits;
+    use crate::counter::overview;
+    use crate::domain::Role;
+    use crate::functions::guard::{Staff, staff};
 
-    require_role(&[Role::Borgerservice])?;
-    let state = AppState::from_context()?;
-    let since = danish_time::start_of_today(time::OffsetDateTime::now_utc())
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    Ok(visits::today(&state.db, &since).await?)
+    let Staff { state, .. } = staff(&[Role::Borgerservice])?;
+    overview::today_visits(&state).await
 }
 
 #[server(prefix = "/api", endpoint = "counter/start")]
@@ -112,18 +68,15 @@ pub async fn start_visit(
     cpr: String,
     name: String,
 ) -> Result<(), AppError> {
+    use crate::counter::start;
     use crate::domain::counter::Purpose;
-    use crate::domain::counter::purpose::ExistingIdentity;
     use crate::domain::{Cpr, Role};
-    use crate::functions::guard::require_role;
-    use crate::functions::invalid;
-    use crate::state::AppState;
-    use crate::store::citizens::NewCitizen;
-    use crate::store::{identities, visits};
-    use support::*;
+    use crate::functions::guard::{Staff, staff};
+    use crate::functions::{invalid, reject_invalid};
+    use support::refused;
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Borgerservice])?;
+    let Staff { me, state } = staff(&[Role::Borgerservice])?;
     let purpose = Purpose::parse(&purpose).ok_or_else(|| {
         invalid(
             "purpose",
@@ -140,36 +93,9 @@ pub async fn start_visit(
             "Enter the citizen's name (at most 200 characters).",
         ));
     }
-    let state = AppState::from_context()?;
-    let hash = state.cpr_vault.lookup_hash(&cpr);
-    let existing = visits::citizen_by_cpr_hash(&state.db, &hash).await?;
-    let identity = match existing {
-        Some(id) => identities::for_citizen(&state.db, id).await?,
-        None => None,
-    };
-    let summary = identity.as_ref().map(|i| ExistingIdentity {
-        active: i.status == "active",
-        has_block: i.status == "blocked"
-            || i.blocks.iter().any(|b| b.lifted_at.is_none())
-            || i.authenticators.iter().any(|a| a.status == "blocked"),
-    });
-    purpose
-        .check_start(cpr.age_on(today()), summary)
-        .map_err(|e| refused("purpose", |l| e.message(l)))?;
-    let sealed = state.cpr_vault.seal(&cpr).map_err(|_| AppError::Internal)?;
-    let id = visits::start(
-        &state.db,
-        purpose,
-        &NewCitizen {
-            name,
-            email: None,
-            phone: None,
-            cpr: Some(&sealed),
-            lang: "da",
-        },
-        &me.username,
-    )
-    .await?;
+    let id = start::start(&state, purpose, &cpr, name, &me.username)
+        .await
+        .map_err(reject_invalid)?;
     // First the overview: the citizen's MitID, blocks and open cases.
     leptos_axum::redirect(&format!("/borgerservice/besoeg/{id}?trin=start"));
     Ok(())
@@ -177,47 +103,12 @@ pub async fn start_visit(
 
 #[server(prefix = "/api", endpoint = "counter/visit", input = GetUrl)]
 pub async fn get_visit(id: i64) -> Result<Option<VisitView>, AppError> {
+    use crate::counter::overview;
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
-    use crate::store::{identities, visits};
+    use crate::functions::guard::{Staff, staff};
 
-    require_role(&[Role::Borgerservice])?;
-    let state = AppState::from_context()?;
-    let Some(visit) = visits::load(&state.db, id).await? else {
-        return Ok(None);
-    };
-    let identity = identities::for_citizen(&state.db, visit.citizen_id).await?;
-    let (open_cases, exempt_until) =
-        visits::citizen_overview(&state.db, visit.citizen_id, support::today()).await?;
-    let age = visit
-        .cpr_sealed
-        .as_deref()
-        .and_then(|s| state.cpr_vault.open(s).ok())
-        .map(|cpr| cpr.age_on(support::today()))
-        .unwrap_or_default();
-    let mut draft = visit.draft.clone();
-    let password_set = draft.password_hash.take().is_some();
-    Ok(Some(VisitView {
-        id: visit.id,
-        purpose: visit.purpose,
-        state: visit.state,
-        step: visit.draft.current_step(visit.purpose),
-        draft,
-        password_set,
-        citizen_name: visit.citizen_name,
-        cpr_masked: visit.cpr_masked,
-        age,
-        identity,
-        open_cases,
-        exempt_until,
-        staff_name: visit.staff_name,
-        started_at: visit.started_at,
-        outcome_reason: visit.outcome_reason,
-        case_reference: visit.case_reference,
-        registry_state: visit.registry_state,
-        code_issued: visit.code_issued,
-    }))
+    let Staff { state, .. } = staff(&[Role::Borgerservice])?;
+    overview::visit(&state, id).await
 }
 
 /// Step 2: an ID document, a witness or control questions. A failed check clears an earlier
@@ -236,19 +127,17 @@ pub async fn save_identity_check(
     questions_asked: Option<String>,
     questions_correct: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::counter::{CheckRefusal, IdentityCheck, Purpose, Step};
-    use crate::domain::{AssuranceLevel, Cpr, DocumentCheck, DocumentKind, WitnessRecord};
-    use crate::functions::invalid;
-    use crate::store::visits::{self, Witnessing};
+    use crate::counter::identity_step::{self, CheckMethod};
+    use crate::domain::counter::Step;
+    use crate::domain::{Cpr, DocumentCheck, DocumentKind};
+    use crate::functions::{invalid, reject_invalid};
     use support::*;
 
     let _ = csrf_token;
     let (state, visit, _me) = open_visit(visit_id, Step::IdentityCheck).await?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let today = today();
     let number = |v: &Option<String>| text(v).trim().parse::<u8>().ok();
-    let mut witnessing = Witnessing::None;
-    let check = match method.as_str() {
+    let method = match method.as_str() {
         "document" => {
             let kind = DocumentKind::from_key(&text(&document_kind)).ok_or_else(|| {
                 invalid(
@@ -268,15 +157,12 @@ pub async fn save_identity_check(
                     "Enter the expiry date as YYYY-MM-DD.",
                 )
             })?;
-            IdentityCheck::by_document(
-                &DocumentCheck {
-                    kind,
-                    number: text(&document_number),
-                    expires,
-                    photo_matches: checked(&photo_matches),
-                },
-                today,
-            )
+            CheckMethod::Document(DocumentCheck {
+                kind,
+                number: text(&document_number),
+                expires,
+                photo_matches: checked(&photo_matches),
+            })
         }
         "witness" => {
             let cpr = Cpr::parse(&text(&witness_cpr))
@@ -289,37 +175,12 @@ pub async fn save_identity_check(
                     "Enter the witness's name.",
                 ));
             }
-            let hash = state.cpr_vault.lookup_hash(&cpr);
-            match visits::witness_facts(&state.db, &hash, visit.id).await? {
-                Some(facts) if facts.citizen_id == visit.citizen_id => {
-                    Err(CheckRefusal::WitnessIsCitizen)
-                }
-                Some(visits::WitnessFacts {
-                    citizen_id,
-                    mitid_since: Some(since),
-                    witnessed,
-                }) => {
-                    let record = WitnessRecord {
-                        birth_date: cpr.birth_date(),
-                        mitid_since: since,
-                        previous_witnessings: witnessed,
-                    };
-                    let check = IdentityCheck::by_witness(citizen_id, &name, &record, today);
-                    if check.is_ok() {
-                        witnessing = Witnessing::By {
-                            witness_citizen_id: citizen_id,
-                            on: today,
-                        };
-                    }
-                    check
-                }
-                _ => Err(CheckRefusal::WitnessHasNoMitId),
-            }
+            CheckMethod::Witness { cpr, name }
         }
-        "questions" => IdentityCheck::by_control_questions(
-            number(&questions_asked).unwrap_or_default(),
-            number(&questions_correct).unwrap_or_default(),
-        ),
+        "questions" => CheckMethod::ControlQuestions {
+            asked: number(&questions_asked).unwrap_or_default(),
+            correct: number(&questions_correct).unwrap_or_default(),
+        },
         _ => {
             return Err(invalid(
                 "method",
@@ -328,33 +189,11 @@ pub async fn save_identity_check(
             ));
         }
     };
-    // Raising the level needs a check that reaches above the current one.
-    let check = match (visit.purpose, check) {
-        (Purpose::RaiseAssurance, Ok(c)) => {
-            let current = crate::store::identities::for_citizen(&state.db, visit.citizen_id)
-                .await?
-                .map(|i| i.assurance)
-                .unwrap_or_default();
-            let needed = match current.as_str() {
-                "low" => AssuranceLevel::Substantial,
-                _ => AssuranceLevel::High,
-            };
-            c.reaching(needed)
-        }
-        (_, check) => check,
-    };
-    let mut draft = visit.draft.clone();
-    draft.identity_check = check.as_ref().ok().cloned();
-    if !visits::save_identity_check(&state.db, visit.id, &draft, witnessing).await? {
-        return Err(not_open());
-    }
-    match check {
-        Ok(_) => {
-            back_to(visit.id);
-            Ok(())
-        }
-        Err(refusal) => Err(refused("identity_check", |l| refusal.message(l))),
-    }
+    identity_step::record(&state, &visit, method)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// Step 3: the citizen's needs and the devices chosen for them.
@@ -373,10 +212,10 @@ pub async fn save_authenticators(
     chip: Option<String>,
     chip_serial: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::counter::choices;
     use crate::domain::AuthenticatorKind;
-    use crate::domain::counter::devices::choose;
-    use crate::domain::counter::{DeviceChoice, DeviceRefusal, Needs, Step};
-    use crate::store::visits;
+    use crate::domain::counter::{DeviceChoice, Needs, Step};
+    use crate::functions::reject_invalid;
     use support::*;
 
     let _ = csrf_token;
@@ -409,42 +248,22 @@ pub async fn save_authenticators(
             serial,
         })
         .collect();
-    let active = visits::active_kinds(&state.db, visit.citizen_id).await?;
-    let devices =
-        choose(needs, &chosen, &active).map_err(|e| refused("authenticators", |l| e.message(l)))?;
-    for serial in devices.iter().filter_map(|d| d.serial.as_ref()) {
-        if visits::serial_taken(&state.db, serial.as_str()).await? {
-            let e = DeviceRefusal::SerialTaken(serial.as_str().to_owned());
-            return Err(refused("authenticators", |l| e.message(l)));
-        }
-    }
-    let mut draft = visit.draft.clone();
-    draft.set_devices(needs, devices);
-    save(&state, &visit, &draft).await
+    choices::devices(&state, &visit, needs, &chosen)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// The live user-ID check: every format rule, and whether it is free.
 #[server(prefix = "/api", endpoint = "counter/check-user-id", input = GetUrl)]
 pub async fn check_user_id(visit_id: i64, user_id: String) -> Result<UserIdCheck, AppError> {
+    use crate::counter::choices;
     use crate::domain::Role;
-    use crate::domain::mitid_user_id::check_all;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
-    use crate::store::visits;
+    use crate::functions::guard::{Staff, staff};
 
-    require_role(&[Role::Borgerservice])?;
-    let state = AppState::from_context()?;
-    let rules = check_all(&user_id);
-    let available = if rules.iter().all(|r| r.passed) {
-        let citizen = visits::load(&state.db, visit_id)
-            .await?
-            .map(|v| v.citizen_id)
-            .unwrap_or_default();
-        Some(!visits::user_id_taken(&state.db, &user_id, citizen).await?)
-    } else {
-        None
-    };
-    Ok(UserIdCheck { rules, available })
+    let Staff { state, .. } = staff(&[Role::Borgerservice])?;
+    choices::check_user_id(&state, visit_id, &user_id).await
 }
 
 /// Step 4: the user-ID, and the password when a physical device needs one.
@@ -456,79 +275,28 @@ pub async fn save_user_id(
     password: Option<String>,
     password_repeat: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::counter::choices;
     use crate::domain::counter::Step;
-    use crate::domain::{MitIdPassword, MitIdUserId};
-    use crate::functions::invalid;
-    use crate::store::visits;
+    use crate::functions::reject_invalid;
     use support::*;
 
     let _ = csrf_token;
     let (state, visit, _me) = open_visit(visit_id, Step::UserId).await?;
-    let user_id = MitIdUserId::parse(&user_id).map_err(|e| {
-        let rule = crate::domain::mitid_user_id::UserIdRule::ALL
-            .into_iter()
-            .find(|r| r.error() == e);
-        refused("user_id", |l| {
-            format!(
-                "{} {}",
-                l.pick(
-                    "Bruger-ID'et opfylder ikke reglen:",
-                    "The user-ID breaks the rule:"
-                ),
-                rule.map(|r| r.label(l)).unwrap_or_default()
-            )
-        })
-    })?;
-    if visits::user_id_taken(&state.db, user_id.as_str(), visit.citizen_id).await? {
-        return Err(invalid(
-            "user_id",
-            "Bruger-ID'et er optaget (store og små bogstaver regnes ens). Vælg et andet.",
-            "The user-ID is taken (upper and lower case count as the same). Choose another.",
-        ));
-    }
-    let mut draft = visit.draft.clone();
-    draft.user_id = Some(user_id.as_str().to_owned());
-    draft.password_hash = None;
-    if draft.needs_password(visit.purpose) {
-        let password = password.unwrap_or_default();
-        if password != password_repeat.unwrap_or_default() {
-            return Err(invalid(
-                "password",
-                "De to adgangskoder er ikke ens.",
-                "The two passwords differ.",
-            ));
-        }
-        let password = MitIdPassword::parse(&password, user_id.as_str()).map_err(|e| {
-            let rule = crate::domain::mitid_password::PasswordRule::ALL
-                .into_iter()
-                .find(|r| r.error() == e);
-            refused("password", |l| {
-                format!(
-                    "{} {}",
-                    l.pick(
-                        "Adgangskoden opfylder ikke reglen:",
-                        "The password breaks the rule:"
-                    ),
-                    rule.map(|r| r.label(l)).unwrap_or_default()
-                )
-            })
-        })?;
-        draft.password_hash = Some(
-            crate::auth::password::hash(password.expose().to_owned())
-                .await
-                .map_err(|_| AppError::Internal)?,
-        );
-    }
-    save(&state, &visit, &draft).await
+    // The MitID rules read the user-ID and the password: the service refuses them.
+    choices::user_id(&state, &visit, &user_id, password, password_repeat)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// Step 5a: issues the paper activation code for one of the visit's devices.
 #[server(prefix = "/api", endpoint = "counter/issue-code")]
 pub async fn issue_code(csrf_token: String, visit_id: i64, device: String) -> Result<(), AppError> {
+    use crate::counter::handover;
     use crate::domain::AuthenticatorKind;
-    use crate::domain::counter::{Activation, Step};
-    use crate::functions::invalid;
-    use crate::store::visits;
+    use crate::domain::counter::Step;
+    use crate::functions::{invalid, reject_invalid};
     use support::*;
 
     let _ = csrf_token;
@@ -542,34 +310,11 @@ pub async fn issue_code(csrf_token: String, visit_id: i64, device: String) -> Re
                 "Choose the authenticator the code activates.",
             )
         })?;
-    let code = generate_code();
-    let sealed = state
-        .cpr_vault
-        .seal_secret(code.as_bytes())
-        .map_err(|_| AppError::Internal)?;
-    let mut draft = visit.draft.clone();
-    draft.activation = Some(Activation {
-        kind,
-        issued_at: time::OffsetDateTime::now_utc(),
-        handed_over: false,
-    });
-    if !visits::save_code(&state.db, visit.id, &draft, &sealed).await? {
-        return Err(not_open());
-    }
+    handover::issue_code(&state, &visit, kind)
+        .await
+        .map_err(reject_invalid)?;
     back_to(visit.id);
     Ok(())
-}
-
-/// Twelve characters from A–Z and 2–9 without the look-alikes (I, O, 0, 1), read from the
-/// operating system's generator.
-#[cfg(feature = "ssr")]
-fn generate_code() -> String {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rngs::OsRng;
-    (0..crate::domain::activation_code::CODE_CHARS)
-        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
-        .collect()
 }
 
 /// Step 5b: the hand-over checklist; every item must be ticked.
@@ -582,8 +327,9 @@ pub async fn confirm_handover(
     devices_checked: Option<String>,
     help_explained: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::counter::handover;
     use crate::domain::counter::Step;
-    use crate::functions::invalid;
+    use crate::functions::{invalid, reject_invalid};
     use support::*;
 
     let _ = csrf_token;
@@ -603,18 +349,11 @@ pub async fn confirm_handover(
             "Tick every item on the checklist before you go on.",
         ));
     }
-    let mut draft = visit.draft.clone();
-    match draft.activation.as_mut() {
-        Some(a) if a.code().is_valid(time::OffsetDateTime::now_utc()) => a.handed_over = true,
-        _ => {
-            return Err(invalid(
-                "device",
-                "Udsted en aktiveringskode først (en udløbet kode skal udstedes igen).",
-                "Issue an activation code first (an expired code must be issued again).",
-            ));
-        }
-    }
-    save(&state, &visit, &draft).await
+    handover::hand_over(&state, &visit)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// The Digital Post exemption step: the ground is optional.
@@ -624,227 +363,58 @@ pub async fn save_exemption(
     visit_id: i64,
     ground: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::counter::choices;
     use crate::domain::ExemptionGround;
-    use crate::domain::counter::{ExemptionChoice, Step};
+    use crate::domain::counter::Step;
+    use crate::functions::{invalid, reject_invalid};
     use support::*;
 
     let _ = csrf_token;
     let (state, visit, _me) = open_visit(visit_id, Step::Exemption).await?;
     let ground = match ground.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(g) => Some(ExemptionGround::parse(g).map_err(|e| {
-            let _ = e;
-            crate::functions::invalid("ground", "Ukendt begrundelse.", "Unknown ground.")
-        })?),
+        Some(g) => Some(
+            ExemptionGround::parse(g)
+                .map_err(|_| invalid("ground", "Ukendt begrundelse.", "Unknown ground."))?,
+        ),
     };
-    let mut draft = visit.draft.clone();
-    draft.exemption = Some(ExemptionChoice {
-        ground,
-        registered_on: today(),
-    });
-    save(&state, &visit, &draft).await
+    choices::exemption(&state, &visit, ground)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// Step 6: the registry, the case record and the audit entry, in one transaction.
 #[server(prefix = "/api", endpoint = "counter/finish")]
 pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppError> {
-    use sha2::{Digest, Sha256};
-
-    use crate::domain::System;
-    use crate::domain::counter::{Purpose, Step};
-    use crate::functions::invalid;
-    use crate::i18n::Lang;
-    use crate::registry::port::{ActivationRef, Issue, NewAuthenticatorRef};
-    use crate::store::{identities, visits};
+    use crate::counter::closing;
+    use crate::domain::counter::Step;
+    use crate::functions::reject_invalid;
     use support::*;
 
     let _ = csrf_token;
     let (state, visit, me) = open_visit(visit_id, Step::Finish).await?;
-    let draft = &visit.draft;
-    let identity = identities::for_citizen(&state.db, visit.citizen_id).await?;
-    let check = draft.identity_check.as_ref().ok_or(AppError::Internal)?;
-    let issue = if visit.purpose == Purpose::DigitalPostExemption {
-        None
-    } else {
-        let activation = match (
-            &draft.activation,
-            visits::sealed_code(&state.db, visit.id).await?,
-        ) {
-            (Some(a), Some(sealed)) => {
-                if !a.code().is_valid(time::OffsetDateTime::now_utc()) {
-                    return Err(invalid(
-                        "device",
-                        "Aktiveringskoden er udløbet. Udsted en ny.",
-                        "The activation code has expired. Issue a new one.",
-                    ));
-                }
-                let code = state
-                    .cpr_vault
-                    .open_secret(&sealed)
-                    .map_err(|_| AppError::Internal)?;
-                Some(ActivationRef {
-                    kind: a.kind.as_str().to_owned(),
-                    code_sha256: format!("{:x}", Sha256::digest(&code)),
-                    expires_at: a
-                        .code()
-                        .expires_at()
-                        .format(&time::format_description::well_known::Rfc3339)
-                        .unwrap_or_default(),
-                })
-            }
-            _ => None,
-        };
-        let current_user_id = identity.as_ref().map(|i| i.user_id.clone());
-        let user_id = draft
-            .user_id
-            .clone()
-            .or_else(|| current_user_id.clone())
-            .ok_or(AppError::Internal)?;
-        let level = check.level().as_str().to_owned();
-        let assurance = match (&identity, visit.purpose) {
-            (Some(i), p) if p != Purpose::RaiseAssurance => i.assurance.clone(),
-            _ => level,
-        };
-        Some(Issue {
-            citizen_id: visit.citizen_id,
-            visit_id: visit.id,
-            purpose: visit.purpose.as_str().to_owned(),
-            previous_user_id: current_user_id.filter(|u| *u != user_id),
-            user_id,
-            assurance,
-            authenticators: draft
-                .devices
-                .iter()
-                .map(|d| NewAuthenticatorRef {
-                    kind: d.kind.as_str().to_owned(),
-                    serial: d.serial.as_ref().map(|s| s.as_str().to_owned()),
-                })
-                .collect(),
-            activation,
-            password_argon2: draft.password_hash.clone(),
-            reactivate: visit.purpose == Purpose::ReissueAfterBlock,
-            case_reference: String::new(),
-        })
-    };
-    let body = summary(&visit, Lang::Da);
-    let subject = format!(
-        "{}: {}",
-        Lang::Da.pick("Borgerservice", "Citizen service"),
-        visit.purpose.label(Lang::Da)
-    );
-    let system = match visit.purpose {
-        Purpose::DigitalPostExemption => System::DigitalPost,
-        _ => System::MitId,
-    };
-    let outcome = visits::finish(
-        &state.db,
-        state.registry.as_ref(),
-        &visit,
-        &visits::Closing {
-            subject: &subject,
-            body: &body,
-            system,
-            username: &me.username,
-        },
-        issue,
-    )
-    .await?;
-    match outcome {
-        Ok(_) => {
-            state.wake_outbox();
-            back_to(visit.id);
-            Ok(())
-        }
-        Err(visits::Refusal::NotOpen) => Err(not_open()),
-        Err(visits::Refusal::UserIdTaken) => Err(invalid(
-            "user_id",
-            "Bruger-ID'et er blevet taget i mellemtiden. Vælg et andet.",
-            "The user-ID has been taken meanwhile. Choose another.",
-        )),
-        Err(visits::Refusal::SerialTaken(s)) => {
-            let e = crate::domain::counter::DeviceRefusal::SerialTaken(s);
-            Err(refused("authenticators", |l| e.message(l)))
-        }
-    }
-}
-
-/// What the case records of a visit: never the CPR number, the user-ID or the code.
-#[cfg(feature = "ssr")]
-fn summary(visit: &crate::store::visits::Visit, lang: crate::i18n::Lang) -> String {
-    let d = &visit.draft;
-    let mut lines = vec![format!(
-        "{} {} ({}).",
-        lang.pick(
-            "Besøg i Borgerservice:",
-            "Visit at the citizen service counter:"
-        ),
-        visit.purpose.label(lang),
-        visit.citizen_name
-    )];
-    if let Some(c) = &d.identity_check {
-        lines.push(format!(
-            "{} {}.",
-            lang.pick("Identitet kontrolleret:", "Identity checked:"),
-            c.describe(lang)
-        ));
-    }
-    if !d.devices.is_empty() {
-        let devices: Vec<String> = d.devices.iter().map(|x| x.describe(lang)).collect();
-        lines.push(format!(
-            "{} {}.",
-            lang.pick("Loginmidler:", "Authenticators:"),
-            devices.join(", ")
-        ));
-    }
-    if let Some(a) = &d.activation {
-        lines.push(format!(
-            "{} {}.",
-            lang.pick(
-                "Papiraktiveringskode (48 timer) til:",
-                "Paper activation code (48 hours) for:"
-            ),
-            a.kind.label(lang)
-        ));
-    }
-    if d.user_id.is_some() {
-        lines.push(
-            lang.pick(
-                "Bruger-ID valgt af borgeren.",
-                "User-ID chosen by the citizen.",
-            )
-            .to_owned(),
-        );
-    }
-    if let Some(e) = &d.exemption {
-        lines.push(format!(
-            "{} {}{}.",
-            lang.pick(
-                "Fritaget for Digital Post til",
-                "Exempt from Digital Post until"
-            ),
-            e.ends_on(),
-            e.ground
-                .map(|g| format!(" ({})", g.label(lang)))
-                .unwrap_or_default()
-        ));
-    }
-    crate::domain::cpr::redact(&lines.join("\n"))
+    closing::finish(&state, &visit, &me.username)
+        .await
+        .map_err(reject_invalid)?;
+    back_to(visit.id);
+    Ok(())
 }
 
 /// Pauses the visit; it waits on the "today" list.
 #[server(prefix = "/api", endpoint = "counter/pause")]
 pub async fn pause_visit(csrf_token: String, visit_id: i64) -> Result<(), AppError> {
+    use crate::counter::closing;
     use crate::domain::Role;
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
-    use crate::store::visits;
+    use crate::functions::guard::{Staff, staff};
+    use crate::functions::reject_invalid;
 
     let _ = csrf_token;
-    require_role(&[Role::Borgerservice])?;
-    let state = AppState::from_context()?;
-    if !visits::pause(&state.db, visit_id).await? {
-        return Err(support::not_open());
-    }
+    let Staff { state, .. } = staff(&[Role::Borgerservice])?;
+    closing::pause(&state, visit_id)
+        .await
+        .map_err(reject_invalid)?;
     leptos_axum::redirect("/borgerservice?pause=1");
     Ok(())
 }
@@ -859,17 +429,14 @@ pub async fn end_visit(
     outcome: String,
     reason: String,
 ) -> Result<(), AppError> {
+    use crate::counter::closing;
+    use crate::domain::Role;
     use crate::domain::counter::VisitState;
-    use crate::domain::live_case::LiveCase;
-    use crate::domain::{Role, System};
-    use crate::functions::guard::require_role;
-    use crate::functions::invalid;
-    use crate::i18n::Lang;
-    use crate::state::AppState;
-    use crate::store::visits;
+    use crate::functions::guard::{Staff, staff};
+    use crate::functions::{invalid, reject_invalid};
 
     let _ = csrf_token;
-    let me = require_role(&[Role::Borgerservice])?;
+    let Staff { me, state } = staff(&[Role::Borgerservice])?;
     let outcome = match outcome.as_str() {
         "abort" => VisitState::Aborted,
         "refuse" => VisitState::Refused,
@@ -881,6 +448,7 @@ pub async fn end_visit(
             ));
         }
     };
+    // The reason goes into a case: no CPR number in it, and the length counts without one.
     let reason = crate::domain::cpr::redact(reason.trim());
     if reason.chars().count() < 5 || reason.chars().count() > 1000 {
         return Err(invalid(
@@ -889,127 +457,20 @@ pub async fn end_visit(
             "Write a reason (5–1000 characters).",
         ));
     }
-    let state = AppState::from_context()?;
-    let visit = visits::load(&state.db, visit_id)
-        .await?
-        .ok_or_else(|| invalid("visit", "Besøget findes ikke.", "The visit does not exist."))?;
-    let lang = Lang::Da;
-    let (subject, body) = match outcome {
-        VisitState::Refused => (
-            format!(
-                "Borgerservice: MitID afvist – {}",
-                visit.purpose.label(lang)
-            ),
-            format!(
-                "{}\nBegrundelse: {reason}\nBorgeren kan ikke selv håndtere MitID. Alternativet er digital fuldmagt (borger.dk), hvor en anden kan handle på borgerens vegne.",
-                summary(&visit, lang)
-            ),
-        ),
-        _ => (
-            format!(
-                "Opfølgning: afbrudt besøg i Borgerservice – {}",
-                visit.purpose.label(lang)
-            ),
-            format!(
-                "{}\nAfbrudt ved trinnet \"{}\". Begrundelse: {reason}",
-                summary(&visit, lang),
-                visit.draft.current_step(visit.purpose).label(lang)
-            ),
-        ),
-    };
-    let system = if visit.purpose == crate::domain::counter::Purpose::DigitalPostExemption {
-        System::DigitalPost
-    } else {
-        System::MitId
-    };
-    let reference = visits::end(
-        &state.db,
-        &visit,
-        &visits::Closing {
-            subject: &subject,
-            body: &body,
-            system,
-            username: &me.username,
-        },
-        outcome,
-        &reason,
-    )
-    .await?
-    .map_err(|_| support::not_open())?;
-    if outcome == VisitState::Aborted {
-        state.announce(LiveCase {
-            reference,
-            subject,
-            priority: visit.purpose.category().default_priority(),
-            system,
-        });
-    }
-    support::back_to(visit.id);
+    closing::end(&state, visit_id, outcome, &reason, &me.username)
+        .await
+        .map_err(reject_invalid)?;
+    support::back_to(visit_id);
     Ok(())
 }
 
 /// The print-friendly receipt, while the code has not been handed over and the visit is open.
 #[server(prefix = "/api", endpoint = "counter/receipt", input = GetUrl)]
 pub async fn get_receipt(visit_id: i64) -> Result<Option<Receipt>, AppError> {
-    use crate::audit::{self};
-    use crate::domain::audit::AuditEntry;
-    use crate::domain::{PaperCode, Role, danish_time};
-    use crate::functions::guard::require_role;
-    use crate::state::AppState;
-    use crate::store::visits;
+    use crate::counter::handover;
+    use crate::domain::Role;
+    use crate::functions::guard::{Staff, staff};
 
-    let me = require_role(&[Role::Borgerservice])?;
-    let state = AppState::from_context()?;
-    let Some(visit) = visits::load(&state.db, visit_id).await? else {
-        return Ok(None);
-    };
-    // The plain code is readable only until the citizen has it in hand.
-    let activation = match visit.draft.activation.clone() {
-        Some(a) if visit.state.is_open() && !a.handed_over => a,
-        _ => return Ok(None),
-    };
-    let Some(sealed) = visits::sealed_code(&state.db, visit.id).await? else {
-        return Ok(None);
-    };
-    audit::record(
-        &state.db,
-        &AuditEntry::new(
-            &me.username,
-            "counter.receipt.view",
-            &format!("visit:{}", visit.id),
-        ),
-    )
-    .await?;
-    let code = state
-        .cpr_vault
-        .open_secret(&sealed)
-        .ok()
-        .and_then(|c| String::from_utf8(c).ok())
-        .and_then(|c| PaperCode::parse(&c).ok())
-        .ok_or(AppError::Internal)?;
-    let device = visit
-        .draft
-        .devices
-        .iter()
-        .find(|d| d.kind == activation.kind)
-        .map(|d| d.describe(crate::i18n::Lang::Da))
-        .unwrap_or_default();
-    let until = danish_time::local(activation.code().expires_at());
-    Ok(Some(Receipt {
-        visit_id: visit.id,
-        purpose: visit.purpose,
-        citizen_name: visit.citizen_name,
-        cpr_masked: visit.cpr_masked,
-        device,
-        code: code.formatted(),
-        valid_until: format!(
-            "{:02}-{:02}-{} {:02}:{:02}",
-            until.day(),
-            u8::from(until.month()),
-            until.year(),
-            until.hour(),
-            until.minute()
-        ),
-        issued_by: visit.staff_name,
-    }))
+    let Staff { me, state } = staff(&[Role::Borgerservice])?;
+    handover::receipt(&state, visit_id, &me.username).await
 }

@@ -1,5 +1,5 @@
-//! Server functions, one module per area. Each is thin: check the role, call the domain or
-//! the store, map the result.
+//! Server functions, one module per area. Each is thin: check the role, read the input, call
+//! a service (or, in areas not yet split, the domain or the store), map the result.
 
 pub mod admin;
 pub mod auth;
@@ -50,6 +50,22 @@ mod ssr_helpers {
             );
         }
         err
+    }
+
+    /// An error from a service. Services build their refusals without touching the response:
+    /// a refusal gets its status here, as [`invalid`] gives it; an internal failure is passed
+    /// on as it is, as a `?` on the store would.
+    pub fn reject_invalid(err: AppError) -> AppError {
+        match err {
+            AppError::Invalid { .. } => reject(err),
+            other => other,
+        }
+    }
+
+    /// Whether this request is a plain HTML form post (no JavaScript, or a form the browser
+    /// submits itself).
+    pub fn is_plain_form_post() -> bool {
+        request_parts().is_some_and(|parts| is_form_post(&parts))
     }
 
     /// A refusal of one field's value, with the message in both languages.

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::purpose::{Purpose, Step};
 use super::visit::{VisitDraft, VisitState};
+use crate::domain::RuleCheck;
 use crate::domain::identity_views::IdentityView;
+use crate::domain::mitid_user_id::UserIdRule;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VisitView {
@@ -70,4 +72,12 @@ pub struct Receipt {
     /// Local date and time the code stops working.
     pub valid_until: String,
     pub issued_by: String,
+}
+
+/// The live check of a user-ID as the citizen types it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UserIdCheck {
+    pub rules: Vec<RuleCheck<UserIdRule>>,
+    /// None until the format rules pass.
+    pub available: Option<bool>,
 }

@@ -6,12 +6,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{status_badge, time_cell};
 use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
+use crate::domain::kb_admin_views::{
+    AUDIENCES, DiffKind, DiffLine, EditorPage, FieldError, LANGS, LastChange, STATUSES,
+    VersionView, audience_label, field_anchor, lang_label, status_label,
+};
 use crate::domain::{Role, System};
 use crate::errors::AppError;
-use crate::functions::kb_admin::{
-    AUDIENCES, DiffKind, DiffLine, EditorPage, FieldError, LANGS, LastChange, STATUSES,
-    SaveKbArticle, VersionView, audience_label, field_anchor, kb_editor, lang_label, status_label,
-};
+use crate::functions::kb_admin::{SaveKbArticle, kb_editor};
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;

@@ -5,10 +5,10 @@ use leptos_router::hooks::use_query_map;
 use super::{status_badge, time_cell};
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
-use crate::functions::kb_admin::{
-    KbArticleSummary, LANGS, STATUSES, audience_label, lang_label, list_kb_articles,
-    load_kb_insights, status_label,
+use crate::domain::kb_admin_views::{
+    KbArticleSummary, LANGS, STATUSES, audience_label, lang_label, status_label,
 };
+use crate::functions::kb_admin::{list_kb_articles, load_kb_insights};
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
 
