@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use leptos::prelude::use_context;
 
-use crate::cases::index_sync::CaseSearch;
 use crate::domain::SupportContacts;
 use crate::errors::AppError;
-use crate::kb::index_sync::KbSearch;
+use crate::index_sync::cases::CaseSearch;
+use crate::index_sync::kb::KbSearch;
 use crate::mail::MailSettings;
 use crate::privacy::cpr_vault::CprVault;
 use crate::registry::port::IdentityRegistry;

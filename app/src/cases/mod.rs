@@ -1,6 +1,5 @@
-//! Cases on the server: the contact form's limits and the case search index's upkeep. The
-//! shapes pages show (queue rows, case page, the live feed's items) and the canned answers are
-//! in `domain`.
+//! Cases on the server: the contact form's limits. The shapes pages show (queue rows, case
+//! page, the live feed's items) and the canned answers are in `domain`, the case search
+//! index's upkeep in `index_sync::cases`.
 
 pub mod contact_limits;
-pub mod index_sync;

@@ -20,6 +20,8 @@ pub mod kb_admin_views;
 pub mod kb_views;
 pub mod live_case;
 pub mod local_path;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]

@@ -4,8 +4,9 @@
 //! refused rather than overwriting someone else's change.
 
 use super::article_form::{check, sort_errors};
-use super::{pending, render};
+use super::pending;
 use crate::domain::kb_admin_views::{ArticleForm, FieldError, SaveResult};
+use crate::domain::markdown;
 use crate::errors::AppError;
 use crate::state::AppState;
 use crate::store::articles::{self, Saved};
@@ -99,7 +100,7 @@ pub async fn save(
         return Ok(Err(Refusal { first, kept }));
     }
 
-    let html = render::to_html(&input.body_md);
+    let html = markdown::to_html(&input.body_md);
     let saved = articles::save(&state.db, &input, &html, admin).await?;
     state.kb.sync(&state.db).await?;
     let (id, changed) = match saved {

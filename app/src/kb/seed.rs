@@ -1,7 +1,7 @@
 //! Loading article files (the seed knowledge base) into the database.
 
 use super::front_matter::{self, ArticleSource, FrontMatterError};
-use super::render;
+use crate::domain::markdown;
 use crate::store::articles::{self, ArticleInput, Saved};
 use crate::store::{Db, StoreError};
 
@@ -72,7 +72,7 @@ pub async fn load(db: &Db, sources: &[ArticleSource]) -> Result<SeedReport, Seed
     let mut report = SeedReport::default();
     for source in sources {
         let input = input_from(source);
-        let html = render::to_html(&input.body_md);
+        let html = markdown::to_html(&input.body_md);
         match articles::save(db, &input, &html, "seed").await? {
             Saved::Created(_) => report.created += 1,
             Saved::Updated(_) => report.updated += 1,

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use search::{ArticleDoc, KbIndex};
 
-use super::render;
-use crate::index_sync::{Batch, IndexSyncError, SyncedIndex};
+use super::{Batch, IndexSyncError, SyncedIndex};
+use crate::domain::markdown;
 use crate::store::Db;
 use crate::store::articles::{self, ArticleRow};
 
@@ -22,7 +22,7 @@ pub fn to_doc(row: &ArticleRow) -> ArticleDoc {
         lang: row.lang.clone(),
         title: row.title.clone(),
         summary: row.summary.clone(),
-        body: render::to_plain_text(&row.body_md),
+        body: markdown::to_plain_text(&row.body_md),
         systems: row.systems.clone(),
         audience: row.audience.clone(),
         tags: row.tags.clone(),

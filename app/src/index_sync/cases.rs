@@ -8,7 +8,7 @@ use std::path::Path;
 
 use search::{CaseDoc, CaseIndex};
 
-use crate::index_sync::{Batch, IndexSyncError, SyncedIndex};
+use super::{Batch, IndexSyncError, SyncedIndex};
 use crate::store::Db;
 use crate::store::case_search::{self, CaseText};
 

@@ -1,8 +1,7 @@
 //! The lifecycle both search indexes share (cases and knowledge base): the index records the
 //! database change sequence it has applied, one sync runs at a time so that marker never runs
 //! ahead of what was indexed, and every write to the index runs off the async threads.
-//! What a change means for each index (which rows, which documents) stays with its owner:
-//! `cases::index_sync` and `kb::index_sync`.
+//! What a change means for each index (which rows, which documents) is in `cases` and `kb`.
 
 use std::sync::Arc;
 
@@ -10,6 +9,9 @@ use search::{ArticleDoc, CaseDoc, CaseIndex, KbIndex, SearchError};
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::store::StoreError;
+
+pub mod cases;
+pub mod kb;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexSyncError {
