@@ -34,16 +34,7 @@ pub async fn search_help(
     request.system = system.clone();
     request.limit = limit.unwrap_or(PAGE_SIZE).clamp(1, PAGE_SIZE);
     let kb = state.kb.clone();
-    let results = tokio::task::spawn_blocking(move || kb.index().search(&request))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "search task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "search failed");
-            AppError::Internal
-        })?;
+    let results = crate::index_sync::search("help", move || kb.index().search(&request)).await?;
     // Counted in memory and written in batches: a miss costs no write of its own.
     if results.total == 0
         && !query.trim().is_empty()

@@ -37,16 +37,8 @@ pub async fn search_kb_for_case(q: String) -> Result<Vec<PanelArticle>, AppError
     request.lang = Some(PageContext::current().lang.code().to_owned());
     request.limit = 6;
     let kb = state.kb.clone();
-    let results = tokio::task::spawn_blocking(move || kb.index().search(&request))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "search task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "search failed");
-            AppError::Internal
-        })?;
+    let results =
+        crate::index_sync::search("staff kb", move || kb.index().search(&request)).await?;
     let base = state.mail.public_url.trim_end_matches('/').to_owned();
     Ok(results
         .hits
@@ -105,16 +97,8 @@ pub async fn search_cases(
     request.status = status.filter(|s| !s.is_empty());
     request.limit = 50;
     let index = state.cases_index.clone();
-    let results = tokio::task::spawn_blocking(move || index.index().search(&request))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "case search task failed");
-            AppError::Internal
-        })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "case search failed");
-            AppError::Internal
-        })?;
+    let results =
+        crate::index_sync::search("cases", move || index.index().search(&request)).await?;
     Ok(CaseSearchPage {
         query,
         total: results.total,

@@ -149,3 +149,19 @@ impl<I: MarkedIndex> SyncedIndex<I> {
         Ok(tokio::task::spawn_blocking(move || work(&index)).await??)
     }
 }
+
+/// Runs a search on a blocking thread (tantivy reads the disk). A failure is logged, with
+/// `what` was searched, and answered as an internal error.
+pub async fn search<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, crate::errors::AppError> {
+    let failed = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, what, "search failed");
+        crate::errors::AppError::Internal
+    };
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| failed(&e))?
+        .map_err(|e| failed(&e))
+}

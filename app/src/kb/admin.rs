@@ -10,7 +10,6 @@ use crate::domain::kb_admin_views::{
 use crate::errors::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::store::kb_admin::ArticleListRow;
 use crate::store::{articles, kb_admin};
 
 /// Every article, optionally only those with `status` and in `lang`.
@@ -19,8 +18,7 @@ pub async fn articles(
     status: Option<&str>,
     lang: Option<&str>,
 ) -> Result<Vec<KbArticleSummary>, AppError> {
-    let rows = kb_admin::list_articles(&state.db, status, lang).await?;
-    Ok(rows.into_iter().map(summary).collect())
+    Ok(kb_admin::list_articles(&state.db, status, lang).await?)
 }
 
 /// Searches that found nothing and the least helpful articles.
@@ -40,7 +38,7 @@ pub async fn insights(state: &AppState) -> Result<KbInsightsPage, AppError> {
                 last_at: m.last_at,
             })
             .collect(),
-        unhelpful: unhelpful.into_iter().map(summary).collect(),
+        unhelpful,
     })
 }
 
@@ -96,21 +94,4 @@ pub async fn editor(
             .collect(),
         last_change,
     }))
-}
-
-fn summary(r: ArticleListRow) -> KbArticleSummary {
-    KbArticleSummary {
-        id: r.id,
-        slug: r.slug,
-        lang: r.lang,
-        title: r.title,
-        systems: r.systems,
-        audience: r.audience,
-        status: r.status,
-        version: r.version,
-        updated_at: r.updated_at,
-        updated_by: r.updated_by,
-        helpful_yes: r.helpful_yes,
-        helpful_no: r.helpful_no,
-    }
 }

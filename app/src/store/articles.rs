@@ -1,7 +1,8 @@
 //! Knowledge-base articles, their versions, feedback and unanswered searches.
 
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::query::Query;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Row, Sqlite};
 
 use super::{Db, StoreError};
 
@@ -80,6 +81,25 @@ fn from_row(row: &SqliteRow) -> Result<ArticleRow, StoreError> {
     })
 }
 
+/// Binds an article's content columns, in the order both the insert and the update list them.
+fn bind_content<'q>(
+    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    input: &'q ArticleInput,
+    body_html: &'q str,
+) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+    query
+        .bind(&input.title)
+        .bind(&input.summary)
+        .bind(&input.body_md)
+        .bind(body_html)
+        .bind(to_json(&input.systems))
+        .bind(&input.audience)
+        .bind(to_json(&input.tags))
+        .bind(to_json(&input.sources))
+        .bind(&input.translation_of)
+        .bind(&input.status)
+}
+
 fn to_json(list: &[String]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
 }
@@ -133,50 +153,38 @@ pub async fn save(
     let now = now_text();
     let (id, version, saved) = match &existing {
         None => {
-            let id = sqlx::query(
-                "INSERT INTO kb_articles (slug, lang, title, summary, body_md, body_html, systems,
-                    audience, tags, sources, translation_of, status, version, change_seq,
-                    updated_at, updated_by)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            let id = bind_content(
+                sqlx::query(
+                    "INSERT INTO kb_articles (title, summary, body_md, body_html, systems,
+                        audience, tags, sources, translation_of, status, change_seq, updated_at,
+                        updated_by, slug, lang, version)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                ),
+                input,
+                body_html,
             )
-            .bind(&input.slug)
-            .bind(&input.lang)
-            .bind(&input.title)
-            .bind(&input.summary)
-            .bind(&input.body_md)
-            .bind(body_html)
-            .bind(to_json(&input.systems))
-            .bind(&input.audience)
-            .bind(to_json(&input.tags))
-            .bind(to_json(&input.sources))
-            .bind(&input.translation_of)
-            .bind(&input.status)
             .bind(seq)
             .bind(&now)
             .bind(by)
+            .bind(&input.slug)
+            .bind(&input.lang)
             .execute(&mut *tx)
             .await?
             .last_insert_rowid();
             (id, 1, Saved::Created(id))
         }
         Some(row) => {
-            sqlx::query(
-                "UPDATE kb_articles SET title = ?, summary = ?, body_md = ?, body_html = ?,
-                    systems = ?, audience = ?, tags = ?, sources = ?, translation_of = ?,
-                    status = ?, version = version + 1, change_seq = ?, updated_at = ?,
-                    updated_by = ?
-                 WHERE id = ?",
+            bind_content(
+                sqlx::query(
+                    "UPDATE kb_articles SET title = ?, summary = ?, body_md = ?, body_html = ?,
+                        systems = ?, audience = ?, tags = ?, sources = ?, translation_of = ?,
+                        status = ?, change_seq = ?, updated_at = ?, updated_by = ?,
+                        version = version + 1
+                     WHERE id = ?",
+                ),
+                input,
+                body_html,
             )
-            .bind(&input.title)
-            .bind(&input.summary)
-            .bind(&input.body_md)
-            .bind(body_html)
-            .bind(to_json(&input.systems))
-            .bind(&input.audience)
-            .bind(to_json(&input.tags))
-            .bind(to_json(&input.sources))
-            .bind(&input.translation_of)
-            .bind(&input.status)
             .bind(seq)
             .bind(&now)
             .bind(by)

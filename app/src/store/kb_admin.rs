@@ -7,23 +7,7 @@ use sqlx::sqlite::SqliteRow;
 
 use super::articles::json_list;
 use super::{Db, StoreError};
-
-/// One row of the administrators' article list.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArticleListRow {
-    pub id: i64,
-    pub slug: String,
-    pub lang: String,
-    pub title: String,
-    pub systems: Vec<String>,
-    pub audience: String,
-    pub status: String,
-    pub version: i64,
-    pub updated_at: String,
-    pub updated_by: String,
-    pub helpful_yes: i64,
-    pub helpful_no: i64,
-}
+use crate::domain::kb_admin_views::KbArticleSummary;
 
 /// One saved version of an article.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +33,8 @@ pub struct MissRow {
     pub last_at: String,
 }
 
-fn list_row(row: &SqliteRow) -> Result<ArticleListRow, StoreError> {
-    Ok(ArticleListRow {
+fn list_row(row: &SqliteRow) -> Result<KbArticleSummary, StoreError> {
+    Ok(KbArticleSummary {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
         lang: row.try_get("lang")?,
@@ -80,7 +64,7 @@ pub async fn list_articles(
     db: &Db,
     status: Option<&str>,
     lang: Option<&str>,
-) -> Result<Vec<ArticleListRow>, StoreError> {
+) -> Result<Vec<KbArticleSummary>, StoreError> {
     let rows = sqlx::query(&format!(
         "{LIST_SELECT}
          WHERE (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.lang = ?2)
@@ -94,7 +78,7 @@ pub async fn list_articles(
 }
 
 /// The articles readers most often said did not help, worst first.
-pub async fn most_unhelpful(db: &Db, limit: i64) -> Result<Vec<ArticleListRow>, StoreError> {
+pub async fn most_unhelpful(db: &Db, limit: i64) -> Result<Vec<KbArticleSummary>, StoreError> {
     let rows = sqlx::query(&format!(
         "{LIST_SELECT}
          WHERE COALESCE(f.no, 0) > 0
