@@ -272,36 +272,7 @@ impl CaseIndex {
         )
     }
 
-    /// Removes the case `id`. Visible after [`Self::commit`].
-    pub fn delete(&self, id: i64) -> Result<()> {
-        self.store.delete(Term::from_field_i64(self.fields.id, id))
-    }
-
-    /// Removes every case. Visible after [`Self::commit`].
-    pub fn clear(&self) -> Result<()> {
-        self.store.clear()
-    }
-
-    /// Makes every change since the last commit durable and visible to searches.
-    pub fn commit(&self) -> Result<()> {
-        self.store.commit()
-    }
-
-    /// Like [`Self::commit`], and records `marker` (the database's change sequence the index
-    /// now reflects) in the same commit.
-    pub fn commit_marked(&self, marker: i64) -> Result<()> {
-        self.store.commit_marked(marker)
-    }
-
-    /// The marker of the last [`Self::commit_marked`], if any.
-    pub fn marker(&self) -> Result<Option<i64>> {
-        self.store.marker()
-    }
-
-    /// How many cases searches see.
-    pub fn doc_count(&self) -> u64 {
-        self.store.doc_count()
-    }
+    crate::store::store_methods!("case");
 
     fn document(&self, case: &CaseDoc) -> TantivyDocument {
         let f = &self.fields;

@@ -200,37 +200,7 @@ impl KbIndex {
         )
     }
 
-    /// Removes the article `id`. Visible after [`Self::commit`].
-    pub fn delete(&self, id: i64) -> Result<()> {
-        self.store.delete(Term::from_field_i64(self.fields.id, id))
-    }
-
-    /// Removes every article. Visible after [`Self::commit`], so a rebuild (clear, upsert
-    /// all, commit) replaces the old contents at once.
-    pub fn clear(&self) -> Result<()> {
-        self.store.clear()
-    }
-
-    /// Makes every change since the last commit durable and visible to searches.
-    pub fn commit(&self) -> Result<()> {
-        self.store.commit()
-    }
-
-    /// Like [`Self::commit`], and records `marker` (the database's change sequence the index
-    /// now reflects) in the same commit, so a restart knows exactly what to catch up on.
-    pub fn commit_marked(&self, marker: i64) -> Result<()> {
-        self.store.commit_marked(marker)
-    }
-
-    /// The marker of the last [`Self::commit_marked`], if any.
-    pub fn marker(&self) -> Result<Option<i64>> {
-        self.store.marker()
-    }
-
-    /// How many articles searches see.
-    pub fn doc_count(&self) -> u64 {
-        self.store.doc_count()
-    }
+    crate::store::store_methods!("article");
 
     /// Searches the knowledge base.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {

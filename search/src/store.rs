@@ -138,6 +138,48 @@ impl MergePolicy for OneSegment {
     }
 }
 
+/// The methods every index passes straight through to its [`Store`]: removing, committing and
+/// counting. `$what` names the documents in the docs ("case", "article"). The index must have
+/// fields `store` and `fields.id`.
+macro_rules! store_methods {
+    ($what:literal) => {
+        #[doc = concat!("Removes the ", $what, " `id`. Visible after [`Self::commit`].")]
+        pub fn delete(&self, id: i64) -> Result<()> {
+            self.store
+                .delete(tantivy::Term::from_field_i64(self.fields.id, id))
+        }
+
+        #[doc = concat!("Removes every ", $what, ". Visible after [`Self::commit`], so a rebuild \
+            (clear, upsert all, commit) replaces the old contents at once.")]
+        pub fn clear(&self) -> Result<()> {
+            self.store.clear()
+        }
+
+        /// Makes every change since the last commit durable and visible to searches.
+        pub fn commit(&self) -> Result<()> {
+            self.store.commit()
+        }
+
+        /// Like [`Self::commit`], and records `marker` (the database's change sequence the
+        /// index now reflects) in the same commit, so a restart knows exactly what to catch up
+        /// on.
+        pub fn commit_marked(&self, marker: i64) -> Result<()> {
+            self.store.commit_marked(marker)
+        }
+
+        /// The marker of the last [`Self::commit_marked`], if any.
+        pub fn marker(&self) -> Result<Option<i64>> {
+            self.store.marker()
+        }
+
+        #[doc = concat!("How many ", $what, "s searches see.")]
+        pub fn doc_count(&self) -> u64 {
+            self.store.doc_count()
+        }
+    };
+}
+pub(crate) use store_methods;
+
 /// An open index with its only writer.
 pub(crate) struct Store {
     reader: IndexReader,
