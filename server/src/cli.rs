@@ -8,7 +8,7 @@ use app::domain::{Role, StaffPassword, Username};
 use app::store::{StoreError, users};
 use clap::{Parser, Subcommand};
 
-use app::kb::index_sync::KbSearch;
+use app::index_sync::kb::KbSearch;
 use app::kb::seed::SeedError;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -181,7 +181,7 @@ pub async fn run() -> Result<(), CliError> {
                 .map_err(StartupError::from)?;
             bar.finish();
             println!("Search index rebuilt: {indexed} published article(s).");
-            let cases = app::cases::index_sync::CaseSearch::open(&config.case_index_dir())
+            let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir())
                 .map_err(StartupError::from)?;
             let bar = ProgressBar::new(0).with_style(
                 ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")

@@ -4,10 +4,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use app::cases::contact_limits::ContactLimits;
-use app::cases::index_sync::CaseSearch;
 use app::domain::live_case::EVENTS_PATH;
 use app::index_sync::IndexSyncError;
-use app::kb::index_sync::KbSearch;
+use app::index_sync::cases::CaseSearch;
+use app::index_sync::kb::KbSearch;
 use app::kb::seed::SeedError;
 use app::mail::MailSettings;
 use app::privacy::cpr_vault::CprVault;
