@@ -3,6 +3,7 @@
 pub mod activation_code;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod block_refusal;
 pub mod block_request;
 pub mod case_category;
 pub mod case_views;
@@ -19,6 +20,8 @@ pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
+#[cfg(feature = "ssr")]
+pub mod registry_command;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod sealed_cpr;

@@ -114,6 +114,7 @@ pub async fn start_visit(
 ) -> Result<(), AppError> {
     use crate::domain::counter::Purpose;
     use crate::domain::counter::purpose::ExistingIdentity;
+    use crate::domain::identity_views::{AuthenticatorStatus, IdentityStatus};
     use crate::domain::{Cpr, Role};
     use crate::functions::guard::require_role;
     use crate::functions::invalid;
@@ -148,10 +149,12 @@ pub async fn start_visit(
         None => None,
     };
     let summary = identity.as_ref().map(|i| ExistingIdentity {
-        active: i.status == "active",
-        has_block: i.status == "blocked"
+        active: i.status == IdentityStatus::Active,
+        has_block: i.status == IdentityStatus::Blocked
             || i.blocks.iter().any(|b| b.lifted_at.is_none())
-            || i.authenticators.iter().any(|a| a.status == "blocked"),
+            || i.authenticators
+                .iter()
+                .any(|a| a.status == AuthenticatorStatus::Blocked),
     });
     purpose
         .check_start(cpr.age_on(today()), summary)
@@ -333,10 +336,9 @@ pub async fn save_identity_check(
         (Purpose::RaiseAssurance, Ok(c)) => {
             let current = crate::store::identities::for_citizen(&state.db, visit.citizen_id)
                 .await?
-                .map(|i| i.assurance)
-                .unwrap_or_default();
-            let needed = match current.as_str() {
-                "low" => AssuranceLevel::Substantial,
+                .map(|i| i.assurance);
+            let needed = match current {
+                Some(AssuranceLevel::Low) => AssuranceLevel::Substantial,
                 _ => AssuranceLevel::High,
             };
             c.reaching(needed)
@@ -650,11 +652,12 @@ pub async fn save_exemption(
 pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppError> {
     use sha2::{Digest, Sha256};
 
+    use crate::counter::FinishError;
     use crate::domain::System;
     use crate::domain::counter::{Purpose, Step};
+    use crate::domain::registry_command::{ActivationRef, Issue, NewAuthenticatorRef};
     use crate::functions::invalid;
     use crate::i18n::Lang;
-    use crate::registry::port::{ActivationRef, Issue, NewAuthenticatorRef};
     use crate::store::{identities, visits};
     use support::*;
 
@@ -700,9 +703,9 @@ pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppEr
             .clone()
             .or_else(|| current_user_id.clone())
             .ok_or(AppError::Internal)?;
-        let level = check.level().as_str().to_owned();
+        let level = check.level();
         let assurance = match (&identity, visit.purpose) {
-            (Some(i), p) if p != Purpose::RaiseAssurance => i.assurance.clone(),
+            (Some(i), p) if p != Purpose::RaiseAssurance => i.assurance,
             _ => level,
         };
         Some(Issue {
@@ -736,7 +739,7 @@ pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppEr
         Purpose::DigitalPostExemption => System::DigitalPost,
         _ => System::MitId,
     };
-    let outcome = visits::finish(
+    let outcome = crate::counter::finish(
         &state.db,
         state.registry.as_ref(),
         &visit,
@@ -748,20 +751,21 @@ pub async fn finish_visit(csrf_token: String, visit_id: i64) -> Result<(), AppEr
         },
         issue,
     )
-    .await?;
+    .await;
     match outcome {
         Ok(_) => {
             state.wake_outbox();
             back_to(visit.id);
             Ok(())
         }
-        Err(visits::Refusal::NotOpen) => Err(not_open()),
-        Err(visits::Refusal::UserIdTaken) => Err(invalid(
+        Err(FinishError::Store(e)) => Err(e.into()),
+        Err(FinishError::Refused(visits::Refusal::NotOpen)) => Err(not_open()),
+        Err(FinishError::Refused(visits::Refusal::UserIdTaken)) => Err(invalid(
             "user_id",
             "Bruger-ID'et er blevet taget i mellemtiden. Vælg et andet.",
             "The user-ID has been taken meanwhile. Choose another.",
         )),
-        Err(visits::Refusal::SerialTaken(s)) => {
+        Err(FinishError::Refused(visits::Refusal::SerialTaken(s))) => {
             let e = crate::domain::counter::DeviceRefusal::SerialTaken(s);
             Err(refused("authenticators", |l| e.message(l)))
         }
