@@ -19,6 +19,8 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod blocks;
+#[cfg(feature = "ssr")]
 pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod counter;

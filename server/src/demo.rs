@@ -310,7 +310,8 @@ pub async fn ensure_demo_cases(
 /// realistic mix of authenticators (most have the app; older citizens a code display or an
 /// audio code reader; a few a chip).
 async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError> {
-    use app::domain::AuthenticatorKind;
+    use app::domain::identity_views::AuthenticatorStatus;
+    use app::domain::{AssuranceLevel, AuthenticatorKind};
     use app::store::identities::{self, NewAuthenticator};
 
     let citizens = identities::citizens_without_identity(db).await?;
@@ -355,13 +356,13 @@ async fn ensure_demo_identities(db: &Db, rng: &mut Lcg) -> Result<(), DemoError>
                 kind: *kind,
                 serial: serial.as_deref(),
                 label: *label,
-                status: "active",
+                status: AuthenticatorStatus::Active,
             })
             .collect();
         let assurance = if rng.next().is_multiple_of(4) {
-            "high"
+            AssuranceLevel::High
         } else {
-            "substantial"
+            AssuranceLevel::Substantial
         };
         let id =
             identities::create_identity(&mut tx, citizen_id, &user_id, assurance, &new).await?;
@@ -388,7 +389,8 @@ async fn ensure_counter_citizens(
     db: &Db,
     vault: &app::privacy::cpr_vault::CprVault,
 ) -> Result<(), DemoError> {
-    use app::domain::{AuthenticatorKind, Cpr};
+    use app::domain::identity_views::AuthenticatorStatus;
+    use app::domain::{AssuranceLevel, AuthenticatorKind, Cpr};
     use app::store::citizens::{self, NewCitizen};
     use app::store::identities::{self, NewAuthenticator};
 
@@ -418,12 +420,12 @@ async fn ensure_counter_citizens(
             &mut tx,
             witness,
             "birthe holm",
-            "substantial",
+            AssuranceLevel::Substantial,
             &[NewAuthenticator {
                 kind: AuthenticatorKind::App,
                 serial: None,
                 label: Some("iPhone"),
-                status: "active",
+                status: AuthenticatorStatus::Active,
             }],
         )
         .await?;

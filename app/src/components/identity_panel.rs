@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::AuthenticatorKind;
-use crate::domain::identity_views::{BlockView, IdentityView};
+use crate::domain::identity_views::{AuthenticatorStatus, BlockView, IdentityStatus, IdentityView};
+use crate::domain::{AssuranceLevel, AuthenticatorKind};
 use crate::i18n::Lang;
 use crate::page_context::use_page_context;
 
@@ -19,13 +19,13 @@ pub fn IdentityPanel(identity: Option<IdentityView>, heading_id: &'static str) -
                 Some(i) => view! {
                     <dl class="case-facts">
                         <dt>{lang.pick("Bruger-ID", "User-ID")}</dt><dd><code>{i.user_id.clone()}</code></dd>
-                        <dt>{lang.pick("Sikringsniveau", "Assurance level")}</dt><dd>{assurance_label(&i.assurance, lang)}</dd>
-                        <dt>{lang.pick("Status", "Status")}</dt><dd>{status_label(&i.status, lang)}</dd>
+                        <dt>{lang.pick("Sikringsniveau", "Assurance level")}</dt><dd>{assurance_label(i.assurance, lang)}</dd>
+                        <dt>{lang.pick("Status", "Status")}</dt><dd>{identity_status_label(i.status, lang)}</dd>
                     </dl>
                     <h3>{lang.pick("Loginmidler", "Authenticators")}</h3>
                     <ul>
                         {i.authenticators.iter().map(|a| view! {
-                            <li>{authenticator_name(a.kind, a.serial.as_deref(), a.label.as_deref(), lang)} " – " {status_label(&a.status, lang)}</li>
+                            <li>{authenticator_name(a.kind, a.serial.as_deref(), a.label.as_deref(), lang)} " – " {authenticator_status_label(a.status, lang)}</li>
                         }).collect_view()}
                     </ul>
                     {(!i.blocks.is_empty()).then(|| view! {
@@ -40,22 +40,29 @@ pub fn IdentityPanel(identity: Option<IdentityView>, heading_id: &'static str) -
     }
 }
 
-pub fn assurance_label(level: &str, lang: Lang) -> &'static str {
+pub fn assurance_label(level: AssuranceLevel, lang: Lang) -> &'static str {
     match level {
-        "low" => lang.pick("lavt", "low"),
-        "substantial" => lang.pick("betydeligt", "substantial"),
-        "high" => lang.pick("højt", "high"),
-        _ => lang.pick("ukendt", "unknown"),
+        AssuranceLevel::Low => lang.pick("lavt", "low"),
+        AssuranceLevel::Substantial => lang.pick("betydeligt", "substantial"),
+        AssuranceLevel::High => lang.pick("højt", "high"),
     }
 }
 
-pub fn status_label(status: &str, lang: Lang) -> &'static str {
+pub fn identity_status_label(status: IdentityStatus, lang: Lang) -> &'static str {
     match status {
-        "active" => lang.pick("aktiv", "active"),
-        "revoked" => lang.pick("tilbagekaldt", "revoked"),
-        "pending_activation" => lang.pick("afventer aktivering", "awaiting activation"),
-        "blocked" => lang.pick("spærret", "blocked"),
-        _ => lang.pick("ukendt", "unknown"),
+        IdentityStatus::Active => lang.pick("aktiv", "active"),
+        IdentityStatus::Revoked => lang.pick("tilbagekaldt", "revoked"),
+        IdentityStatus::Blocked => lang.pick("spærret", "blocked"),
+    }
+}
+
+pub fn authenticator_status_label(status: AuthenticatorStatus, lang: Lang) -> &'static str {
+    match status {
+        AuthenticatorStatus::Active => lang.pick("aktiv", "active"),
+        AuthenticatorStatus::PendingActivation => {
+            lang.pick("afventer aktivering", "awaiting activation")
+        }
+        AuthenticatorStatus::Blocked => lang.pick("spærret", "blocked"),
     }
 }
 
@@ -92,7 +99,8 @@ pub fn describe_block(b: &BlockView, lang: Lang) -> String {
         },
         lang.pick("af", "by"),
         b.blocked_by,
-        b.verification,
+        // Recorded in Danish, like the case's timeline entry of the block.
+        b.verification.describe(Lang::Da),
     );
     if let Some(at) = &b.lifted_at {
         text.push_str(&format!(

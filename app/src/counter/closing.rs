@@ -3,14 +3,15 @@
 
 use sha2::{Digest, Sha256};
 
+use super::finish::FinishError;
 use super::flow::{invalid, not_found, not_open, refused};
 use crate::domain::counter::{DeviceRefusal, Purpose, VisitState};
 use crate::domain::identity_views::IdentityView;
 use crate::domain::live_case::LiveCase;
+use crate::domain::registry_command::{ActivationRef, Issue, NewAuthenticatorRef};
 use crate::domain::{AssuranceLevel, System};
 use crate::errors::AppError;
 use crate::i18n::Lang;
-use crate::registry::port::{ActivationRef, Issue, NewAuthenticatorRef};
 use crate::state::AppState;
 use crate::store::identities;
 use crate::store::visits::{self, Closing, Visit};
@@ -86,7 +87,7 @@ pub async fn finish(state: &AppState, visit: &Visit, staff: &str) -> Result<(), 
         Lang::Da.pick("Borgerservice", "Citizen service"),
         visit.purpose.label(Lang::Da)
     );
-    let outcome = visits::finish(
+    let outcome = super::finish::finish(
         &state.db,
         state.registry.as_ref(),
         visit,
@@ -98,19 +99,20 @@ pub async fn finish(state: &AppState, visit: &Visit, staff: &str) -> Result<(), 
         },
         issue,
     )
-    .await?;
+    .await;
     match outcome {
         Ok(_) => {
             state.wake_outbox();
             Ok(())
         }
-        Err(visits::Refusal::NotOpen) => Err(not_open()),
-        Err(visits::Refusal::UserIdTaken) => Err(invalid(
+        Err(FinishError::Store(e)) => Err(e.into()),
+        Err(FinishError::Refused(visits::Refusal::NotOpen)) => Err(not_open()),
+        Err(FinishError::Refused(visits::Refusal::UserIdTaken)) => Err(invalid(
             "user_id",
             "Bruger-ID'et er blevet taget i mellemtiden. Vælg et andet.",
             "The user-ID has been taken meanwhile. Choose another.",
         )),
-        Err(visits::Refusal::SerialTaken(s)) => {
+        Err(FinishError::Refused(visits::Refusal::SerialTaken(s))) => {
             let e = DeviceRefusal::SerialTaken(s);
             Err(refused("authenticators", |l| e.message(l)))
         }
@@ -123,10 +125,10 @@ fn issued_assurance(
     existing: Option<&IdentityView>,
     purpose: Purpose,
     checked: AssuranceLevel,
-) -> String {
+) -> AssuranceLevel {
     match existing {
-        Some(i) if purpose != Purpose::RaiseAssurance => i.assurance.clone(),
-        _ => checked.as_str().to_owned(),
+        Some(i) if purpose != Purpose::RaiseAssurance => i.assurance,
+        _ => checked,
     }
 }
 

@@ -2,7 +2,7 @@
 //! witness record it makes, and the higher bar when the visit raises the assurance level.
 
 use super::flow::{not_open, refused, today};
-use crate::domain::assurance_raise::{needed_to_raise, parse_level};
+use crate::domain::assurance_raise::needed_to_raise;
 use crate::domain::counter::{CheckRefusal, IdentityCheck, Purpose};
 use crate::domain::{Cpr, DocumentCheck, WitnessRecord};
 use crate::errors::AppError;
@@ -59,7 +59,7 @@ pub async fn record(state: &AppState, visit: &Visit, method: CheckMethod) -> Res
         (Purpose::RaiseAssurance, Ok(c)) => {
             let current = crate::store::identities::for_citizen(&state.db, visit.citizen_id)
                 .await?
-                .and_then(|i| parse_level(&i.assurance));
+                .map(|i| i.assurance);
             c.reaching(needed_to_raise(current))
         }
         (_, check) => check,

@@ -4,7 +4,7 @@ use super::flow::{refused, today};
 use crate::domain::Cpr;
 use crate::domain::counter::Purpose;
 use crate::domain::counter::purpose::ExistingIdentity;
-use crate::domain::identity_views::IdentityView;
+use crate::domain::identity_views::{AuthenticatorStatus, IdentityStatus, IdentityView};
 use crate::errors::AppError;
 use crate::state::AppState;
 use crate::store::citizens::NewCitizen;
@@ -51,12 +51,12 @@ pub async fn start(
 /// What the purposes ask of an existing MitID, read from the registry's view of it.
 fn existing_identity(identity: &IdentityView) -> ExistingIdentity {
     ExistingIdentity {
-        active: identity.status == "active",
-        has_block: identity.status == "blocked"
+        active: identity.status == IdentityStatus::Active,
+        has_block: identity.status == IdentityStatus::Blocked
             || identity.blocks.iter().any(|b| b.lifted_at.is_none())
             || identity
                 .authenticators
                 .iter()
-                .any(|a| a.status == "blocked"),
+                .any(|a| a.status == AuthenticatorStatus::Blocked),
     }
 }

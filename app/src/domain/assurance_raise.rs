@@ -3,13 +3,6 @@
 
 use super::AssuranceLevel;
 
-/// A level as the registry stores it ("low", "substantial" or "high").
-pub fn parse_level(stored: &str) -> Option<AssuranceLevel> {
-    AssuranceLevel::ALL
-        .into_iter()
-        .find(|level| level.as_str() == stored)
-}
-
 /// The level a check must reach to raise a MitID now at `current`: one step up from low,
 /// otherwise high (also for a level the desk does not know, or no MitID at all).
 pub fn needed_to_raise(current: Option<AssuranceLevel>) -> AssuranceLevel {
@@ -26,15 +19,15 @@ mod tests {
     #[test]
     fn stored_levels_parse_and_unknown_ones_do_not() {
         for level in AssuranceLevel::ALL {
-            assert_eq!(parse_level(level.as_str()), Some(level));
+            assert_eq!(AssuranceLevel::parse(level.as_str()).ok(), Some(level));
         }
-        assert_eq!(parse_level(""), None);
-        assert_eq!(parse_level("Low"), None);
+        assert_eq!(AssuranceLevel::parse("").ok(), None);
+        assert_eq!(AssuranceLevel::parse("Low").ok(), None);
     }
 
     #[test]
     fn raising_asks_for_the_level_above() {
-        let needed = |s: &str| needed_to_raise(parse_level(s));
+        let needed = |s: &str| needed_to_raise(AssuranceLevel::parse(s).ok());
         assert_eq!(needed("low"), AssuranceLevel::Substantial);
         assert_eq!(needed("substantial"), AssuranceLevel::High);
         assert_eq!(needed("high"), AssuranceLevel::High);

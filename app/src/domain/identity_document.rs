@@ -10,6 +10,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::domain::case_category::UnknownName;
+use crate::domain::identity_views::named;
 use crate::i18n::Lang;
 
 /// NSIS assurance levels, ordered: `Low < Substantial < High`.
@@ -37,6 +39,10 @@ impl AssuranceLevel {
             AssuranceLevel::Substantial => "substantial",
             AssuranceLevel::High => "high",
         }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, UnknownName> {
+        named(&Self::ALL, Self::as_str, value, "assurance level")
     }
 
     pub fn label(self, lang: Lang) -> &'static str {

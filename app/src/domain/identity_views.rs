@@ -3,16 +3,91 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{AuthenticatorKind, BlockReason};
+use crate::domain::case_category::UnknownName;
+use crate::domain::{AssuranceLevel, AuthenticatorKind, BlockReason, Verification};
+
+/// The item of `all` stored as `value` (trimmed, any case).
+pub(crate) fn named<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    value: &str,
+    kind: &'static str,
+) -> Result<T, UnknownName> {
+    let v = value.trim().to_ascii_lowercase();
+    all.iter()
+        .copied()
+        .find(|&item| name(item) == v)
+        .ok_or_else(|| UnknownName {
+            kind,
+            value: value.to_owned(),
+        })
+}
+
+/// Where a MitID stands in the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityStatus {
+    Active,
+    Blocked,
+    Revoked,
+}
+
+impl IdentityStatus {
+    pub const ALL: [IdentityStatus; 3] = [
+        IdentityStatus::Active,
+        IdentityStatus::Blocked,
+        IdentityStatus::Revoked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentityStatus::Active => "active",
+            IdentityStatus::Blocked => "blocked",
+            IdentityStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, UnknownName> {
+        named(&Self::ALL, Self::as_str, value, "identity status")
+    }
+}
+
+/// Where one authenticator stands in the registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticatorStatus {
+    /// Issued at the counter, not yet activated with its code.
+    PendingActivation,
+    Active,
+    Blocked,
+}
+
+impl AuthenticatorStatus {
+    pub const ALL: [AuthenticatorStatus; 3] = [
+        AuthenticatorStatus::PendingActivation,
+        AuthenticatorStatus::Active,
+        AuthenticatorStatus::Blocked,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthenticatorStatus::PendingActivation => "pending_activation",
+            AuthenticatorStatus::Active => "active",
+            AuthenticatorStatus::Blocked => "blocked",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, UnknownName> {
+        named(&Self::ALL, Self::as_str, value, "authenticator status")
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IdentityView {
     pub identity_id: i64,
     pub user_id: String,
-    /// low, substantial or high.
-    pub assurance: String,
-    /// active, blocked or revoked.
-    pub status: String,
+    pub assurance: AssuranceLevel,
+    pub status: IdentityStatus,
     pub authenticators: Vec<AuthenticatorView>,
     pub blocks: Vec<BlockView>,
 }
@@ -23,22 +98,53 @@ pub struct AuthenticatorView {
     pub kind: AuthenticatorKind,
     pub serial: Option<String>,
     pub label: Option<String>,
-    /// pending_activation, active or blocked.
-    pub status: String,
+    pub status: AuthenticatorStatus,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BlockView {
     pub id: i64,
-    /// What was blocked, e.g. "Kodeviser 12345678" or "hele MitID".
+    /// What was blocked: one authenticator (kind and serial), or None for the whole MitID.
     pub authenticator: Option<(AuthenticatorKind, Option<String>)>,
     pub permanent: bool,
     pub reason: BlockReason,
-    pub verification: String,
+    /// How the caller was verified when the block was placed.
+    pub verification: Verification,
     pub police_report: Option<String>,
     pub blocked_by: String,
     pub blocked_at: String,
     pub lifted_at: Option<String>,
     /// With an external registry: queued, retrying, sent or failed.
     pub registry_state: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_keep_their_stored_names() {
+        for s in IdentityStatus::ALL {
+            assert_eq!(IdentityStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(
+                serde_json::to_value(s).ok(),
+                Some(serde_json::json!(s.as_str()))
+            );
+        }
+        for s in AuthenticatorStatus::ALL {
+            assert_eq!(AuthenticatorStatus::parse(s.as_str()), Ok(s));
+            assert_eq!(
+                serde_json::to_value(s).ok(),
+                Some(serde_json::json!(s.as_str()))
+            );
+        }
+        for l in AssuranceLevel::ALL {
+            assert_eq!(AssuranceLevel::parse(l.as_str()), Ok(l));
+            assert_eq!(
+                serde_json::to_value(l).ok(),
+                Some(serde_json::json!(l.as_str()))
+            );
+        }
+        assert!(IdentityStatus::parse("frozen").is_err());
+    }
 }

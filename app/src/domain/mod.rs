@@ -4,6 +4,7 @@ pub mod activation_code;
 pub mod assurance_raise;
 #[cfg(feature = "ssr")]
 pub mod audit;
+pub mod block_refusal;
 pub mod block_request;
 pub mod canned;
 pub mod case_category;
@@ -26,6 +27,8 @@ pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
+#[cfg(feature = "ssr")]
+pub mod registry_command;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod sealed_cpr;

@@ -17,24 +17,30 @@ fn refused(e: crate::domain::BlockError) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
-fn refusal(r: crate::store::identities::Refusal) -> AppError {
-    use crate::store::identities::Refusal;
-    let (da, en) = match r {
-        Refusal::NoIdentity => (
-            "Borgeren på sagen har intet MitID i registret.",
-            "The citizen on the case has no MitID in the registry.",
-        ),
-        Refusal::UnknownAuthenticator => (
-            "Loginmidlet hører ikke til borgerens MitID.",
-            "The login means does not belong to the citizen's MitID.",
-        ),
-        Refusal::AlreadyBlocked => ("Det er allerede spærret.", "It is already blocked."),
-        Refusal::NothingToLift => (
-            "Der er ingen midlertidig spærring at ophæve.",
-            "There is no temporary block to lift.",
-        ),
-    };
-    invalid("block", da, en)
+fn failed(e: crate::blocks::BlocksError) -> AppError {
+    use crate::blocks::BlocksError;
+    use crate::i18n::Lang;
+    match e {
+        BlocksError::Refused(_) => invalid("block", &e.message(Lang::Da), &e.message(Lang::En)),
+        BlocksError::Store(e) => e.into(),
+    }
+}
+
+/// How the caller was verified, from the form fields block and lift share.
+#[cfg(feature = "ssr")]
+fn verification(
+    method: Option<String>,
+    document_kind: Option<String>,
+    document_number: Option<String>,
+    questions_answered: Option<String>,
+) -> Result<crate::domain::Verification, AppError> {
+    crate::domain::Verification::parse(
+        method.as_deref().unwrap_or_default(),
+        document_kind.as_deref().unwrap_or_default(),
+        document_number.as_deref().unwrap_or_default(),
+        questions_answered.as_deref().unwrap_or_default(),
+    )
+    .map_err(refused)
 }
 
 /// Verifies the caller and blocks one authenticator (lost, stolen) or the whole MitID
@@ -52,24 +58,13 @@ pub async fn block_login_means(
     police_report: Option<String>,
     advice: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::{BlockReason, BlockRequest, BlockTarget, Role, Verification, danish_time};
+    use crate::domain::{BlockReason, BlockRequest, BlockTarget, Role};
     use crate::functions::guard::require_role;
-    use crate::i18n::Lang;
-    use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::identities::{self, OnCase};
-    use crate::store::mail::CaseEmail;
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let verification = Verification::parse(
-        &text(&method),
-        &text(&document_kind),
-        &text(&document_number),
-        &text(&questions_answered),
-    )
-    .map_err(refused)?;
+    let verification = verification(method, document_kind, document_number, questions_answered)?;
     let target = match target.as_deref().map(str::trim) {
         Some("all") => BlockTarget::WholeMitId,
         Some(id) if id.parse::<i64>().is_ok() => {
@@ -85,6 +80,7 @@ pub async fn block_login_means(
     };
     let reason = BlockReason::parse(&reason)
         .ok_or_else(|| invalid("reason", "Vælg en årsag.", "Choose a reason."))?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
     // Both are kept on the block and written into the case's timeline.
     for (field, value) in [("advice", &advice), ("police_report", &police_report)] {
         if crate::domain::cpr::contains_cpr(&text(value)) {
@@ -105,65 +101,9 @@ pub async fn block_login_means(
     .map_err(refused)?;
     let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
-    let identity = identities::for_case(&state.db, case.id).await?;
-    let lang = case
-        .citizen
-        .as_ref()
-        .and_then(|c| Lang::parse(&c.lang))
-        .unwrap_or_default();
-    let what = match (request.target, &identity) {
-        (BlockTarget::Authenticator(id), Some(identity)) => identity
-            .authenticators
-            .iter()
-            .find(|a| a.id == id)
-            .map(|a| {
-                format!(
-                    "{} {}",
-                    a.kind.label(lang).to_lowercase(),
-                    a.serial.as_deref().unwrap_or_default()
-                )
-                .trim()
-                .to_owned()
-            })
-            .unwrap_or_default(),
-        _ => lang.pick("hele dit MitID", "your whole MitID").to_owned(),
-    };
-    let when = danish_time::now_local()
-        .format(time::macros::format_description!(
-            "[day]-[month]-[year] [hour]:[minute]"
-        ))
-        .unwrap_or_default();
-    let confirmation = case.citizen.as_ref().and_then(|c| {
-        c.email.as_deref().map(|to| CaseEmail {
-            to,
-            to_name: &c.name,
-            rendered: render(
-                &Template::BlockConfirmed {
-                    reference: &case.row.reference,
-                    what: &what,
-                    when: &when,
-                    permanent: request.permanent(),
-                },
-                lang,
-                &state.settings.contacts,
-            ),
-            domain: state.mail.domain(),
-            kind: "notification",
-        })
-    });
-    identities::block(
-        &state.db,
-        state.registry.as_ref(),
-        OnCase {
-            id: case.id,
-            reference: &case.row.reference,
-        },
-        &me.username,
-        &request,
-        confirmation.as_ref(),
-    )
-    .await?
-    .map_err(refusal)?;
+    crate::blocks::place(&state, &case, &me.username, &request)
+        .await
+        .map_err(failed)?;
     state.wake_outbox();
     leptos_axum::redirect(&format!(
         "/support/sag/{}?spaerret=1#timeline",
@@ -183,68 +123,18 @@ pub async fn lift_block(
     document_number: Option<String>,
     questions_answered: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::domain::{Role, Verification, danish_time};
+    use crate::domain::Role;
     use crate::functions::guard::require_role;
-    use crate::i18n::Lang;
-    use crate::mail::{Template, templates::render};
     use crate::state::AppState;
-    use crate::store::identities::{self, OnCase};
-    use crate::store::mail::CaseEmail;
 
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let verification = Verification::parse(
-        &text(&method),
-        &text(&document_kind),
-        &text(&document_number),
-        &text(&questions_answered),
-    )
-    .map_err(refused)?;
+    let verification = verification(method, document_kind, document_number, questions_answered)?;
     let state = AppState::from_context()?;
     let case = find_case(&state.db, &reference).await?;
-    let lang = case
-        .citizen
-        .as_ref()
-        .and_then(|c| Lang::parse(&c.lang))
-        .unwrap_or_default();
-    let when = danish_time::now_local()
-        .format(time::macros::format_description!(
-            "[day]-[month]-[year] [hour]:[minute]"
-        ))
-        .unwrap_or_default();
-    let what = lang.pick("dit MitID", "your MitID");
-    let confirmation = case.citizen.as_ref().and_then(|c| {
-        c.email.as_deref().map(|to| CaseEmail {
-            to,
-            to_name: &c.name,
-            rendered: render(
-                &Template::TemporaryBlockLifted {
-                    reference: &case.row.reference,
-                    what,
-                    when: &when,
-                },
-                lang,
-                &state.settings.contacts,
-            ),
-            domain: state.mail.domain(),
-            kind: "notification",
-        })
-    });
-    identities::lift(
-        &state.db,
-        state.registry.as_ref(),
-        OnCase {
-            id: case.id,
-            reference: &case.row.reference,
-        },
-        &me.username,
-        block_id,
-        &verification,
-        confirmation.as_ref(),
-    )
-    .await?
-    .map_err(refusal)?;
+    crate::blocks::lift(&state, &case, &me.username, block_id, &verification)
+        .await
+        .map_err(failed)?;
     state.wake_outbox();
     leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
     Ok(())

@@ -9,10 +9,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::csrf_field::CsrfField;
 use crate::components::identity_panel::{
-    assurance_label, authenticator_name, describe_block, status_label,
+    assurance_label, authenticator_name, authenticator_status_label, describe_block,
+    identity_status_label,
 };
 use crate::components::require_role::RequireRole;
-use crate::domain::identity_views::{AuthenticatorView, BlockView};
+use crate::domain::identity_views::{
+    AuthenticatorStatus, AuthenticatorView, BlockView, IdentityStatus,
+};
 use crate::domain::{BlockReason, Category, Role};
 use crate::functions::blocks::{BlockLoginMeans, LiftBlock};
 use crate::functions::cases::get_case;
@@ -87,8 +90,8 @@ fn BlockFlow() -> impl IntoView {
                                     }.into_any(),
                                     Some(identity) => {
                                         let active: Vec<AuthenticatorView> = identity.authenticators.iter()
-                                            .filter(|a| a.status != "blocked").cloned().collect();
-                                        let whole_blocked = identity.status == "blocked"
+                                            .filter(|a| a.status != AuthenticatorStatus::Blocked).cloned().collect();
+                                        let whole_blocked = identity.status == IdentityStatus::Blocked
                                             || identity.blocks.iter().any(|b| b.authenticator.is_none() && b.lifted_at.is_none());
                                         let temporary: Vec<BlockView> = identity.blocks.iter()
                                             .filter(|b| !b.permanent && b.lifted_at.is_none()).cloned().collect();
@@ -97,8 +100,8 @@ fn BlockFlow() -> impl IntoView {
                                             <p class="identity-line">
                                                 <strong>{citizen.map(|c| c.name).unwrap_or_default()}</strong>
                                                 " · " {lang.pick("Bruger-ID", "User-ID")} " " <code>{identity.user_id.clone()}</code>
-                                                " · " {lang.pick("Sikringsniveau", "Assurance")} " " {assurance_label(&identity.assurance, lang)}
-                                                " · " {lang.pick("Status", "Status")} " " {status_label(&identity.status, lang)}
+                                                " · " {lang.pick("Sikringsniveau", "Assurance")} " " {assurance_label(identity.assurance, lang)}
+                                                " · " {lang.pick("Status", "Status")} " " {identity_status_label(identity.status, lang)}
                                             </p>
                                             <form method="post" action=BlockLoginMeans::url() class="stack steps">
                                                 <CsrfField/>
@@ -123,7 +126,7 @@ fn BlockFlow() -> impl IntoView {
                                                             view! {
                                                                 <div class="choice">
                                                                     <input type="radio" name="target" id=id.clone() value=a.id.to_string()/>
-                                                                    <label for=id>{authenticator_name(a.kind, a.serial.as_deref(), a.label.as_deref(), lang)} " (" {status_label(&a.status, lang)} ")"</label>
+                                                                    <label for=id>{authenticator_name(a.kind, a.serial.as_deref(), a.label.as_deref(), lang)} " (" {authenticator_status_label(a.status, lang)} ")"</label>
                                                                 </div>
                                                             }
                                                         }).collect_view()}

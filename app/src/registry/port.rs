@@ -6,102 +6,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use serde::Serialize;
 use sqlx::SqliteConnection;
 
+use crate::domain::registry_command::{Applied, RegistryCommand};
 use crate::store::StoreError;
 use crate::store::outbox::{self, OutboxChannel};
-
-/// What the registry is told. Serialised as the HTTP registry's JSON body.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
-pub enum RegistryCommand {
-    Block {
-        #[serde(skip)]
-        identity_id: i64,
-        /// The desk's block id: the registry's idempotency key is derived from it.
-        block_id: i64,
-        user_id: String,
-        /// None: the whole MitID.
-        authenticator: Option<AuthenticatorRef>,
-        permanent: bool,
-        reason: String,
-        case_reference: String,
-    },
-    LiftTemporaryBlock {
-        #[serde(skip)]
-        identity_id: i64,
-        block_id: i64,
-        user_id: String,
-        case_reference: String,
-    },
-    /// A MitID issued, re-issued or changed at the Borgerservice counter.
-    Issue(Issue),
-}
-
-/// What a finished counter visit asks of the registry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Issue {
-    #[serde(skip)]
-    pub citizen_id: i64,
-    /// The counter visit: the registry's idempotency key is derived from it.
-    pub visit_id: i64,
-    pub purpose: String,
-    /// The user-ID the identity has after the visit.
-    pub user_id: String,
-    /// The user-ID it had before, when it changes.
-    pub previous_user_id: Option<String>,
-    pub assurance: String,
-    /// New authenticators, pending activation.
-    pub authenticators: Vec<NewAuthenticatorRef>,
-    /// The paper activation code for one of them: its SHA-256, never the code.
-    pub activation: Option<ActivationRef>,
-    /// Argon2 hash of the password set at the counter.
-    pub password_argon2: Option<String>,
-    /// Lift the temporary blocks of the whole MitID (re-issue after a block).
-    pub reactivate: bool,
-    pub case_reference: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NewAuthenticatorRef {
-    pub kind: String,
-    pub serial: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ActivationRef {
-    pub kind: String,
-    pub code_sha256: String,
-    pub expires_at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AuthenticatorRef {
-    #[serde(skip)]
-    pub id: i64,
-    pub kind: String,
-    pub serial: Option<String>,
-}
-
-impl RegistryCommand {
-    pub fn idempotency_key(&self) -> String {
-        match self {
-            RegistryCommand::Block { block_id, .. } => format!("block-{block_id}"),
-            RegistryCommand::LiftTemporaryBlock { block_id, .. } => format!("lift-{block_id}"),
-            RegistryCommand::Issue(issue) => format!("visit-{}", issue.visit_id),
-        }
-    }
-}
-
-/// How the command took effect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Applied {
-    /// In the embedded registry, committed with the caller's transaction.
-    Done,
-    /// Queued for the external registry (the outbox row).
-    Queued { outbox_id: i64 },
-}
+use crate::store::registry_tables;
 
 type Effect<'a> = Pin<Box<dyn Future<Output = Result<Applied, StoreError>> + Send + 'a>>;
 
@@ -127,47 +37,21 @@ impl IdentityRegistry for EmbeddedRegistry {
         command: &'a RegistryCommand,
     ) -> Effect<'a> {
         Box::pin(async move {
-            let now = crate::store::cases::utc_now();
             match command {
                 RegistryCommand::Block {
                     identity_id,
                     authenticator: Some(a),
                     ..
-                } => {
-                    sqlx::query(
-                        "UPDATE authenticators SET status = 'blocked', updated_at = ?
-                         WHERE id = ? AND identity_id = ?",
-                    )
-                    .bind(&now)
-                    .bind(a.id)
-                    .bind(identity_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                } => registry_tables::block_authenticator(tx, *identity_id, a.id).await?,
                 RegistryCommand::Block {
                     identity_id,
                     authenticator: None,
                     ..
-                } => {
-                    sqlx::query(
-                        "UPDATE identities SET status = 'blocked', updated_at = ? WHERE id = ?",
-                    )
-                    .bind(&now)
-                    .bind(identity_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                } => registry_tables::block_identity(tx, *identity_id).await?,
                 RegistryCommand::LiftTemporaryBlock { identity_id, .. } => {
-                    sqlx::query(
-                        "UPDATE identities SET status = 'active', updated_at = ?
-                         WHERE id = ? AND status = 'blocked'",
-                    )
-                    .bind(&now)
-                    .bind(identity_id)
-                    .execute(&mut *tx)
-                    .await?;
+                    registry_tables::reactivate(tx, *identity_id).await?
                 }
-                RegistryCommand::Issue(issue) => issue_embedded(tx, issue, &now).await?,
+                RegistryCommand::Issue(issue) => registry_tables::issue(tx, issue).await?,
             }
             Ok(Applied::Done)
         })
@@ -176,81 +60,6 @@ impl IdentityRegistry for EmbeddedRegistry {
     fn name(&self) -> &'static str {
         "embedded"
     }
-}
-
-/// Creates or changes the identity in the embedded registry's tables.
-async fn issue_embedded(
-    tx: &mut SqliteConnection,
-    issue: &Issue,
-    now: &str,
-) -> Result<(), StoreError> {
-    let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
-            .bind(issue.citizen_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let identity_id = match existing {
-        Some(id) => {
-            sqlx::query(
-                "UPDATE identities SET user_id = ?, user_id_key = ?, assurance = ?,
-                    password_hash = COALESCE(?, password_hash),
-                    status = CASE WHEN ? THEN 'active' ELSE status END, updated_at = ?
-                 WHERE id = ?",
-            )
-            .bind(&issue.user_id)
-            .bind(issue.user_id.to_lowercase())
-            .bind(&issue.assurance)
-            .bind(&issue.password_argon2)
-            .bind(issue.reactivate)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            id
-        }
-        None => sqlx::query(
-            "INSERT INTO identities (citizen_id, user_id, user_id_key, assurance, status,
-                password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
-        )
-        .bind(issue.citizen_id)
-        .bind(&issue.user_id)
-        .bind(issue.user_id.to_lowercase())
-        .bind(&issue.assurance)
-        .bind(&issue.password_argon2)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid(),
-    };
-    for a in &issue.authenticators {
-        let authenticator_id = sqlx::query(
-            "INSERT INTO authenticators (identity_id, kind, serial, status, created_at, updated_at)
-             VALUES (?, ?, ?, 'pending_activation', ?, ?)",
-        )
-        .bind(identity_id)
-        .bind(&a.kind)
-        .bind(&a.serial)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        if let Some(code) = issue.activation.as_ref().filter(|c| c.kind == a.kind) {
-            sqlx::query(
-                "INSERT INTO activation_codes (authenticator_id, code_sha256, issued_at, expires_at)
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(authenticator_id)
-            .bind(&code.code_sha256)
-            .bind(now)
-            .bind(&code.expires_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    Ok(())
 }
 
 /// An external registry over HTTP: the call goes to the outbox with the caller's commit.
@@ -285,6 +94,12 @@ impl IdentityRegistry for HttpRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::identity_views::{AuthenticatorStatus, IdentityStatus};
+    use crate::domain::registry_command::{AuthenticatorRef, Issue, NewAuthenticatorRef};
+    use crate::domain::{AssuranceLevel, AuthenticatorKind};
+    use crate::store::Db;
+    use crate::store::citizens::{self, NewCitizen};
+    use crate::store::identities::{self, NewAuthenticator};
 
     #[test]
     fn the_http_body_names_the_device_and_carries_no_internal_ids() {
@@ -307,5 +122,131 @@ mod tests {
         assert!(json["authenticator"].get("id").is_none());
         assert!(json.get("identity_id").is_none());
         assert_eq!(c.idempotency_key(), "block-7");
+    }
+
+    #[test]
+    fn the_http_body_names_the_assurance_level_as_before() {
+        let issue = Issue {
+            citizen_id: 1,
+            visit_id: 9,
+            purpose: "raise_assurance".into(),
+            user_id: "grete.h".into(),
+            previous_user_id: None,
+            assurance: AssuranceLevel::High,
+            authenticators: vec![],
+            activation: None,
+            password_argon2: None,
+            reactivate: false,
+            case_reference: "SAG-2026-000002".into(),
+        };
+        let json = serde_json::to_value(RegistryCommand::Issue(issue)).unwrap();
+        assert_eq!(json["command"], "issue");
+        assert_eq!(json["assurance"], "high");
+        assert!(json.get("citizen_id").is_none());
+    }
+
+    #[tokio::test]
+    async fn the_embedded_registry_changes_its_tables_in_the_callers_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+        db.migrate().await.unwrap();
+        let mut tx = db.begin_write().await.unwrap();
+        let now = crate::store::cases::utc_now();
+        let citizen = NewCitizen {
+            name: "Grete Hansen",
+            email: None,
+            phone: None,
+            cpr: None,
+            lang: "da",
+        };
+        let citizen_id = citizens::find_or_create(&mut tx, &citizen, &now)
+            .await
+            .unwrap();
+        let identity_id = identities::create_identity(
+            &mut tx,
+            citizen_id,
+            "grete.h",
+            AssuranceLevel::Substantial,
+            &[NewAuthenticator {
+                kind: AuthenticatorKind::CodeDisplay,
+                serial: Some("CD12345678"),
+                label: None,
+                status: AuthenticatorStatus::Active,
+            }],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let shown = || async {
+            identities::for_citizen(&db, citizen_id)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let device = shown().await.authenticators[0].id;
+        let apply = |command: RegistryCommand| {
+            let db = db.clone();
+            async move {
+                let mut tx = db.begin_write().await.unwrap();
+                let applied = EmbeddedRegistry.apply(&mut tx, &command).await.unwrap();
+                tx.commit().await.unwrap();
+                applied
+            }
+        };
+        let block = |block_id, authenticator| RegistryCommand::Block {
+            identity_id,
+            block_id,
+            user_id: "grete.h".into(),
+            authenticator,
+            permanent: false,
+            reason: "lost".into(),
+            case_reference: "SAG-2026-000001".into(),
+        };
+
+        let one = AuthenticatorRef {
+            id: device,
+            kind: "code_display".into(),
+            serial: Some("CD12345678".into()),
+        };
+        assert_eq!(apply(block(1, Some(one))).await, Applied::Done);
+        let after = shown().await;
+        assert_eq!(after.authenticators[0].status, AuthenticatorStatus::Blocked);
+        assert_eq!(after.status, IdentityStatus::Active);
+
+        apply(block(2, None)).await;
+        assert_eq!(shown().await.status, IdentityStatus::Blocked);
+        apply(RegistryCommand::LiftTemporaryBlock {
+            identity_id,
+            block_id: 2,
+            user_id: "grete.h".into(),
+            case_reference: "SAG-2026-000001".into(),
+        })
+        .await;
+        assert_eq!(shown().await.status, IdentityStatus::Active);
+
+        apply(RegistryCommand::Issue(Issue {
+            citizen_id,
+            visit_id: 3,
+            purpose: "raise_assurance".into(),
+            user_id: "grete.h".into(),
+            previous_user_id: None,
+            assurance: AssuranceLevel::High,
+            authenticators: vec![NewAuthenticatorRef {
+                kind: "chip".into(),
+                serial: Some("CH87654321".into()),
+            }],
+            activation: None,
+            password_argon2: None,
+            reactivate: false,
+            case_reference: "SAG-2026-000003".into(),
+        }))
+        .await;
+        let issued = shown().await;
+        assert_eq!(issued.assurance, AssuranceLevel::High);
+        assert_eq!(issued.authenticators.len(), 2);
+        assert_eq!(
+            issued.authenticators[1].status,
+            AuthenticatorStatus::PendingActivation
+        );
     }
 }

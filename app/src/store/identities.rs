@@ -1,30 +1,32 @@
-//! Citizens' MitID identities and authenticators (the embedded registry's tables) and the
-//! blocks placed from cases.
+//! Citizens' MitID identities and authenticators (the embedded registry's tables), and the
+//! blocks on them, as the desk shows them.
 
 use sqlx::SqliteConnection;
 
-use super::audit;
 use super::cases;
-use super::mail::{self, CaseEmail};
 use super::{Db, StoreError};
-use crate::domain::audit::AuditEntry;
-use crate::domain::identity_views::{AuthenticatorView, BlockView, IdentityView};
-use crate::domain::{AuthenticatorKind, BlockReason, BlockRequest, BlockTarget, Verification};
-use crate::registry::port::{Applied, AuthenticatorRef, IdentityRegistry, RegistryCommand};
+use crate::domain::identity_views::{
+    AuthenticatorStatus, AuthenticatorView, BlockView, IdentityStatus, IdentityView,
+};
+use crate::domain::{AssuranceLevel, AuthenticatorKind, BlockReason};
+
+fn decode(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Sqlx(sqlx::Error::Decode(Box::new(e)))
+}
 
 /// An authenticator to create with an identity.
 pub struct NewAuthenticator<'a> {
     pub kind: AuthenticatorKind,
     pub serial: Option<&'a str>,
     pub label: Option<&'a str>,
-    pub status: &'a str,
+    pub status: AuthenticatorStatus,
 }
 
 pub async fn create_identity(
     tx: &mut SqliteConnection,
     citizen_id: i64,
     user_id: &str,
-    assurance: &str,
+    assurance: AssuranceLevel,
     authenticators: &[NewAuthenticator<'_>],
 ) -> Result<i64, StoreError> {
     let now = cases::utc_now();
@@ -35,7 +37,7 @@ pub async fn create_identity(
     .bind(citizen_id)
     .bind(user_id)
     .bind(user_id.to_lowercase())
-    .bind(assurance)
+    .bind(assurance.as_str())
     .bind(&now)
     .bind(&now)
     .execute(&mut *tx)
@@ -50,7 +52,7 @@ pub async fn create_identity(
         .bind(a.kind.as_str())
         .bind(a.serial)
         .bind(a.label)
-        .bind(a.status)
+        .bind(a.status.as_str())
         .bind(&now)
         .bind(&now)
         .execute(&mut *tx)
@@ -170,8 +172,8 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
     Ok(Some(IdentityView {
         identity_id,
         user_id,
-        assurance,
-        status,
+        assurance: AssuranceLevel::parse(&assurance).map_err(decode)?,
+        status: IdentityStatus::parse(&status).map_err(decode)?,
         authenticators: auths
             .into_iter()
             .filter_map(|a| {
@@ -180,14 +182,13 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
                     kind: AuthenticatorKind::parse(&a.kind)?,
                     serial: a.serial,
                     label: a.label,
-                    status: a.status,
+                    status: AuthenticatorStatus::parse(&a.status).ok()?,
                 })
             })
             .collect(),
         blocks: blocks
             .into_iter()
             .filter_map(|b| {
-                let verification: Verification = serde_json::from_str(&b.verification).ok()?;
                 Some(BlockView {
                     id: b.id,
                     authenticator: b
@@ -197,7 +198,7 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
                         .map(|k| (k, b.serial)),
                     permanent: b.permanent == 1,
                     reason: BlockReason::parse(&b.reason)?,
-                    verification: verification.describe(crate::i18n::Lang::Da),
+                    verification: serde_json::from_str(&b.verification).ok()?,
                     police_report: b.police_report,
                     blocked_by: b.display_name,
                     blocked_at: b.blocked_at,
@@ -207,248 +208,4 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
             })
             .collect(),
     }))
-}
-
-/// Why a block or lift was not placed, though the request itself was well formed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    NoIdentity,
-    UnknownAuthenticator,
-    AlreadyBlocked,
-    NothingToLift,
-}
-
-/// The case a block is placed from.
-pub struct OnCase<'a> {
-    pub id: i64,
-    pub reference: &'a str,
-}
-
-/// Places a block: records it on the case (who, what, why, how verified), lets it take
-/// effect through the registry port, writes the audit entry and queues the citizen's
-/// confirmation, all in one transaction. Returns the block's id.
-pub async fn block(
-    db: &Db,
-    registry: &dyn IdentityRegistry,
-    case: OnCase<'_>,
-    username: &str,
-    request: &BlockRequest,
-    confirmation: Option<&CaseEmail<'_>>,
-) -> Result<Result<i64, Refusal>, StoreError> {
-    let mut tx = db.begin_write().await?;
-    let identity: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT i.id, i.user_id, i.status FROM cases c
-         JOIN identities i ON i.citizen_id = c.citizen_id WHERE c.id = ?",
-    )
-    .bind(case.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((identity_id, user_id, identity_status)) = identity else {
-        return Ok(Err(Refusal::NoIdentity));
-    };
-    let authenticator = match request.target {
-        BlockTarget::WholeMitId => {
-            let active_temporary: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM blocks WHERE identity_id = ? AND authenticator_id IS NULL
-                   AND lifted_at IS NULL",
-            )
-            .bind(identity_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if identity_status != "active" || active_temporary > 0 {
-                return Ok(Err(Refusal::AlreadyBlocked));
-            }
-            None
-        }
-        BlockTarget::Authenticator(id) => {
-            let found: Option<(String, Option<String>, String)> = sqlx::query_as(
-                "SELECT kind, serial, status FROM authenticators WHERE id = ? AND identity_id = ?",
-            )
-            .bind(id)
-            .bind(identity_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            // With an external registry the local status does not change: the desk's own
-            // block record says it all the same.
-            let recorded: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM blocks WHERE authenticator_id = ?")
-                    .bind(id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            match found {
-                None => return Ok(Err(Refusal::UnknownAuthenticator)),
-                Some((_, _, status)) if status == "blocked" || recorded > 0 => {
-                    return Ok(Err(Refusal::AlreadyBlocked));
-                }
-                Some((kind, serial, _)) => Some(AuthenticatorRef { id, kind, serial }),
-            }
-        }
-    };
-    let staff = cases::staff_id(&mut tx, username).await?;
-    let verification = serde_json::to_string(&request.verification)
-        .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
-    let now = cases::utc_now();
-    let block_id = sqlx::query(
-        "INSERT INTO blocks (identity_id, authenticator_id, permanent, reason, case_id, verification,
-            police_report, advice, blocked_by, blocked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(identity_id)
-    .bind(authenticator.as_ref().map(|a| a.id))
-    .bind(i64::from(request.permanent()))
-    .bind(request.reason.as_str())
-    .bind(case.id)
-    .bind(&verification)
-    .bind(&request.police_report)
-    .bind(&request.advice)
-    .bind(staff)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
-    let command = RegistryCommand::Block {
-        identity_id,
-        block_id,
-        user_id: user_id.clone(),
-        authenticator: authenticator.clone(),
-        permanent: request.permanent(),
-        reason: request.reason.as_str().to_owned(),
-        case_reference: case.reference.to_owned(),
-    };
-    if let Applied::Queued { outbox_id } = registry.apply(&mut tx, &command).await? {
-        sqlx::query("UPDATE blocks SET outbox_id = ? WHERE id = ?")
-            .bind(outbox_id)
-            .bind(block_id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    let what = match &authenticator {
-        Some(a) => format!(
-            "{} {}",
-            AuthenticatorKind::parse(&a.kind)
-                .map_or(a.kind.as_str(), |k| k.label(crate::i18n::Lang::Da)),
-            a.serial.as_deref().unwrap_or_default()
-        )
-        .trim()
-        .to_owned(),
-        None => "hele MitID".to_owned(),
-    };
-    let lang = crate::i18n::Lang::Da;
-    let mut body = format!(
-        "Spærret: {what} ({}, {}). Verificeret: {}.",
-        request.reason.label(lang),
-        if request.permanent() {
-            "permanent"
-        } else {
-            "midlertidig"
-        },
-        request.verification.describe(lang),
-    );
-    if let Some(report) = &request.police_report {
-        body.push_str(&format!(" Politianmeldelse: {report}."));
-    }
-    if let Some(advice) = &request.advice {
-        body.push_str(&format!(" Råd givet: {advice}"));
-    }
-    sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, 'block', ?, ?)",
-    )
-    .bind(case.id)
-    .bind(&now)
-    .bind(staff)
-    .bind(&body)
-    .bind(serde_json::json!({ "block_id": block_id, "registry": registry.name() }).to_string())
-    .execute(&mut *tx)
-    .await?;
-    cases::mark_responded(&mut tx, case.id).await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(username, "identity.block", case.reference).details(serde_json::json!({
-            "block_id": block_id,
-            "what": what,
-            "reason": request.reason.as_str(),
-            "permanent": request.permanent(),
-            "verification": request.verification,
-            "registry": registry.name(),
-        })),
-    )
-    .await?;
-    if let Some(email) = confirmation {
-        mail::queue_in(&mut tx, case.id, case.reference, email, None).await?;
-    }
-    tx.commit().await?;
-    Ok(Ok(block_id))
-}
-
-/// Lifts a temporary block of the whole MitID, after verifying the caller again.
-pub async fn lift(
-    db: &Db,
-    registry: &dyn IdentityRegistry,
-    case: OnCase<'_>,
-    username: &str,
-    block_id: i64,
-    verification: &Verification,
-    confirmation: Option<&CaseEmail<'_>>,
-) -> Result<Result<(), Refusal>, StoreError> {
-    let mut tx = db.begin_write().await?;
-    let found: Option<(i64, String)> = sqlx::query_as(
-        "SELECT b.identity_id, i.user_id FROM blocks b JOIN identities i ON i.id = b.identity_id
-         JOIN cases c ON c.citizen_id = i.citizen_id
-         WHERE b.id = ? AND c.id = ? AND b.permanent = 0 AND b.lifted_at IS NULL",
-    )
-    .bind(block_id)
-    .bind(case.id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((identity_id, user_id)) = found else {
-        return Ok(Err(Refusal::NothingToLift));
-    };
-    let staff = cases::staff_id(&mut tx, username).await?;
-    let now = cases::utc_now();
-    let verification_json = serde_json::to_string(verification)
-        .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
-    sqlx::query(
-        "UPDATE blocks SET lifted_at = ?, lifted_by = ?, lift_verification = ? WHERE id = ?",
-    )
-    .bind(&now)
-    .bind(staff)
-    .bind(&verification_json)
-    .bind(block_id)
-    .execute(&mut *tx)
-    .await?;
-    let command = RegistryCommand::LiftTemporaryBlock {
-        identity_id,
-        block_id,
-        user_id,
-        case_reference: case.reference.to_owned(),
-    };
-    registry.apply(&mut tx, &command).await?;
-    sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, 'unblock', ?, ?)",
-    )
-    .bind(case.id)
-    .bind(&now)
-    .bind(staff)
-    .bind(format!(
-        "Midlertidig spærring af hele MitID ophævet. Verificeret: {}.",
-        verification.describe(crate::i18n::Lang::Da)
-    ))
-    .bind(serde_json::json!({ "block_id": block_id }).to_string())
-    .execute(&mut *tx)
-    .await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(username, "identity.lift", case.reference).details(serde_json::json!({
-            "block_id": block_id,
-            "verification": verification,
-        })),
-    )
-    .await?;
-    if let Some(email) = confirmation {
-        mail::queue_in(&mut tx, case.id, case.reference, email, None).await?;
-    }
-    tx.commit().await?;
-    Ok(Ok(()))
 }

@@ -3,6 +3,7 @@
 
 pub mod articles;
 pub mod audit;
+pub mod blocks;
 pub mod case_links;
 pub mod case_search;
 pub mod cases;
@@ -15,6 +16,7 @@ pub mod kb_admin;
 pub mod login_failures;
 pub mod mail;
 pub mod outbox;
+pub mod registry_tables;
 pub mod search_misses;
 pub mod sessions;
 pub mod users;

@@ -1,20 +1,26 @@
-//! Counter visits: saved after every step; closed by finishing (the registry, a case record
-//! and an audit entry in one transaction), by aborting (a follow-up case for the supporters)
-//! or by refusing (the reason, and digital power of attorney as the way forward).
+//! Counter visits: saved after every step; closed by finishing (see `closing`), by aborting
+//! (a follow-up case for the supporters) or by refusing (the reason, and digital power of
+//! attorney as the way forward).
 
 use sqlx::SqliteConnection;
 use time::Date;
 use time::macros::format_description;
 
 use super::audit;
-use super::cases::{self, Actor, NewCase};
+use super::cases;
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
 use crate::domain::audit::AuditEntry;
 use crate::domain::counter::view::{OpenCase, TodayRow};
-use crate::domain::counter::{ExemptionChoice, Purpose, VisitDraft, VisitState};
-use crate::domain::{AuthenticatorKind, Channel, Status, System, danish_time};
-use crate::registry::port::{Applied, IdentityRegistry, Issue, RegistryCommand};
+use crate::domain::counter::{Purpose, VisitDraft, VisitState};
+use crate::domain::{AuthenticatorKind, danish_time};
+
+mod closing;
+
+pub use closing::{
+    Closing, Refusal, end, mark_completed, open_case, register_exemption, serial_taken_in,
+    still_open, user_id_taken_in,
+};
 
 const DATE: &[time::format_description::FormatItem<'static>] =
     format_description!("[year]-[month]-[day]");
@@ -58,15 +64,6 @@ struct VisitRow {
     reference: Option<String>,
     registry_state: Option<String>,
     code_issued: bool,
-}
-
-/// Why a visit could not be closed as asked.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// Already finished, aborted or refused.
-    NotOpen,
-    UserIdTaken,
-    SerialTaken(String),
 }
 
 /// Starts a visit for the citizen (found by CPR, or new).
@@ -402,13 +399,8 @@ pub async fn witness_facts(
 
 /// Whether another citizen has this user-ID (compared in lower case).
 pub async fn user_id_taken(db: &Db, user_id: &str, citizen_id: i64) -> Result<bool, StoreError> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM identities WHERE user_id_key = ? AND citizen_id != ?")
-            .bind(user_id.to_lowercase())
-            .bind(citizen_id)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(taken.is_some())
+    let mut conn = db.pool().acquire().await?;
+    user_id_taken_in(&mut conn, user_id, citizen_id).await
 }
 
 /// The kinds of the citizen's authenticators that are not blocked.
@@ -427,231 +419,6 @@ pub async fn active_kinds(db: &Db, citizen_id: i64) -> Result<Vec<AuthenticatorK
         .collect())
 }
 
-/// How a visit ends, with what the case that records it says.
-pub struct Closing<'a> {
-    pub subject: &'a str,
-    pub body: &'a str,
-    pub system: System,
-    pub username: &'a str,
-}
-
-async fn open_case(
-    tx: &mut SqliteConnection,
-    visit: &Visit,
-    closing: &Closing<'_>,
-    category: crate::domain::Category,
-    staff: i64,
-) -> Result<(i64, String), StoreError> {
-    let (case_id, reference) = cases::create_in_for_citizen(
-        tx,
-        NewCase {
-            subject: closing.subject,
-            body: closing.body,
-            system: closing.system,
-            category,
-            channel: Channel::Counter,
-            citizen: None,
-            status_token_hash: None,
-            created_by_staff: Some(staff),
-            opened_at: None,
-        },
-        visit.citizen_id,
-    )
-    .await?;
-    Ok((case_id, reference.to_string()))
-}
-
-async fn still_open(tx: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM counter_visits WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    Ok(state
-        .as_deref()
-        .and_then(VisitState::parse)
-        .is_some_and(VisitState::is_open))
-}
-
-/// Finishes a visit in one transaction: the registry call (when the purpose changes the
-/// MitID), the Digital Post exemption, the lifted temporary blocks of a re-issue, a resolved
-/// case recording the visit, and the audit entry. Returns the case's reference.
-pub async fn finish(
-    db: &Db,
-    registry: &dyn IdentityRegistry,
-    visit: &Visit,
-    closing: &Closing<'_>,
-    issue: Option<Issue>,
-) -> Result<Result<String, Refusal>, StoreError> {
-    let mut tx = db.begin_write().await?;
-    if !still_open(&mut tx, visit.id).await? {
-        return Ok(Err(Refusal::NotOpen));
-    }
-    if let Some(issue) = &issue {
-        let taken: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM identities WHERE user_id_key = ? AND citizen_id != ?",
-        )
-        .bind(issue.user_id.to_lowercase())
-        .bind(visit.citizen_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if taken.is_some() {
-            return Ok(Err(Refusal::UserIdTaken));
-        }
-        for serial in issue
-            .authenticators
-            .iter()
-            .filter_map(|a| a.serial.as_deref())
-        {
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT 1 FROM authenticators WHERE serial = ?")
-                    .bind(serial)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
-                return Ok(Err(Refusal::SerialTaken(serial.to_owned())));
-            }
-        }
-    }
-    let staff = cases::staff_id(&mut tx, closing.username).await?;
-    let (case_id, reference) =
-        open_case(&mut tx, visit, closing, visit.purpose.category(), staff).await?;
-    cases::set_status_in(&mut tx, case_id, Status::Resolved, Actor::Staff(staff)).await?;
-    let now = cases::utc_now();
-    let mut outbox_id = None;
-    if let Some(mut issue) = issue {
-        issue.case_reference.clone_from(&reference);
-        if issue.reactivate {
-            // The counter's identity check is the verification a lift needs.
-            let how = visit
-                .draft
-                .identity_check
-                .as_ref()
-                .map(|c| c.describe(crate::i18n::Lang::Da))
-                .unwrap_or_default();
-            sqlx::query(
-                "UPDATE blocks SET lifted_at = ?, lifted_by = ?, lift_verification = ?
-                 WHERE identity_id = (SELECT id FROM identities WHERE citizen_id = ?)
-                   AND authenticator_id IS NULL AND permanent = 0 AND lifted_at IS NULL",
-            )
-            .bind(&now)
-            .bind(staff)
-            .bind(serde_json::json!({ "method": "counter", "check": how }).to_string())
-            .bind(visit.citizen_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Applied::Queued { outbox_id: id } = registry
-            .apply(&mut tx, &RegistryCommand::Issue(issue))
-            .await?
-        {
-            outbox_id = Some(id);
-        }
-    }
-    if let Some(exemption) = &visit.draft.exemption {
-        register_exemption(&mut tx, visit, exemption, staff).await?;
-    }
-    sqlx::query(
-        "UPDATE counter_visits SET state = 'completed', finished_at = ?, updated_at = ?,
-            case_id = ?, outbox_id = ?, code_sealed = NULL WHERE id = ?",
-    )
-    .bind(&now)
-    .bind(&now)
-    .bind(case_id)
-    .bind(outbox_id)
-    .bind(visit.id)
-    .execute(&mut *tx)
-    .await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(closing.username, "counter_visit_completed", &reference).details(
-            serde_json::json!({
-                "visit": visit.id,
-                "purpose": visit.purpose.as_str(),
-                "registry": registry.name(),
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(reference))
-}
-
-async fn register_exemption(
-    tx: &mut SqliteConnection,
-    visit: &Visit,
-    exemption: &ExemptionChoice,
-    staff: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO digital_post_exemptions
-            (citizen_id, ground, registered_on, ends_on, visit_id, registered_by)
-         VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(visit.citizen_id)
-    .bind(exemption.ground.map(|g| g.as_str()))
-    .bind(exemption.registered_on.format(DATE).unwrap_or_default())
-    .bind(exemption.ends_on().format(DATE).unwrap_or_default())
-    .bind(visit.id)
-    .bind(staff)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-/// Ends a visit without finishing it. Aborted: a new follow-up case for the supporters'
-/// queue. Refused: a resolved case recording why. The reason is kept on the visit too; an
-/// activation code not handed over is discarded. Returns the case's reference.
-pub async fn end(
-    db: &Db,
-    visit: &Visit,
-    closing: &Closing<'_>,
-    outcome: VisitState,
-    reason: &str,
-) -> Result<Result<String, Refusal>, StoreError> {
-    let mut tx = db.begin_write().await?;
-    if !still_open(&mut tx, visit.id).await? {
-        return Ok(Err(Refusal::NotOpen));
-    }
-    let staff = cases::staff_id(&mut tx, closing.username).await?;
-    let category = match outcome {
-        VisitState::Refused => crate::domain::Category::PowerOfAttorney,
-        _ => visit.purpose.category(),
-    };
-    let (case_id, reference) = open_case(&mut tx, visit, closing, category, staff).await?;
-    if outcome == VisitState::Refused {
-        cases::set_status_in(&mut tx, case_id, Status::Resolved, Actor::Staff(staff)).await?;
-    }
-    let now = cases::utc_now();
-    sqlx::query(
-        "UPDATE counter_visits SET state = ?, outcome_reason = ?, finished_at = ?, updated_at = ?,
-            case_id = ?, code_sealed = NULL WHERE id = ?",
-    )
-    .bind(outcome.as_str())
-    .bind(reason)
-    .bind(&now)
-    .bind(&now)
-    .bind(case_id)
-    .bind(visit.id)
-    .execute(&mut *tx)
-    .await?;
-    let action = match outcome {
-        VisitState::Refused => "counter_visit_refused",
-        _ => "counter_visit_aborted",
-    };
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(closing.username, action, &reference)
-            .reason(reason)
-            .details(serde_json::json!({
-                "visit": visit.id,
-                "purpose": visit.purpose.as_str(),
-            })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(reference))
-}
-
 /// The citizen with this CPR (keyed hash), if the desk knows them.
 pub async fn citizen_by_cpr_hash(db: &Db, cpr_hash: &[u8]) -> Result<Option<i64>, StoreError> {
     Ok(
@@ -664,9 +431,6 @@ pub async fn citizen_by_cpr_hash(db: &Db, cpr_hash: &[u8]) -> Result<Option<i64>
 
 /// Whether a device with this serial number is already registered.
 pub async fn serial_taken(db: &Db, serial: &str) -> Result<bool, StoreError> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM authenticators WHERE serial = ?")
-        .bind(serial)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(taken.is_some())
+    let mut conn = db.pool().acquire().await?;
+    serial_taken_in(&mut conn, serial).await
 }
