@@ -58,6 +58,16 @@ pub fn write(at: PrimitiveDateTime, layout: Layout) -> String {
     }
 }
 
+/// When something started, in a list of the day: "HH:MM" today, the date on an earlier day.
+pub fn clock_or_date(at: PrimitiveDateTime, today: Date) -> String {
+    if at.date() == today {
+        format!("{:02}:{:02}", at.hour(), at.minute())
+    } else {
+        let (y, m, d) = (at.year(), u8::from(at.month()), at.day());
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
 /// A stored UTC timestamp (RFC 3339) as Danish wall-clock time on a screen, next to the SLA
 /// deadlines, which are local. Unreadable input is shown as stored.
 pub fn display(utc_rfc3339: &str) -> String {
@@ -155,6 +165,16 @@ mod tests {
         assert_eq!(
             write(datetime!(2026-03-05 08:07), Layout::Screen),
             "2026-03-05 08:07"
+        );
+    }
+
+    #[test]
+    fn a_days_list_shows_the_clock_today_and_the_date_before() {
+        let today = datetime!(2026-03-05 08:07).date();
+        assert_eq!(clock_or_date(datetime!(2026-03-05 08:07), today), "08:07");
+        assert_eq!(
+            clock_or_date(datetime!(2026-03-04 23:59), today),
+            "2026-03-04"
         );
     }
 }

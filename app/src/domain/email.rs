@@ -52,3 +52,14 @@ pub struct InboundAttachment {
     pub content_type: String,
     pub content: Vec<u8>,
 }
+
+/// The timeline keeps a confirmation without the citizen's private status link: the link is
+/// the citizen's alone, and staff have the case itself. `lang` is the citizen's ("da", "en").
+pub fn without_private_link(text: &str, status_url: &str, lang: &str) -> String {
+    let marker = if lang == "en" {
+        "[private status link]"
+    } else {
+        "[privat statuslink]"
+    };
+    text.replace(status_url, marker)
+}

@@ -268,7 +268,11 @@ async fn insert_all(
             .ok_or_else(count_mismatch)?;
         events.push((
             *case_id,
-            without_private_link(&email.rendered.text, request),
+            crate::domain::email::without_private_link(
+                &email.rendered.text,
+                &request.status_url,
+                request.lang,
+            ),
             mail::event_data(outbox_id, email),
         ));
     }
@@ -285,17 +289,6 @@ async fn insert_all(
         .execute(&mut *tx)
         .await?;
     Ok(references)
-}
-
-/// The timeline keeps the confirmation without the citizen's private status link: the link is
-/// the citizen's alone, and staff have the case itself.
-fn without_private_link(text: &str, request: &CitizenRequest) -> String {
-    let marker = if request.lang == "en" {
-        "[private status link]"
-    } else {
-        "[privat statuslink]"
-    };
-    text.replace(&request.status_url, marker)
 }
 
 #[cfg(test)]

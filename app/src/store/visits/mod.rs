@@ -332,11 +332,7 @@ pub async fn today(db: &Db, since: &str) -> Result<Vec<TodayRow>, StoreError> {
             )
             .ok()
             .map(danish_time::local)?;
-            let shown = if started.date() == danish_time::now_local().date() {
-                format!("{:02}:{:02}", started.hour(), started.minute())
-            } else {
-                started.date().format(DATE).unwrap_or_default()
-            };
+            let shown = danish_time::clock_or_date(started, danish_time::now_local().date());
             Some(TodayRow {
                 id,
                 purpose,
