@@ -10,11 +10,14 @@ pub mod contacts;
 pub mod counter;
 pub mod cpr;
 pub mod danish_time;
+pub mod delivery;
 pub mod digital_post_exemption;
 pub mod email;
 pub mod identity_document;
 pub mod identity_views;
 pub mod local_path;
+#[cfg(feature = "ssr")]
+pub mod mail_threading;
 pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
@@ -41,6 +44,7 @@ pub use block_request::{
 pub use case_category::{CaseRef, Category, Channel, Status, can_transition};
 pub use contacts::SupportContacts;
 pub use cpr::{Cpr, LegalSex};
+pub use delivery::DeliveryState;
 pub use digital_post_exemption::{ExemptionGround, exemption_end};
 pub use identity_document::{AssuranceLevel, DocumentCheck, DocumentKind, SupportingDocument};
 pub use local_path::LocalPath;

@@ -1,16 +1,18 @@
 //! Cases and their timeline.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use super::audit;
+use super::case_queue::queue_row;
 use super::citizens::{self, NewCitizen};
 use super::{Db, StoreError};
 use crate::domain::audit::AuditEntry;
 use crate::domain::case_category::Lane;
-use crate::domain::case_views::{CitizenPanel, Delivery, QueueFilter, QueueRow, TimelineEntry};
+use crate::domain::case_views::{CitizenPanel, Delivery, QueueRow, TimelineEntry};
 use crate::domain::sla_clock::{self, StoredClock};
-use crate::domain::{CaseRef, Category, Channel, Priority, Status, System, danish_time};
+use crate::domain::{
+    CaseRef, Category, Channel, DeliveryState, Priority, Status, System, danish_time,
+};
 
 pub struct NewCase<'a> {
     pub subject: &'a str,
@@ -32,7 +34,8 @@ pub fn utc_now() -> String {
         .unwrap_or_default()
 }
 
-fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+/// A stored value the domain does not know, as the error a bad column would give.
+pub(super) fn decode_err(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Sqlx(sqlx::Error::Decode(Box::new(e)))
 }
 
@@ -45,7 +48,8 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn columns(self) -> (&'static str, Option<i64>) {
+    /// The timeline's actor column and staff id.
+    pub(super) fn columns(self) -> (&'static str, Option<i64>) {
         match self {
             Actor::Staff(id) => ("staff", Some(id)),
             Actor::Citizen => ("citizen", None),
@@ -223,130 +227,6 @@ pub fn lane(priority: Priority, channel: Channel) -> i64 {
     Lane::of(priority, channel).as_i64()
 }
 
-fn queue_row(row: &SqliteRow, now_local: &str) -> Result<QueueRow, StoreError> {
-    let text = |c: &str| row.try_get::<String, _>(c);
-    let resolution_due = text("resolution_due")?;
-    let status = Status::parse(&text("status")?).map_err(decode_err)?;
-    Ok(QueueRow {
-        reference: text("reference")?,
-        subject: text("subject")?,
-        system: System::parse(&text("system")?).unwrap_or(System::MitId),
-        category: Category::parse(&text("category")?).map_err(decode_err)?,
-        priority: Priority::parse(&text("priority")?).map_err(decode_err)?,
-        status,
-        channel: Channel::parse(&text("channel")?).map_err(decode_err)?,
-        assignee: row.try_get("assignee")?,
-        citizen_name: row.try_get("citizen_name")?,
-        created_at: text("created_at")?,
-        overdue: !status.pauses_sla() && !status.is_done() && resolution_due.as_str() < now_local,
-        resolution_due,
-    })
-}
-
-/// One page of the queue: the urgent lane first, then the unverified one, then the rest; each
-/// by resolution due time.
-pub async fn queue(
-    db: &Db,
-    filter: &QueueFilter,
-    me: &str,
-    limit: i64,
-) -> Result<(Vec<QueueRow>, i64), StoreError> {
-    // (condition, bound value) pairs; a condition without a value binds nothing.
-    let mut conditions: Vec<(&str, Option<String>)> = Vec::new();
-    let system = filter
-        .system
-        .as_deref()
-        .map(|s| System::parse(s).map_or_else(|| s.to_owned(), |s| s.name().to_owned()));
-    for (condition, value) in [
-        ("c.system = ?", &system),
-        ("c.category = ?", &filter.category),
-        ("c.priority = ?", &filter.priority),
-        ("c.channel = ?", &filter.channel),
-    ] {
-        if let Some(v) = value {
-            conditions.push((condition, Some(v.clone())));
-        }
-    }
-    // By default the queue is the work still to do. Open work is read through the small
-    // partial index that carries every filter column, so page and count stay fast at a
-    // million cases (see the queue benchmark); the planner does not pick it by itself.
-    let open_work = filter
-        .status
-        .as_deref()
-        .is_none_or(|s| matches!(s, "new" | "open" | "waiting_on_citizen"));
-    if open_work {
-        conditions.push(("c.status IN ('new', 'open', 'waiting_on_citizen')", None));
-    }
-    if let Some(v) = filter.status.as_deref() {
-        conditions.push(("c.status = ?", Some(v.to_owned())));
-    }
-    let by_name = "c.assignee_id = (SELECT id FROM staff_users WHERE username = ?)";
-    match filter.assignee.as_deref() {
-        None => {}
-        Some("none") => conditions.push(("c.assignee_id IS NULL", None)),
-        Some("me") => conditions.push((by_name, Some(me.to_owned()))),
-        Some(name) => conditions.push((by_name, Some(name.to_owned()))),
-    }
-    let binds: Vec<String> = conditions.iter().filter_map(|(_, v)| v.clone()).collect();
-    let conditions: Vec<&str> = conditions.iter().map(|(c, _)| *c).collect();
-    let where_clause = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let cases = if open_work {
-        "cases c INDEXED BY cases_open_queue"
-    } else {
-        "cases c"
-    };
-    let from = format!(
-        "FROM {cases} LEFT JOIN staff_users u ON u.id = c.assignee_id
-         LEFT JOIN citizens z ON z.id = c.citizen_id"
-    );
-    let sql = format!(
-        "SELECT c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
-                u.display_name AS assignee, z.name AS citizen_name, c.created_at, c.resolution_due
-         {from} {where_clause} ORDER BY c.lane, c.resolution_due, c.id LIMIT ?"
-    );
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = query.bind(b);
-    }
-    let rows = query.bind(limit).fetch_all(db.pool()).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM {cases} {where_clause}");
-    let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        count_query = count_query.bind(b);
-    }
-    let total = count_query.fetch_one(db.pool()).await?;
-    let now = sla_clock::format(danish_time::now_local());
-    let rows = rows
-        .iter()
-        .map(|r| queue_row(r, &now))
-        .collect::<Result<_, _>>()?;
-    Ok((rows, total))
-}
-
-/// Open work per status, and open urgent cases (the verified urgent lane only).
-pub async fn counts(db: &Db) -> Result<(Vec<(Status, i64)>, i64), StoreError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT status, COUNT(*) FROM cases
-         WHERE status IN ('new', 'open', 'waiting_on_citizen') GROUP BY status",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let counts = rows
-        .into_iter()
-        .filter_map(|(s, n)| Status::parse(&s).ok().map(|s| (s, n)))
-        .collect();
-    let urgent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM cases WHERE lane = 0 AND status IN ('new', 'open', 'waiting_on_citizen')",
-    )
-    .fetch_one(db.pool())
-    .await?;
-    Ok((counts, urgent))
-}
-
 pub struct CaseRecord {
     pub id: i64,
     pub row: QueueRow,
@@ -447,7 +327,8 @@ pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, Store
             let delivery = match r.try_get::<Option<i64>, _>("outbox_id")? {
                 Some(outbox_id) => Some(Delivery {
                     outbox_id,
-                    state: r.try_get("state")?,
+                    state: DeliveryState::parse(&r.try_get::<String, _>("state")?)
+                        .map_err(decode_err)?,
                     attempts: r.try_get("attempts")?,
                     error: r.try_get("last_error")?,
                 }),
@@ -686,146 +567,5 @@ pub(crate) async fn mark_responded(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn new_case(subject: &str, category: Category, channel: Channel) -> NewCase<'_> {
-        NewCase {
-            subject,
-            body: "Sag til køen.",
-            system: System::MitId,
-            category,
-            channel,
-            citizen: None,
-            status_token_hash: None,
-            created_by_staff: None,
-            opened_at: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn anonymous_urgent_cases_queue_after_the_verified_urgent_lane() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
-        db.migrate().await.unwrap();
-        // Anonymous "identity theft" first, so creation order alone would put it on top.
-        for (subject, category, channel) in [
-            ("web theft", Category::IdentityTheft, Channel::WebForm),
-            (
-                "mail lost",
-                Category::LostOrStolenLoginMeans,
-                Channel::Email,
-            ),
-            ("web password", Category::PasswordOrPin, Channel::WebForm),
-            ("phone theft", Category::IdentityTheft, Channel::Phone),
-            (
-                "counter lost",
-                Category::LostOrStolenLoginMeans,
-                Channel::Counter,
-            ),
-        ] {
-            create(&db, new_case(subject, category, channel))
-                .await
-                .unwrap();
-        }
-        let (rows, total) = queue(&db, &QueueFilter::default(), "nobody", 50)
-            .await
-            .unwrap();
-        assert_eq!(total, 5);
-        let order: Vec<&str> = rows.iter().map(|r| r.subject.as_str()).collect();
-        // Verified urgent (both due at once; then by id), unverified urgent, the rest.
-        assert_eq!(
-            order,
-            [
-                "phone theft",
-                "counter lost",
-                "web theft",
-                "mail lost",
-                "web password"
-            ]
-        );
-        // They keep their urgent priority; only the verified lane counts as urgent work.
-        assert!(rows[..4].iter().all(|r| r.priority == Priority::Urgent));
-        let (_, urgent) = counts(&db).await.unwrap();
-        assert_eq!(urgent, 2);
-        // The default queue still reads the partial covering index, lanes and all.
-        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-            "EXPLAIN QUERY PLAN SELECT c.reference FROM cases c INDEXED BY cases_open_queue
-             WHERE c.status IN ('new', 'open', 'waiting_on_citizen')
-             ORDER BY c.lane, c.resolution_due, c.id LIMIT 50",
-        )
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
-        let plan: String = plan.into_iter().map(|r| r.3 + "\n").collect();
-        assert!(plan.contains("cases_open_queue"), "{plan}");
-        assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{plan}");
-    }
-
-    #[tokio::test]
-    async fn the_lane_migration_moves_existing_cases_without_queueing_them_for_the_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
-        // The schema as it was before the unverified lane.
-        for m in crate::store::db::MIGRATOR
-            .iter()
-            .filter(|m| m.version < 20261201000104)
-        {
-            sqlx::raw_sql(&m.sql).execute(db.pool()).await.unwrap();
-        }
-        let old = [
-            ("phone", "urgent", 0),
-            ("web_form", "urgent", 0),
-            ("email", "urgent", 0),
-            ("web_form", "high", 1),
-            ("phone", "normal", 1),
-        ];
-        for (i, (channel, priority, lane)) in old.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO cases (reference, subject, system, category, priority, lane, status,
-                    channel, created_at, updated_at, sla_started, first_response_due,
-                    resolution_due)
-                 VALUES (?, 's', 'MitID', 'other', ?, ?, 'new', ?, 't', 't', 't', 't', 't')",
-            )
-            .bind(format!("SAG-2026-00000{}", i + 1))
-            .bind(priority)
-            .bind(lane)
-            .bind(channel)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        }
-        let changes_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        let lane_migration = crate::store::db::MIGRATOR
-            .iter()
-            .find(|m| m.version == 20261201000104)
-            .unwrap();
-        sqlx::raw_sql(&lane_migration.sql)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let lanes: Vec<i64> = sqlx::query_scalar("SELECT lane FROM cases ORDER BY id")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
-        assert_eq!(lanes, [0, 1, 1, 2, 2]);
-        let changes_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        assert_eq!(changes_after, changes_before);
-        // The change log still follows later updates.
-        sqlx::query("UPDATE cases SET status = 'open' WHERE id = 1")
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let changes_now: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_changes")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
-        assert_eq!(changes_now, changes_before + 1);
-    }
-}
+#[path = "cases_tests.rs"]
+mod tests;

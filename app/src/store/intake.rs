@@ -269,7 +269,7 @@ async fn insert_all(
         events.push((
             *case_id,
             without_private_link(&email.rendered.text, request),
-            mail::event_data(outbox_id, email),
+            email.event_data(outbox_id),
         ));
     }
     QueryBuilder::<Sqlite>::new("INSERT INTO case_events (case_id, at, actor, kind, body, data) ")
