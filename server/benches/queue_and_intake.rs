@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use app::domain::case_views::QueueFilter;
 use app::domain::{Category, Channel, System};
-use app::store::Db;
 use app::store::cases::{self, NewCase};
+use app::store::{Db, case_queue};
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -220,7 +220,7 @@ async fn queue_table(db: &Db) -> BenchResult<()> {
         let mut rows = 0;
         for _ in 0..200 {
             let t = Instant::now();
-            let (_, count) = cases::queue(db, &filter, "supporter", 50).await?;
+            let (_, count) = case_queue::queue(db, &filter, "supporter", 50).await?;
             times.push(t.elapsed());
             rows = count;
         }

@@ -248,7 +248,7 @@ pub async fn run() -> Result<(), CliError> {
         } => {
             let db = Application::open_database(&config).await?;
             for (state, n) in app::store::outbox::counts(&db).await? {
-                println!("{state:<10} {n}");
+                println!("{:<10} {n}", state.as_str());
             }
             db.close().await;
             Ok(())

@@ -3,7 +3,7 @@
 
 use app::domain::cpr;
 use app::domain::email::{InboundAttachment, InboundEmail};
-use app::store::mail::{self, Threaded};
+use app::mail::{self, Threaded};
 use app::store::{Db, StoreError};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -44,7 +44,7 @@ pub const MAX_TEXT_CHARS: usize = 100_000;
 pub const MAX_ATTACHMENTS: usize = 100;
 /// Threading headers kept: the first In-Reply-To ids and the newest References.
 const MAX_IN_REPLY_TO: usize = 5;
-const MAX_REFERENCES: usize = app::store::mail::MAX_THREAD_IDS;
+const MAX_REFERENCES: usize = app::domain::mail_threading::MAX_THREAD_IDS;
 /// RFC 5321's limit for an address; a Message-ID longer than this is not one of anybody's.
 const MAX_ADDRESS_BYTES: usize = 254;
 const MAX_MESSAGE_ID_BYTES: usize = 250;

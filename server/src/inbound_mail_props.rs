@@ -1,6 +1,6 @@
 //! Property tests of e-mail ingest's parsing (`inbound_mail::parse`, raw bytes → the desk's
 //! `InboundEmail`, a pure function) and of the subject's case reference
-//! (`app::store::mail::subject_reference`, also pure). Whatever bytes a stranger mails:
+//! (`app::domain::mail_threading::subject_reference`, also pure). Whatever bytes a stranger mails:
 //! parsing never panics; what it keeps has no CR, LF, NUL or other control character in a
 //! header value, bounded lengths, a body without control characters but line breaks and tabs;
 //! and a case reference is found only where the subject really holds one in ASCII.
@@ -9,7 +9,7 @@
 
 use app::domain::cpr;
 use app::domain::email::InboundEmail;
-use app::store::mail::subject_reference;
+use app::domain::mail_threading::subject_reference;
 use proptest::prelude::*;
 
 use crate::inbound_mail::{

@@ -295,7 +295,8 @@ impl Channel {
     }
 }
 
-fn find<T: Copy>(
+/// The item of `all` named `value` (trimmed, in any case): the parse of every stored name.
+pub(crate) fn find<T: Copy>(
     all: &[T],
     name: fn(T) -> &'static str,
     value: &str,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Category, Channel, Priority, Status, System};
+use crate::domain::{Category, Channel, DeliveryState, Priority, Status, System};
 
 /// The queue's filters, as they appear in the URL.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -68,8 +68,7 @@ pub struct TimelineEntry {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     pub outbox_id: i64,
-    /// queued, retrying, sent or failed.
-    pub state: String,
+    pub state: DeliveryState,
     pub attempts: i64,
     pub error: Option<String>,
 }

@@ -13,6 +13,7 @@ pub mod contacts;
 pub mod counter;
 pub mod cpr;
 pub mod danish_time;
+pub mod delivery;
 pub mod digital_post_exemption;
 pub mod email;
 pub mod identity_document;
@@ -21,6 +22,8 @@ pub mod kb_admin_views;
 pub mod kb_views;
 pub mod live_case;
 pub mod local_path;
+#[cfg(feature = "ssr")]
+pub mod mail_threading;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod mitid_password;
@@ -51,6 +54,7 @@ pub use block_request::{
 pub use case_category::{CaseRef, Category, Channel, Status, can_transition};
 pub use contacts::SupportContacts;
 pub use cpr::{Cpr, LegalSex};
+pub use delivery::DeliveryState;
 pub use digital_post_exemption::{ExemptionGround, exemption_end};
 pub use identity_document::{AssuranceLevel, DocumentCheck, DocumentKind, SupportingDocument};
 pub use local_path::LocalPath;

@@ -30,7 +30,7 @@ pub async fn case_queue(
     use crate::domain::Role;
     use crate::domain::case_views::QueueFilter;
     use crate::functions::guard::{Staff, staff};
-    use crate::store::cases;
+    use crate::store::case_queue;
 
     let Staff { me, state } = staff(&[Role::Supporter])?;
     let filter = QueueFilter {
@@ -41,8 +41,9 @@ pub async fn case_queue(
         channel,
         assignee,
     };
-    let (rows, total) = cases::queue(&state.db, &filter, &me.username, QUEUE_PAGE_SIZE).await?;
-    let (counts, urgent_open) = cases::counts(&state.db).await?;
+    let (rows, total) =
+        case_queue::queue(&state.db, &filter, &me.username, QUEUE_PAGE_SIZE).await?;
+    let (counts, urgent_open) = case_queue::counts(&state.db).await?;
     Ok(QueuePage {
         rows,
         total,
@@ -157,11 +158,11 @@ pub async fn reply_to_citizen(
     body: String,
     then_status: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::domain::email::CaseEmail;
     use crate::domain::{Role, Status, cpr};
     use crate::functions::guard::{Staff, staff};
     use crate::i18n::Lang;
-    use crate::mail::{Template, templates::render};
-    use crate::store::mail::{self, CaseEmail};
+    use crate::mail::{self, Template, templates::render};
 
     let _ = csrf_token;
     let Staff { me, state } = staff(&[Role::Supporter])?;
@@ -412,9 +413,9 @@ async fn status_change(
     username: &str,
 ) -> Result<(), AppError> {
     use crate::domain::Status;
+    use crate::domain::email::CaseEmail;
     use crate::i18n::Lang;
-    use crate::mail::{Template, templates::render};
-    use crate::store::mail::{self, CaseEmail};
+    use crate::mail::{self, Template, templates::render};
 
     let notify = match (to, &case.citizen) {
         (Status::Resolved, Some(citizen)) => citizen.email.as_deref().map(|to| CaseEmail {

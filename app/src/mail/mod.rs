@@ -1,8 +1,14 @@
-//! E-mail: the templates citizens receive and where and as whom the desk sends. The payload
-//! the outbox carries and the parsed shape of an incoming message are in `domain::email`.
+//! E-mail: the templates citizens receive, where and as whom the desk sends, the supporters'
+//! e-mails to citizens and threading incoming ones into cases. The payload the outbox
+//! carries and the parsed shape of an incoming message are in `domain::email`, the threading
+//! rules in `domain::mail_threading`.
 
+mod ingest;
+mod outgoing;
 pub mod templates;
 
+pub use ingest::{Threaded, ingest};
+pub use outgoing::{reply, set_status_notifying};
 pub use templates::{Template, received_confirmation};
 
 /// Where and as whom the desk sends mail.

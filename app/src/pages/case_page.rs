@@ -49,8 +49,7 @@ const CASE_KEYS: &[Shortcut] = &[
     ),
 ];
 use crate::components::require_role::RequireRole;
-use crate::domain::Role;
-use crate::domain::Status;
+use crate::domain::{DeliveryState, Role, Status};
 use crate::functions::cases::{
     AddCaseNote, ChangeCaseStatus, ClaimCase, LogCall, ReplyToCitizen, RetryDelivery, RevealCpr,
     get_case,
@@ -407,21 +406,20 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         _ => e.detail.clone(),
     };
     let delivery = e.delivery.clone().map(|d| {
-        let label = match d.state.as_str() {
-            "queued" => lang.pick("I kø", "Queued").to_owned(),
-            "sent" => lang.pick("Sendt", "Sent").to_owned(),
-            "retrying" => match lang {
+        let label = match d.state {
+            DeliveryState::Queued => lang.pick("I kø", "Queued").to_owned(),
+            DeliveryState::Sent => lang.pick("Sendt", "Sent").to_owned(),
+            DeliveryState::Retrying => match lang {
                 Lang::Da => format!("Prøver igen (forsøg {})", d.attempts),
                 Lang::En => format!("Retrying (attempt {})", d.attempts),
             },
-            "failed" => lang.pick("Fejlet", "Failed").to_owned(),
-            other => other.to_owned(),
+            DeliveryState::Failed => lang.pick("Fejlet", "Failed").to_owned(),
         };
-        let failed = d.state == "failed";
+        let failed = d.state == DeliveryState::Failed;
         view! {
             <p class="delivery">
-                <span class=format!("badge delivery-{}", d.state)>{label}</span>
-                {d.error.filter(|_| d.state != "sent").map(|err| view! { " " <span class="delivery-error">{err}</span> })}
+                <span class=format!("badge delivery-{}", d.state.as_str())>{label}</span>
+                {d.error.filter(|_| d.state != DeliveryState::Sent).map(|err| view! { " " <span class="delivery-error">{err}</span> })}
             </p>
             {failed.then(|| view! {
                 <form method="post" action=RetryDelivery::url() class="inline">

@@ -1,6 +1,8 @@
 //! Tests of `cases`.
 
 use super::*;
+use crate::domain::case_views::QueueFilter;
+use crate::store::case_queue::{counts, queue};
 
 fn new_case(subject: &str, category: Category, channel: Channel) -> NewCase<'_> {
     NewCase {

@@ -273,7 +273,7 @@ async fn insert_all(
                 &request.status_url,
                 request.lang,
             ),
-            mail::event_data(outbox_id, email),
+            email.event_data(outbox_id),
         ));
     }
     QueryBuilder::<Sqlite>::new("INSERT INTO case_events (case_id, at, actor, kind, body, data) ")

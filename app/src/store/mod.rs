@@ -5,6 +5,7 @@ pub mod articles;
 pub mod audit;
 pub mod blocks;
 pub mod case_links;
+pub mod case_queue;
 pub mod case_search;
 pub mod cases;
 pub mod citizens;

@@ -1,12 +1,12 @@
 //! The outbox: messages written in the same transaction as their cause, delivered later by
-//! the server's worker. A row leaves `queued`/`retrying` only when the receiver acknowledged
-//! it (`sent`) or delivery was given up (`failed`, which a supporter can retry).
+//! the server's worker. Its `state` column holds a [`DeliveryState`]'s name.
 
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
-use super::audit;
 use super::{Db, StoreError};
+use super::{audit, cases};
+use crate::domain::DeliveryState;
 use crate::domain::audit::AuditEntry;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +79,8 @@ pub async fn enqueue(
     .last_insert_rowid())
 }
 
-/// Rows due for delivery, oldest first.
+/// Rows due for delivery, oldest first. The pending states are written out, not bound: SQLite
+/// uses the partial index `outbox_due` only for a query that names its states literally.
 pub async fn due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, channel, idempotency_key, payload, attempts FROM outbox
@@ -139,11 +140,13 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 attempts.into_iter().partition(|(_, a)| *a == Attempt::Sent);
             // The common case, all of a round's deliveries, as one statement.
             if !sent.is_empty() {
-                let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, last_error = NULL,
-                        sent_at = ",
-                );
-                query.push_bind(&now).push(" WHERE id IN (");
+                let mut query =
+                    sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE outbox SET state = ");
+                query
+                    .push_bind(DeliveryState::Sent.as_str())
+                    .push(", attempts = attempts + 1, last_error = NULL, sent_at = ")
+                    .push_bind(&now)
+                    .push(" WHERE id IN (");
                 let mut ids = query.separated(", ");
                 for (id, _) in &sent {
                     ids.push_bind(*id);
@@ -157,16 +160,18 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 let error: String = error.chars().take(1_000).collect();
                 match retry_at_ms {
                     Some(at) => sqlx::query(
-                        "UPDATE outbox SET state = 'retrying', attempts = attempts + 1,
+                        "UPDATE outbox SET state = ?, attempts = attempts + 1,
                             last_error = ?, next_attempt_at = ? WHERE id = ?",
                     )
+                    .bind(DeliveryState::Retrying.as_str())
                     .bind(error)
                     .bind(at)
                     .bind(id),
                     None => sqlx::query(
-                        "UPDATE outbox SET state = 'failed', attempts = attempts + 1,
+                        "UPDATE outbox SET state = ?, attempts = attempts + 1,
                             last_error = ? WHERE id = ?",
                     )
+                    .bind(DeliveryState::Failed.as_str())
                     .bind(error)
                     .bind(id),
                 }
@@ -189,12 +194,14 @@ pub async fn retry_failed(
 ) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?
-         WHERE id = ? AND case_id = ? AND state = 'failed'",
+        "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?
+         WHERE id = ? AND case_id = ? AND state = ?",
     )
+    .bind(DeliveryState::Queued.as_str())
     .bind(now_ms())
     .bind(id)
     .bind(case_id)
+    .bind(DeliveryState::Failed.as_str())
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
@@ -206,10 +213,12 @@ pub async fn retry_failed(
 }
 
 /// Counts by state, for the command line and the health page.
-pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(
+pub async fn counts(db: &Db) -> Result<Vec<(DeliveryState, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")
             .fetch_all(db.pool())
-            .await?,
-    )
+            .await?;
+    rows.into_iter()
+        .map(|(state, n)| Ok((DeliveryState::parse(&state).map_err(cases::decode_err)?, n)))
+        .collect()
 }
