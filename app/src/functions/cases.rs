@@ -497,9 +497,11 @@ pub async fn link_case(
     other: String,
     merge: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::cases::links::{self, LinkError};
     use crate::domain::Role;
     use crate::functions::guard::{Staff, staff};
-    use crate::store::case_links::{self, Refusal, Side};
+    use crate::i18n::Lang;
+    use crate::store::case_links::Side;
 
     let _ = csrf_token;
     let Staff { me, state } = staff(&[Role::Supporter])?;
@@ -522,20 +524,16 @@ pub async fn link_case(
         reference: &other.row.reference,
     };
     let outcome = if merge.as_deref().is_some_and(|m| !m.is_empty()) {
-        case_links::merge(&state.db, this, that, &me.username).await?
+        links::merge(&state.db, this, that, &me.username).await
     } else {
-        case_links::link(&state.db, this, that, &me.username).await?
+        links::link(&state.db, this, that, &me.username).await
     };
-    outcome.map_err(|r| match r {
-        Refusal::SameCase => invalid(
+    outcome.map_err(|e| match e {
+        LinkError::Store(e) => AppError::from(e),
+        refused => invalid(
             "other",
-            "En sag kan ikke knyttes til sig selv.",
-            "A case cannot be linked to itself.",
-        ),
-        Refusal::AlreadyMerged => invalid(
-            "other",
-            "En af sagerne er allerede flettet ind i en anden.",
-            "One of the cases has already been merged into another.",
+            refused.message(Lang::Da),
+            refused.message(Lang::En),
         ),
     })?;
     leptos_axum::redirect(&format!("/support/sag/{}#related", case.row.reference));

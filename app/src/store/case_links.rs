@@ -1,22 +1,13 @@
-//! Related cases and merged duplicates. A link is stored in both directions, so either
-//! case lists the other; a merge links the two, closes the duplicate and points it at the
-//! case that carries on. Both sides' timelines say what happened.
+//! Related cases and merged duplicates: links stored in both directions, so either case
+//! lists the other, and a merged duplicate pointing at the case that carries on. The rules
+//! (and the timeline's words) are in the `cases::links` service.
 
 use sqlx::SqliteConnection;
 
-use super::audit;
-use super::cases::{self, Actor, utc_now};
+use super::cases::utc_now;
 use super::{Db, StoreError};
 use crate::domain::Status;
-use crate::domain::audit::AuditEntry;
 use crate::domain::case_views::RelatedCase;
-
-/// Why a link or merge was not made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    SameCase,
-    AlreadyMerged,
-}
 
 /// One side of a link: the case's id and reference.
 #[derive(Clone, Copy)]
@@ -26,7 +17,7 @@ pub struct Side<'a> {
 }
 
 /// Stores the link both ways; `staff` is None when the desk made it (see [`link_by_desk`]).
-async fn insert_link(
+pub async fn insert_link(
     tx: &mut SqliteConnection,
     a: Side<'_>,
     b: Side<'_>,
@@ -48,7 +39,8 @@ async fn insert_link(
     Ok(())
 }
 
-async fn event(
+/// A timeline entry on `case` about `other`, and the case's time of change.
+pub async fn event(
     tx: &mut SqliteConnection,
     case: Side<'_>,
     staff: i64,
@@ -77,50 +69,6 @@ async fn event(
     Ok(())
 }
 
-/// Links two cases as related.
-pub async fn link(
-    db: &Db,
-    a: Side<'_>,
-    b: Side<'_>,
-    username: &str,
-) -> Result<Result<(), Refusal>, StoreError> {
-    if a.id == b.id {
-        return Ok(Err(Refusal::SameCase));
-    }
-    let now = utc_now();
-    let mut tx = db.begin_write().await?;
-    let staff = cases::staff_id(&mut tx, username).await?;
-    insert_link(&mut tx, a, b, Some(staff), &now).await?;
-    event(
-        &mut tx,
-        a,
-        staff,
-        "link",
-        &format!("Relateret til {}", b.reference),
-        b,
-        &now,
-    )
-    .await?;
-    event(
-        &mut tx,
-        b,
-        staff,
-        "link",
-        &format!("Relateret til {}", a.reference),
-        a,
-        &now,
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(username, "case_linked", a.reference)
-            .details(serde_json::json!({ "other": b.reference })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(()))
-}
-
 /// Links a case the desk opened to the case it names, in the caller's transaction, without
 /// touching the named case otherwise: no timeline entry, no status or time change there (an
 /// e-mail from a stranger must not be able to write into another citizen's case). Both sides
@@ -136,75 +84,36 @@ pub async fn link_by_desk(
     insert_link(tx, new, named, None, &utc_now()).await
 }
 
-/// Merges `duplicate` into `target`: linked, the duplicate closed and pointing at the target.
-pub async fn merge(
-    db: &Db,
-    duplicate: Side<'_>,
-    target: Side<'_>,
-    username: &str,
-) -> Result<Result<(), Refusal>, StoreError> {
-    if duplicate.id == target.id {
-        return Ok(Err(Refusal::SameCase));
-    }
-    let now = utc_now();
-    let mut tx = db.begin_write().await?;
+/// Whether either case has been merged into another.
+pub async fn either_merged(
+    tx: &mut SqliteConnection,
+    a: Side<'_>,
+    b: Side<'_>,
+) -> Result<bool, StoreError> {
     let merged: Vec<Option<i64>> =
         sqlx::query_scalar("SELECT merged_into FROM cases WHERE id IN (?, ?)")
-            .bind(duplicate.id)
-            .bind(target.id)
+            .bind(a.id)
+            .bind(b.id)
             .fetch_all(&mut *tx)
             .await?;
-    if merged.iter().any(Option::is_some) {
-        return Ok(Err(Refusal::AlreadyMerged));
-    }
-    let staff = cases::staff_id(&mut tx, username).await?;
-    insert_link(&mut tx, duplicate, target, Some(staff), &now).await?;
+    Ok(merged.iter().any(Option::is_some))
+}
+
+/// Points `duplicate` at the case it was merged into; returns the duplicate's status.
+pub async fn set_merged_into(
+    tx: &mut SqliteConnection,
+    duplicate: Side<'_>,
+    target: Side<'_>,
+) -> Result<String, StoreError> {
     sqlx::query("UPDATE cases SET merged_into = ? WHERE id = ?")
         .bind(target.id)
         .bind(duplicate.id)
         .execute(&mut *tx)
         .await?;
-    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
         .bind(duplicate.id)
         .fetch_one(&mut *tx)
-        .await?;
-    if status != Status::Closed.as_str() {
-        cases::set_status_in(&mut tx, duplicate.id, Status::Closed, Actor::Staff(staff)).await?;
-    }
-    event(
-        &mut tx,
-        duplicate,
-        staff,
-        "merge",
-        &format!(
-            "Dublet: flettet ind i {}, hvor sagen fortsætter.",
-            target.reference
-        ),
-        target,
-        &now,
-    )
-    .await?;
-    event(
-        &mut tx,
-        target,
-        staff,
-        "merge",
-        &format!(
-            "Dubletten {} er flettet ind i denne sag.",
-            duplicate.reference
-        ),
-        duplicate,
-        &now,
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &AuditEntry::new(username, "case_merged", duplicate.reference)
-            .details(serde_json::json!({ "into": target.reference })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(()))
+        .await?)
 }
 
 /// The cases linked to this one, and the case it was merged into.
