@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::domain::case_category::UnknownName;
-use crate::domain::identity_views::named;
+use crate::domain::case_category::find;
 use crate::i18n::Lang;
 
 /// NSIS assurance levels, ordered: `Low < Substantial < High`.
@@ -42,7 +42,7 @@ impl AssuranceLevel {
     }
 
     pub fn parse(value: &str) -> Result<Self, UnknownName> {
-        named(&Self::ALL, Self::as_str, value, "assurance level")
+        find(&Self::ALL, Self::as_str, value, "assurance level")
     }
 
     pub fn label(self, lang: Lang) -> &'static str {

@@ -3,25 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::case_category::UnknownName;
+use crate::domain::case_category::{UnknownName, find};
 use crate::domain::{AssuranceLevel, AuthenticatorKind, BlockReason, Verification};
-
-/// The item of `all` stored as `value` (trimmed, any case).
-pub(crate) fn named<T: Copy>(
-    all: &[T],
-    name: fn(T) -> &'static str,
-    value: &str,
-    kind: &'static str,
-) -> Result<T, UnknownName> {
-    let v = value.trim().to_ascii_lowercase();
-    all.iter()
-        .copied()
-        .find(|&item| name(item) == v)
-        .ok_or_else(|| UnknownName {
-            kind,
-            value: value.to_owned(),
-        })
-}
 
 /// Where a MitID stands in the registry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,7 +31,7 @@ impl IdentityStatus {
     }
 
     pub fn parse(value: &str) -> Result<Self, UnknownName> {
-        named(&Self::ALL, Self::as_str, value, "identity status")
+        find(&Self::ALL, Self::as_str, value, "identity status")
     }
 }
 
@@ -78,7 +61,7 @@ impl AuthenticatorStatus {
     }
 
     pub fn parse(value: &str) -> Result<Self, UnknownName> {
-        named(&Self::ALL, Self::as_str, value, "authenticator status")
+        find(&Self::ALL, Self::as_str, value, "authenticator status")
     }
 }
 
