@@ -16,11 +16,23 @@ pub enum LinkError {
     SameCase,
     #[error("one of the cases is already merged")]
     AlreadyMerged,
+    #[error("the case does not exist")]
+    UnknownCase,
+    #[error("there is no case with the other reference")]
+    UnknownOther,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
 impl LinkError {
+    /// The form field the refusal is about.
+    pub fn field(&self) -> &'static str {
+        match self {
+            LinkError::UnknownCase => "reference",
+            _ => "other",
+        }
+    }
+
     /// What the supporter is told.
     pub fn message(&self, lang: Lang) -> &'static str {
         match self {
@@ -32,10 +44,12 @@ impl LinkError {
                 "En af sagerne er allerede flettet ind i en anden.",
                 "One of the cases has already been merged into another.",
             ),
-            LinkError::Store(_) => lang.pick(
-                "Der skete en fejl hos os. Prøv igen om lidt.",
-                "Something went wrong on our side. Please try again shortly.",
+            LinkError::UnknownCase => super::unknown_case(lang),
+            LinkError::UnknownOther => lang.pick(
+                "Der findes ingen sag med det nummer.",
+                "There is no case with that reference.",
             ),
+            LinkError::Store(_) => super::store_failure(lang),
         }
     }
 }
@@ -44,6 +58,37 @@ impl From<sqlx::Error> for LinkError {
     fn from(e: sqlx::Error) -> Self {
         LinkError::Store(e.into())
     }
+}
+
+/// Links the case `reference` to the case `other` as related, or, with `merge`, merges it
+/// into `other` as a duplicate. Returns the first case's reference.
+pub async fn link_or_merge(
+    db: &Db,
+    reference: &str,
+    other: &str,
+    merge: bool,
+    username: &str,
+) -> Result<String, LinkError> {
+    let case = super::find(db, reference)
+        .await?
+        .ok_or(LinkError::UnknownCase)?;
+    let other = cases::find(db, other.trim().to_uppercase().as_str())
+        .await?
+        .ok_or(LinkError::UnknownOther)?;
+    let this = Side {
+        id: case.id,
+        reference: &case.row.reference,
+    };
+    let that = Side {
+        id: other.id,
+        reference: &other.row.reference,
+    };
+    if merge {
+        self::merge(db, this, that, username).await?;
+    } else {
+        link(db, this, that, username).await?;
+    }
+    Ok(case.row.reference)
 }
 
 /// Links two cases as related.
