@@ -4,6 +4,7 @@
 pub mod cookies;
 pub mod login;
 pub mod password;
+pub mod unlock;
 
 /// Seconds since the Unix epoch: the clock sessions and the throttle run on.
 pub fn unix_now() -> i64 {
