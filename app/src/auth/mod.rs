@@ -2,9 +2,9 @@
 //! rules and the token helpers are in `domain`, the role guard in `functions::guard`).
 
 pub mod cookies;
+pub mod lockouts;
 pub mod login;
 pub mod password;
-pub mod unlock;
 
 /// Seconds since the Unix epoch: the clock sessions and the throttle run on.
 pub fn unix_now() -> i64 {

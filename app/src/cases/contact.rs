@@ -39,6 +39,7 @@ pub enum ContactError {
     Garbled(&'static str),
     #[error("invalid phone number")]
     Phone,
+    /// The endpoint answers this one with `AppError::TooManyRequests` (same words).
     #[error("too many contact forms")]
     TooMany,
     #[error(transparent)]
@@ -93,8 +94,8 @@ impl ContactError {
                 "Enter a phone number of at most 30 characters: digits, spaces, +, - and brackets.",
             ),
             ContactError::TooMany => lang.pick(
-                "For mange henvendelser. Prøv igen senere.",
-                "Too many requests. Please try again later.",
+                "Vi har modtaget for mange henvendelser herfra eller til denne e-mailadresse på kort tid. Prøv igen senere. Er det akut, så ring til os – numrene står på siden.",
+                "We have received too many requests from here or for this e-mail address in a short time. Please try again later. If it is urgent, call us – the numbers are on the page.",
             ),
             ContactError::Store(_) => lang.pick(
                 "Der skete en fejl hos os. Prøv igen om lidt.",

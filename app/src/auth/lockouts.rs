@@ -1,8 +1,10 @@
-//! Administrators releasing a username the login throttle holds back (audited).
+//! The login throttle's hold on usernames as administrators see it: which are held back now,
+//! and releasing one (audited).
 
 use crate::domain::audit::AuditEntry;
 use crate::i18n::Lang;
-use crate::store::{Db, StoreError, login_failures};
+use crate::store::login_failures::{self, LockedUsername};
+use crate::store::{Db, StoreError};
 
 /// Why nothing was unlocked.
 #[derive(Debug, thiserror::Error)]
@@ -37,4 +39,9 @@ pub async fn unlock(db: &Db, username: &str, by: &str) -> Result<u64, UnlockErro
     let cleared = login_failures::unlock(db, &key, &audit).await?;
     tracing::info!(username = %key, by = %by, cleared, "login unlocked");
     Ok(cleared)
+}
+
+/// The usernames the throttle holds back somewhere right now.
+pub async fn locked(db: &Db) -> Result<Vec<LockedUsername>, StoreError> {
+    login_failures::locked(db, crate::auth::unix_now()).await
 }
