@@ -2,6 +2,7 @@
 //! rules and the token helpers are in `domain`, the role guard in `functions::guard`).
 
 pub mod cookies;
+pub mod lockouts;
 pub mod login;
 pub mod password;
 

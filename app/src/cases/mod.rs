@@ -1,10 +1,13 @@
-//! Cases on the server: the contact form's limits, the supporters' case work (queue and case
-//! page, notes, status, replies, claims, calls, CPR reveals, failed deliveries) and linking and
-//! merging cases. The shapes pages show (queue rows, case page, the live feed's items) and the
-//! canned answers are in `domain`, the case search index's upkeep in `index_sync::cases`.
+//! Cases on the server: the contact form (intake and limits), citizen lookup, case search,
+//! the supporters' case work (queue and case page, notes, status, replies, claims, calls,
+//! CPR reveals, failed deliveries) and linking and merging cases. The shapes pages show
+//! (queue rows, case page, the live feed's items) and the canned answers are in `domain`,
+//! the case search index's upkeep in `index_sync::cases`.
 
 pub mod calls;
+pub mod citizens;
 pub mod claim;
+pub mod contact;
 pub mod contact_limits;
 pub mod cpr_reveal;
 pub mod delivery;
@@ -12,6 +15,7 @@ pub mod detail;
 pub mod links;
 pub mod notes;
 pub mod reply;
+pub mod search;
 pub mod status;
 
 use crate::domain::SupportContacts;

@@ -47,13 +47,12 @@ pub struct LockedLogin {
 
 #[server(prefix = "/api", endpoint = "admin/locked-logins", input = server_fn::codec::GetUrl)]
 pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
-    use crate::auth::unix_now;
+    use crate::auth::lockouts;
     use crate::domain::throttle::Verdict;
     use crate::functions::guard::{Staff, staff};
-    use crate::store::login_failures;
 
     let Staff { state, .. } = staff(&[Role::Admin])?;
-    let locked = login_failures::locked(&state.db, unix_now()).await?;
+    let locked = lockouts::locked(&state.db).await?;
     Ok(locked
         .into_iter()
         .map(|l| LockedLogin {
@@ -71,24 +70,18 @@ pub async fn list_locked_logins() -> Result<Vec<LockedLogin>, AppError> {
 /// JavaScript needed) is answered with a redirect back to the admin page instead.
 #[server(prefix = "/api", endpoint = "admin/unlock-login")]
 pub async fn unlock_login(csrf_token: String, username: String) -> Result<u64, AppError> {
-    use crate::auth::login::username_key;
-    use crate::domain::audit::AuditEntry;
+    use crate::auth::lockouts::{self, UnlockError};
     use crate::functions::guard::{Staff, staff};
-    use crate::store::login_failures;
+    use crate::i18n::Lang;
 
     let _ = csrf_token;
     let Staff { me, state } = staff(&[Role::Admin])?;
-    let key = username_key(&username);
-    if key.is_empty() {
-        return Err(crate::functions::invalid(
-            "username",
-            "Angiv et brugernavn.",
-            "Give a username.",
-        ));
-    }
-    let audit = AuditEntry::new(&me.username, "login.unlock", &key);
-    let cleared = login_failures::unlock(&state.db, &key, &audit).await?;
-    tracing::info!(username = %key, by = %me.username, cleared, "login unlocked");
+    let cleared = lockouts::unlock(&state.db, &username, &me.username)
+        .await
+        .map_err(|e| match e {
+            UnlockError::Store(e) => e.into(),
+            e => crate::functions::invalid("username", e.message(Lang::Da), e.message(Lang::En)),
+        })?;
     let form_post = use_context::<http::request::Parts>().is_some_and(|p| {
         p.headers
             .get(http::header::ACCEPT)

@@ -23,34 +23,23 @@ pub struct CitizenView {
 /// Looks the citizen up by the CPR number the caller gives; opens their page.
 #[server(prefix = "/api", endpoint = "citizens/find")]
 pub async fn find_citizen(csrf_token: String, cpr: String) -> Result<(), AppError> {
-    use crate::audit::{self};
-    use crate::domain::audit::AuditEntry;
+    use crate::cases::citizens::{self, CitizenError};
     use crate::domain::{Cpr, Role};
     use crate::functions::guard::{Staff, staff};
     use crate::functions::invalid;
     use crate::i18n::Lang;
-    use crate::store::visits;
 
     let _ = csrf_token;
     let Staff { me, state } = staff(&[Role::Supporter])?;
     let cpr =
         Cpr::parse(&cpr).map_err(|e| invalid("cpr", e.message(Lang::Da), e.message(Lang::En)))?;
-    let hash = state.cpr_vault.lookup_hash(&cpr);
-    let id = visits::citizen_by_cpr_hash(&state.db, &hash)
-        .await?
-        .ok_or_else(|| {
-            invalid(
-                "cpr",
-                "Desken kender ingen borger med det CPR-nummer.",
-                "The desk knows no citizen with that CPR number.",
-            )
+    let id = citizens::find_by_cpr(&state.db, &state.cpr_vault, &cpr, &me.username)
+        .await
+        .map_err(|e| match e {
+            CitizenError::Store(e) => e.into(),
+            CitizenError::UnknownStaff => AppError::Internal,
+            e => invalid("cpr", e.message(Lang::Da), e.message(Lang::En)),
         })?;
-    audit::record(
-        &state.db,
-        &AuditEntry::new(&me.username, "citizen.lookup", &format!("citizen:{id}"))
-            .reason("opslag på CPR-nummer"),
-    )
-    .await?;
     leptos_axum::redirect(&format!("/support/borger/{id}"));
     Ok(())
 }
@@ -85,46 +74,26 @@ pub async fn get_citizen(id: i64) -> Result<Option<CitizenView>, AppError> {
 /// Opens an urgent phone case for the citizen and goes straight to the block flow.
 #[server(prefix = "/api", endpoint = "citizens/block-case")]
 pub async fn open_block_case(csrf_token: String, citizen_id: i64) -> Result<(), AppError> {
+    use crate::cases::citizens::{self, BLOCK_CASE_CATEGORY, BLOCK_CASE_SUBJECT, CitizenError};
     use crate::domain::live_case::LiveCase;
-    use crate::domain::{Category, Channel, Role, System};
+    use crate::domain::{Role, System};
     use crate::functions::guard::{Staff, staff};
     use crate::functions::invalid;
-    use crate::store::cases::{self, NewCase};
+    use crate::i18n::Lang;
 
     let _ = csrf_token;
     let Staff { me, state } = staff(&[Role::Supporter])?;
-    let staff = crate::store::users::find_by_username(&state.db, &me.username)
-        .await?
-        .map(|u| u.id)
-        .ok_or(AppError::Internal)?;
-    let subject = "Spærring af loginmiddel (telefon)";
-    let reference = cases::create_for_citizen(
-        &state.db,
-        NewCase {
-            subject,
-            body: "Oprettet fra opslag på borgeren for at spærre.",
-            system: System::MitId,
-            category: Category::LostOrStolenLoginMeans,
-            channel: Channel::Phone,
-            citizen: None,
-            status_token_hash: None,
-            created_by_staff: Some(staff),
-            opened_at: None,
-        },
-        citizen_id,
-    )
-    .await?
-    .ok_or_else(|| {
-        invalid(
-            "citizen_id",
-            "Borgeren findes ikke.",
-            "The citizen does not exist.",
-        )
-    })?;
+    let reference = citizens::open_block_case(&state.db, &me.username, citizen_id)
+        .await
+        .map_err(|e| match e {
+            CitizenError::Store(e) => e.into(),
+            CitizenError::UnknownStaff => AppError::Internal,
+            e => invalid("citizen_id", e.message(Lang::Da), e.message(Lang::En)),
+        })?;
     state.announce(LiveCase {
         reference: reference.clone(),
-        subject: subject.to_owned(),
-        priority: Category::LostOrStolenLoginMeans.default_priority(),
+        subject: BLOCK_CASE_SUBJECT.to_owned(),
+        priority: BLOCK_CASE_CATEGORY.default_priority(),
         system: System::MitId,
     });
     leptos_axum::redirect(&format!("/support/sag/{reference}/spaer"));

@@ -29,19 +29,10 @@ pub async fn search_kb_for_case(q: String) -> Result<Vec<PanelArticle>, AppError
 
     let Staff { state, .. } = staff(&[Role::Supporter])?;
     let query: String = q.chars().take(200).collect();
-    if query.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut request = search::SearchRequest::new(query);
-    request.audience = search::Audience::All;
-    request.lang = Some(PageContext::current().lang.code().to_owned());
-    request.limit = 6;
-    let kb = state.kb.clone();
-    let results =
-        crate::index_sync::search("staff kb", move || kb.index().search(&request)).await?;
+    let lang = PageContext::current().lang;
+    let hits = crate::kb::search::for_staff(state.kb.clone(), query, lang).await?;
     let base = state.mail.public_url.trim_end_matches('/').to_owned();
-    Ok(results
-        .hits
+    Ok(hits
         .into_iter()
         .map(|h| PanelArticle {
             url: format!("{base}/hjaelp/{}", h.slug),
@@ -84,21 +75,21 @@ pub async fn search_cases(
 
     let Staff { state, .. } = staff(&[Role::Supporter])?;
     let query: String = q.chars().take(200).collect();
-    if query.trim().is_empty() {
-        return Ok(CaseSearchPage::default());
-    }
-    // Read-your-writes: whatever was just committed is searchable.
-    state.cases_index.sync(&state.db).await?;
-    let mut request = search::CaseSearchRequest::new(query.clone());
-    request.system = system
+    let system = system
         .as_deref()
         .and_then(System::parse)
         .map(|s| s.name().to_owned());
-    request.status = status.filter(|s| !s.is_empty());
-    request.limit = 50;
-    let index = state.cases_index.clone();
-    let results =
-        crate::index_sync::search("cases", move || index.index().search(&request)).await?;
+    let Some(results) = crate::cases::search::cases(
+        &state.db,
+        state.cases_index.clone(),
+        query.clone(),
+        system,
+        status,
+    )
+    .await?
+    else {
+        return Ok(CaseSearchPage::default());
+    };
     Ok(CaseSearchPage {
         query,
         total: results.total,

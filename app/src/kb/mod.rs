@@ -5,8 +5,10 @@
 
 pub mod admin;
 pub mod article_form;
+pub mod article_page;
 pub mod front_matter;
 pub mod last_change;
 pub mod pending;
 pub mod publishing;
+pub mod search;
 pub mod seed;
