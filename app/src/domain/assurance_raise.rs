@@ -22,7 +22,7 @@ mod tests {
             assert_eq!(AssuranceLevel::parse(level.as_str()).ok(), Some(level));
         }
         assert_eq!(AssuranceLevel::parse("").ok(), None);
-        assert_eq!(AssuranceLevel::parse("Low").ok(), None);
+        assert_eq!(AssuranceLevel::parse("medium").ok(), None);
     }
 
     #[test]
