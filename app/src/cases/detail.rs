@@ -10,13 +10,16 @@ pub async fn queue(
     username: &str,
     page_size: i64,
 ) -> Result<QueuePage, StoreError> {
-    let (rows, total) = case_queue::queue(db, filter, username, page_size).await?;
+    let (rows, next, total) = case_queue::queue(db, filter, username, page_size).await?;
     let (counts, urgent_open) = case_queue::counts(db).await?;
+    let views = case_queue::view_counts(db, username).await?;
     Ok(QueuePage {
         rows,
         total,
         counts,
         urgent_open,
+        views,
+        next: next.map(|c| c.encode()),
     })
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::queue_order::{QueueCursor, QueueSort};
 use crate::domain::{Category, Channel, DeliveryState, Priority, Status, System};
 
 /// The queue's filters, as they appear in the URL.
@@ -14,6 +15,9 @@ pub struct QueueFilter {
     pub channel: Option<String>,
     /// "me", "none" (unassigned) or a username.
     pub assignee: Option<String>,
+    pub sort: QueueSort,
+    /// Start after this row (the next page).
+    pub after: Option<QueueCursor>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,6 +34,11 @@ pub struct QueueRow {
     pub created_at: String,
     pub resolution_due: String,
     pub overdue: bool,
+    /// Minutes until the resolution is due (negative when overdue); `None` while the clock is
+    /// paused or the case is done.
+    pub minutes_left: Option<i64>,
+    /// The due time, short: "14:05" today, "3/12 14:05" another day.
+    pub due_label: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -39,7 +48,25 @@ pub struct QueuePage {
     pub total: i64,
     /// Open work per status (new, open, waiting), over the whole queue.
     pub counts: Vec<(Status, i64)>,
+    /// Open cases in the verified urgent lane.
     pub urgent_open: i64,
+    /// The saved views' counts, beside the list.
+    pub views: QueueViews,
+    /// Where the next page starts (`?efter=`), when there is one.
+    pub next: Option<String>,
+}
+
+/// How many open cases each saved view holds right now.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueViews {
+    pub open: i64,
+    /// Urgent priority, verified or not.
+    pub urgent: i64,
+    pub mine: i64,
+    pub unassigned: i64,
+    pub waiting_on_citizen: i64,
+    /// Open work per system, in `System::ALL` order.
+    pub systems: Vec<(System, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -30,6 +30,7 @@ pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
+pub mod queue_order;
 #[cfg(feature = "ssr")]
 pub mod registry_command;
 pub mod role;

@@ -32,6 +32,8 @@ fn mailer(state: &crate::state::AppState) -> crate::cases::Mailer<'_> {
     }
 }
 
+/// One page of the queue. Each filter is a query parameter of its own, as in the page's URL.
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "cases/queue", input = GetUrl)]
 pub async fn case_queue(
     system: Option<String>,
@@ -40,10 +42,13 @@ pub async fn case_queue(
     priority: Option<String>,
     channel: Option<String>,
     assignee: Option<String>,
+    sort: Option<String>,
+    after: Option<String>,
 ) -> Result<QueuePage, AppError> {
     use crate::cases::detail;
     use crate::domain::Role;
     use crate::domain::case_views::QueueFilter;
+    use crate::domain::queue_order::{QueueCursor, QueueSort};
     use crate::functions::guard::{Staff, staff};
 
     let Staff { me, state } = staff(&[Role::Supporter])?;
@@ -54,6 +59,8 @@ pub async fn case_queue(
         priority,
         channel,
         assignee,
+        sort: QueueSort::parse(sort.as_deref()),
+        after: after.as_deref().and_then(QueueCursor::parse),
     };
     Ok(detail::queue(&state.db, &filter, &me.username, QUEUE_PAGE_SIZE).await?)
 }

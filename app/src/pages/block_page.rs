@@ -71,6 +71,8 @@ fn BlockFlow() -> impl IntoView {
                             Category::IdentityTheft => BlockReason::IdentityTheft,
                             _ => BlockReason::Lost,
                         };
+                        // The police report and advice fields belong to identity theft only.
+                        let reason = RwSignal::new(default_reason);
                         view! {
                             <Title text=format!("{} {}", lang.pick("Spær", "Block"), case.reference)/>
                             <div class="page block-flow">
@@ -109,16 +111,6 @@ fn BlockFlow() -> impl IntoView {
                                                 <VerifyFieldset legend=lang.pick("1. Bekræft hvem der ringer", "1. Verify the caller") prefix="b"/>
                                                 <fieldset>
                                                     <legend>{lang.pick("2. Hvad skal spærres, og hvorfor", "2. What to block, and why")}</legend>
-                                                    <div class="field">
-                                                        <label for="b-reason">{lang.pick("Årsag", "Reason")}</label>
-                                                        <select id="b-reason" name="reason">
-                                                            {BlockReason::ALL.into_iter().map(|r| view! {
-                                                                <option value=r.as_str() selected=r == default_reason>
-                                                                    {r.label(lang)} " – " {if r.is_permanent() { lang.pick("ét loginmiddel, permanent", "one login means, permanent") } else { lang.pick("hele MitID, midlertidigt", "the whole MitID, temporary") }}
-                                                                </option>
-                                                            }).collect_view()}
-                                                        </select>
-                                                    </div>
                                                     <div class="field" role="radiogroup" aria-labelledby="b-target-label">
                                                         <p id="b-target-label" class="label">{lang.pick("Spær", "Block")}</p>
                                                         {active.iter().map(|a| {
@@ -138,13 +130,27 @@ fn BlockFlow() -> impl IntoView {
                                                         })}
                                                     </div>
                                                     <div class="field">
-                                                        <label for="b-police">{lang.pick("Politiets journalnummer (ved identitetstyveri)", "Police report number (identity theft)")}</label>
-                                                        <input id="b-police" name="police_report" type="text" autocomplete="off"/>
+                                                        <label for="b-reason">{lang.pick("Årsag", "Reason")}</label>
+                                                        <select id="b-reason" name="reason" on:change=move |ev| {
+                                                            reason.set(BlockReason::parse(&event_target_value(&ev)).unwrap_or(default_reason));
+                                                        }>
+                                                            {BlockReason::ALL.into_iter().map(|r| view! {
+                                                                <option value=r.as_str() selected=r == default_reason>
+                                                                    {r.label(lang)} " – " {if r.is_permanent() { lang.pick("ét loginmiddel, permanent", "one login means, permanent") } else { lang.pick("hele MitID, midlertidigt", "the whole MitID, temporary") }}
+                                                                </option>
+                                                            }).collect_view()}
+                                                        </select>
                                                     </div>
-                                                    <div class="field">
-                                                        <label for="b-advice">{lang.pick("Råd givet til borgeren (ved identitetstyveri)", "Advice given to the citizen (identity theft)")}</label>
-                                                        <textarea id="b-advice" name="advice" rows="2"></textarea>
-                                                    </div>
+                                                    {move || (reason.get() == BlockReason::IdentityTheft).then(|| view! {
+                                                        <div class="field">
+                                                            <label for="b-police">{lang.pick("Politiets journalnummer (ved identitetstyveri)", "Police report number (identity theft)")}</label>
+                                                            <input id="b-police" name="police_report" type="text" autocomplete="off"/>
+                                                        </div>
+                                                        <div class="field">
+                                                            <label for="b-advice">{lang.pick("Råd givet til borgeren (ved identitetstyveri)", "Advice given to the citizen (identity theft)")}</label>
+                                                            <textarea id="b-advice" name="advice" rows="2"></textarea>
+                                                        </div>
+                                                    })}
                                                 </fieldset>
                                                 <fieldset>
                                                     <legend>{lang.pick("3. Bekræft", "3. Confirm")}</legend>
@@ -200,18 +206,29 @@ fn BlockFlow() -> impl IntoView {
 fn VerifyFieldset(legend: &'static str, prefix: &'static str) -> impl IntoView {
     let lang = use_page_context().lang;
     let id = move |name: &str| format!("{prefix}-{name}");
+    // The caller is on the line: the flow opens with the cursor in the document number (the
+    // first verification only; reached by client-side navigation, so `autofocus` would not do).
+    let number = NodeRef::<leptos::html::Input>::new();
+    // The answered-questions count shows only when that method is chosen: one field less to
+    // pass on the common path.
+    let by_questions = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if number.get().is_some() && prefix == "b" {
+            // After the page is in the document: a detached input cannot take focus.
+            request_animation_frame(move || {
+                if let Some(input) = number.get_untracked() {
+                    let _ = input.focus();
+                }
+            });
+        }
+    });
     view! {
         <fieldset>
             <legend>{legend}</legend>
-            <div class="field" role="radiogroup" aria-label=lang.pick("Metode", "Method")>
-                <div class="choice">
-                    <input type="radio" name="method" id=id("m-doc") value="document" checked/>
-                    <label for=id("m-doc")>{lang.pick("ID-dokument", "ID document")}</label>
-                </div>
-                <div class="choice">
-                    <input type="radio" name="method" id=id("m-q") value="questions"/>
-                    <label for=id("m-q")>{lang.pick("Kontrolspørgsmål", "Control questions")}</label>
-                </div>
+            <div class="field">
+                <label for=id("doc-number")>{lang.pick("Dokumentnummer (kun de sidste 4 tegn gemmes)", "Document number (only the last 4 characters are kept)")}</label>
+                <input id=id("doc-number") name="document_number" type="text" autocomplete="off" node_ref=number/>
             </div>
             <div class="field">
                 <label for=id("doc-kind")>{lang.pick("Dokument", "Document")}</label>
@@ -219,16 +236,26 @@ fn VerifyFieldset(legend: &'static str, prefix: &'static str) -> impl IntoView {
                     {DOCUMENTS.iter().map(|(da, en)| view! { <option value=*da>{if lang == Lang::Da { *da } else { *en }}</option> }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for=id("doc-number")>{lang.pick("Dokumentnummer (kun de sidste 4 tegn gemmes)", "Document number (only the last 4 characters are kept)")}</label>
-                <input id=id("doc-number") name="document_number" type="text" autocomplete="off"/>
+            <div class="field" role="radiogroup" aria-label=lang.pick("Metode", "Method")>
+                <div class="choice">
+                    <input type="radio" name="method" id=id("m-doc") value="document" checked
+                        on:change=move |_| by_questions.set(false)/>
+                    <label for=id("m-doc")>{lang.pick("ID-dokument", "ID document")}</label>
+                </div>
+                <div class="choice">
+                    <input type="radio" name="method" id=id("m-q") value="questions"
+                        on:change=move |_| by_questions.set(true)/>
+                    <label for=id("m-q")>{lang.pick("Kontrolspørgsmål", "Control questions")}</label>
+                </div>
             </div>
-            <div class="field">
-                <label for=id("questions")>{lang.pick("Kontrolspørgsmål besvaret korrekt", "Control questions answered correctly")}</label>
-                <select id=id("questions") name="questions_answered">
-                    {(0..=4).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
-                </select>
-            </div>
+            {move || by_questions.get().then(|| view! {
+                <div class="field">
+                    <label for=id("questions")>{lang.pick("Kontrolspørgsmål besvaret korrekt", "Control questions answered correctly")}</label>
+                    <select id=id("questions") name="questions_answered">
+                        {(0..=4).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
         </fieldset>
     }
 }

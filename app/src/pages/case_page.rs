@@ -117,38 +117,6 @@ fn CaseView() -> impl IntoView {
                                     {move || errors().map(|e| view! {
                                         <div class="error-summary" role="alert"><p>{e.message(lang)}</p></div>
                                     })}
-                                    <dl class="case-facts">
-                                        <dt>{lang.pick("Område", "Area")}</dt><dd>{c.system.name()}</dd>
-                                        <dt>{lang.pick("Kategori", "Category")}</dt><dd>{c.category.label(lang)}</dd>
-                                        <dt>{lang.pick("Prioritet", "Priority")}</dt>
-                                        <dd><span class=format!("badge priority-{}", c.priority.as_str())>{c.priority.label(lang)}</span></dd>
-                                        <dt>{lang.pick("Status", "Status")}</dt><dd>{c.status.label(lang)}</dd>
-                                        <dt>{lang.pick("Kanal", "Channel")}</dt><dd>{c.channel.label(lang)}</dd>
-                                        <dt>{lang.pick("Ansvarlig", "Assignee")}</dt><dd>{c.assignee.clone().unwrap_or_else(|| "–".into())}</dd>
-                                        <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.clone()}</dd>
-                                        {match c.first_response_at.clone() {
-                                            Some(at) => {
-                                                let late = at > c.first_response_due;
-                                                view! {
-                                                    <dt>{lang.pick("Første svar givet", "First response given")}</dt>
-                                                    <dd class:overdue=late>
-                                                        {at.chars().take(16).collect::<String>()}
-                                                        {late.then(|| lang.pick(" – efter fristen", " – after the deadline"))}
-                                                    </dd>
-                                                }.into_any()
-                                            }
-                                            None => view! {
-                                                <dt>{lang.pick("Første svar senest", "First response due")}</dt>
-                                                <dd>{c.first_response_due.chars().take(16).collect::<String>()}</dd>
-                                            }.into_any(),
-                                        }}
-                                        <dt>{lang.pick("Løst senest", "Resolution due")}</dt>
-                                        <dd class:overdue=c.overdue>
-                                            {c.resolution_due.chars().take(16).collect::<String>()}
-                                            {c.sla_paused.then(|| lang.pick(" (pause: venter på borger)", " (paused: waiting on citizen)"))}
-                                            {c.overdue.then(|| lang.pick(" – overskredet", " – overdue"))}
-                                        </dd>
-                                    </dl>
 
                                     <section id="timeline" aria-labelledby="timeline-title">
                                         <h2 id="timeline-title">{lang.pick("Forløb", "Timeline")}</h2>
@@ -243,8 +211,65 @@ fn CaseView() -> impl IntoView {
                                     </section>
                                 </div>
 
-                                <aside class="case-side">
-                                    <KbPanel reply=c.citizen.as_ref().and_then(|z| z.email.as_ref()).map(|_| reply)/>
+                                <aside class="case-side" aria-label=lang.pick("Sag, borger og handlinger", "Case, citizen and actions")>
+                                    <section class="panel case-summary" aria-labelledby="summary-title">
+                                        <h2 id="summary-title">{lang.pick("Sagen", "The case")}</h2>
+                                        <div class="case-actions">
+                                            <a id="block-link" class="button danger" href=format!("/support/sag/{reference}/spaer") accesskey="s">
+                                                {lang.pick("Spær loginmiddel", "Block login means")}
+                                            </a>
+                                            {(!c.assigned_to_me).then(|| view! {
+                                                <form method="post" action=ClaimCase::url()>
+                                                    <CsrfField/>
+                                                    <input type="hidden" name="reference" value=reference.clone()/>
+                                                    <button type="submit">{lang.pick("Tag sagen", "Claim the case")}</button>
+                                                </form>
+                                            })}
+                                            {(!next.is_empty()).then(|| view! {
+                                                <form method="post" action=ChangeCaseStatus::url() class="status-form">
+                                                    <CsrfField/>
+                                                    <input type="hidden" name="reference" value=reference.clone()/>
+                                                    <label for="new-status">{lang.pick("Ny status", "New status")}</label>
+                                                    <select id="new-status" name="status">
+                                                        {next.iter().map(|s| view! { <option value=s.as_str()>{s.label(lang)}</option> }).collect_view()}
+                                                    </select>
+                                                    <button type="submit">{lang.pick("Skift", "Change")}</button>
+                                                </form>
+                                            })}
+                                        </div>
+                                        <dl class="case-facts compact-facts">
+                                            <dt>{lang.pick("Område", "Area")}</dt><dd>{c.system.name()}</dd>
+                                            <dt>{lang.pick("Kategori", "Category")}</dt><dd>{c.category.label(lang)}</dd>
+                                            <dt>{lang.pick("Prioritet", "Priority")}</dt>
+                                            <dd><span class=format!("badge priority-{}", c.priority.as_str())>{c.priority.label(lang)}</span></dd>
+                                            <dt>{lang.pick("Status", "Status")}</dt><dd>{c.status.label(lang)}</dd>
+                                            <dt>{lang.pick("Kanal", "Channel")}</dt><dd>{c.channel.label(lang)}</dd>
+                                            <dt>{lang.pick("Ansvarlig", "Assignee")}</dt><dd>{c.assignee.clone().unwrap_or_else(|| "–".into())}</dd>
+                                            <dt>{lang.pick("Oprettet", "Created")}</dt><dd>{c.created_at.clone()}</dd>
+                                            {match c.first_response_at.clone() {
+                                                Some(at) => {
+                                                    let late = at > c.first_response_due;
+                                                    view! {
+                                                        <dt>{lang.pick("Første svar givet", "First response given")}</dt>
+                                                        <dd class:overdue=late>
+                                                            {at.chars().take(16).collect::<String>()}
+                                                            {late.then(|| lang.pick(" – efter fristen", " – after the deadline"))}
+                                                        </dd>
+                                                    }.into_any()
+                                                }
+                                                None => view! {
+                                                    <dt>{lang.pick("Første svar senest", "First response due")}</dt>
+                                                    <dd>{c.first_response_due.chars().take(16).collect::<String>()}</dd>
+                                                }.into_any(),
+                                            }}
+                                            <dt>{lang.pick("Løst senest", "Resolution due")}</dt>
+                                            <dd class:overdue=c.overdue>
+                                                {c.resolution_due.chars().take(16).collect::<String>()}
+                                                {c.sla_paused.then(|| lang.pick(" (pause: venter på borger)", " (paused: waiting on citizen)"))}
+                                                {c.overdue.then(|| lang.pick(" – overskredet", " – overdue"))}
+                                            </dd>
+                                        </dl>
+                                    </section>
                                     <section class="panel" aria-labelledby="citizen-title">
                                         <h2 id="citizen-title">{lang.pick("Borger", "Citizen")}</h2>
                                         {match c.citizen.clone() {
@@ -287,32 +312,7 @@ fn CaseView() -> impl IntoView {
                                     {c.citizen.is_some().then(|| view! {
                                         <crate::components::identity_panel::IdentityPanel identity=c.identity.clone() heading_id="mitid-title"/>
                                     })}
-                                    <section class="panel" aria-labelledby="actions-title">
-                                        <h2 id="actions-title">{lang.pick("Handlinger", "Actions")}</h2>
-                                        <p><a id="block-link" class="button danger" href=format!("/support/sag/{reference}/spaer") accesskey="s">
-                                            {lang.pick("Spær loginmiddel", "Block login means")}
-                                        </a></p>
-                                        {(!c.assigned_to_me).then(|| view! {
-                                            <form method="post" action=ClaimCase::url()>
-                                                <CsrfField/>
-                                                <input type="hidden" name="reference" value=reference.clone()/>
-                                                <button type="submit">{lang.pick("Tag sagen", "Claim the case")}</button>
-                                            </form>
-                                        })}
-                                        {(!next.is_empty()).then(|| view! {
-                                            <form method="post" action=ChangeCaseStatus::url() class="stack">
-                                                <CsrfField/>
-                                                <input type="hidden" name="reference" value=reference.clone()/>
-                                                <div class="field">
-                                                    <label for="new-status">{lang.pick("Ny status", "New status")}</label>
-                                                    <select id="new-status" name="status">
-                                                        {next.iter().map(|s| view! { <option value=s.as_str()>{s.label(lang)}</option> }).collect_view()}
-                                                    </select>
-                                                </div>
-                                                <button type="submit">{lang.pick("Skift status", "Change status")}</button>
-                                            </form>
-                                        })}
-                                    </section>
+                                    <KbPanel reply=c.citizen.as_ref().and_then(|z| z.email.as_ref()).map(|_| reply)/>
                                 </aside>
                             </div>
                         }.into_any()

@@ -82,12 +82,13 @@ fn CitizenLookup() -> impl IntoView {
     }
 }
 
-/// The case search box, also on the queue page. A plain GET form: works without JavaScript.
+/// The case search box, also on the queue page (there `compact`, on one line). A plain GET
+/// form: works without JavaScript.
 #[component]
-pub fn CaseSearchForm(value: String) -> impl IntoView {
+pub fn CaseSearchForm(value: String, #[prop(optional)] compact: bool) -> impl IntoView {
     let lang = use_page_context().lang;
     view! {
-        <form method="get" action="/support/soeg" role="search" class="case-search">
+        <form method="get" action="/support/soeg" role="search" class="case-search" class:compact=compact>
             <label for="case-q">{lang.pick("Søg i sager (nummer, navn, tekst)", "Search cases (number, name, text)")}</label>
             <input id="case-q" name="q" type="search" value=value autocomplete="off"/>
             <button type="submit">{lang.pick("Søg", "Search")}</button>

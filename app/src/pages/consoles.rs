@@ -25,7 +25,7 @@ use crate::pages::citizen_page::CitizenPage;
 use crate::pages::counter::receipt::ReceiptPage;
 use crate::pages::counter::today::CounterHome;
 use crate::pages::counter::visit::VisitPage;
-use crate::pages::supporter_home::SupporterHome;
+use crate::pages::queue::SupporterHome;
 
 /// A console's page renders, on the server and in the browser, entirely in hydration mode: the
 /// router builds its page (and the page its panels) while rendering, after the island's own

@@ -13,8 +13,8 @@ pub mod counter;
 pub mod help_home;
 pub mod login;
 pub mod not_found;
+pub mod queue;
 pub mod search;
-pub mod supporter_home;
 
 /// The page's `:id` route parameter as a number (0 when missing or malformed, which no row has).
 pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {

@@ -5,7 +5,8 @@ use sqlx::sqlite::SqliteRow;
 
 use super::cases::decode_err;
 use super::{Db, StoreError};
-use crate::domain::case_views::{QueueFilter, QueueRow};
+use crate::domain::case_views::{QueueFilter, QueueRow, QueueViews};
+use crate::domain::queue_order::{self, QueueCursor, QueueSort};
 use crate::domain::sla_clock;
 use crate::domain::{Category, Channel, Priority, Status, System, danish_time};
 
@@ -27,17 +28,24 @@ pub(super) fn queue_row(row: &SqliteRow, now_local: &str) -> Result<QueueRow, St
         created_at: text("created_at")?,
         overdue: !status.pauses_sla() && !status.is_done() && resolution_due.as_str() < now_local,
         resolution_due,
+        minutes_left: None,
+        due_label: String::new(),
     })
 }
 
-/// One page of the queue: the urgent lane first, then the unverified one, then the rest; each
-/// by resolution due time.
+/// The priority order's rank, written exactly as the `cases_priority_order` index is, so
+/// the planner can read the order from it.
+const PRIORITY_RANK: &str = "(CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 \
+     WHEN 'normal' THEN 2 ELSE 3 END)";
+
+/// One page of the queue in the chosen order, after `filter.after` when set: the rows, where
+/// the next page starts (when there is one), and how many cases match in all.
 pub async fn queue(
     db: &Db,
     filter: &QueueFilter,
     me: &str,
     limit: i64,
-) -> Result<(Vec<QueueRow>, i64), StoreError> {
+) -> Result<(Vec<QueueRow>, Option<QueueCursor>, i64), StoreError> {
     // (condition, bound value) pairs; a condition without a value binds nothing.
     let mut conditions: Vec<(&str, Option<String>)> = Vec::new();
     let system = filter
@@ -81,37 +89,120 @@ pub async fn queue(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let cases = if open_work {
+    let cases = if open_work && filter.sort == QueueSort::Due {
         "cases c INDEXED BY cases_open_queue"
     } else {
         "cases c"
+    };
+    // The sort key of each row, its order, and the condition that starts after a cursor.
+    let (rank, order, after) = match filter.sort {
+        QueueSort::Due => (
+            "c.lane".to_owned(),
+            "c.lane, c.resolution_due, c.id".to_owned(),
+            "(c.lane, c.resolution_due, c.id) > (?, ?, ?)".to_owned(),
+        ),
+        QueueSort::Priority => (
+            PRIORITY_RANK.to_owned(),
+            format!("{PRIORITY_RANK}, c.resolution_due, c.id"),
+            format!("({PRIORITY_RANK}, c.resolution_due, c.id) > (?, ?, ?)"),
+        ),
+        QueueSort::Created => (
+            "0".to_owned(),
+            "c.id DESC".to_owned(),
+            "c.id < ?".to_owned(),
+        ),
+    };
+    let paged_where = match (&filter.after, where_clause.is_empty()) {
+        (None, _) => where_clause.clone(),
+        (Some(_), true) => format!("WHERE {after}"),
+        (Some(_), false) => format!("{where_clause} AND {after}"),
     };
     let from = format!(
         "FROM {cases} LEFT JOIN staff_users u ON u.id = c.assignee_id
          LEFT JOIN citizens z ON z.id = c.citizen_id"
     );
     let sql = format!(
-        "SELECT c.reference, c.subject, c.system, c.category, c.priority, c.status, c.channel,
-                u.display_name AS assignee, z.name AS citizen_name, c.created_at, c.resolution_due
-         {from} {where_clause} ORDER BY c.lane, c.resolution_due, c.id LIMIT ?"
+        "SELECT c.id, {rank} AS rank, c.reference, c.subject, c.system, c.category, c.priority,
+                c.status, c.channel, u.display_name AS assignee, z.name AS citizen_name,
+                c.created_at, c.resolution_due
+         {from} {paged_where} ORDER BY {order} LIMIT ?"
     );
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b);
     }
-    let rows = query.bind(limit).fetch_all(db.pool()).await?;
+    if let Some(cursor) = &filter.after {
+        if filter.sort != QueueSort::Created {
+            query = query.bind(cursor.rank).bind(&cursor.due);
+        }
+        query = query.bind(cursor.id);
+    }
+    // One row more than shown tells whether there is a next page.
+    let rows = query.bind(limit + 1).fetch_all(db.pool()).await?;
     let count_sql = format!("SELECT COUNT(*) FROM {cases} {where_clause}");
     let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count_query = count_query.bind(b);
     }
     let total = count_query.fetch_one(db.pool()).await?;
-    let now = sla_clock::format(danish_time::now_local());
-    let rows = rows
-        .iter()
-        .map(|r| queue_row(r, &now))
-        .collect::<Result<_, _>>()?;
-    Ok((rows, total))
+    let now = danish_time::now_local();
+    let now_text = sla_clock::format(now);
+    let shown = usize::try_from(limit).unwrap_or(0);
+    let mut next = None;
+    let mut page = Vec::with_capacity(rows.len().min(shown));
+    for (i, r) in rows.iter().enumerate() {
+        if i == shown {
+            break;
+        }
+        let mut row = queue_row(r, &now_text)?;
+        row.minutes_left = (!row.status.pauses_sla() && !row.status.is_done())
+            .then(|| queue_order::minutes_left(&row.resolution_due, now))
+            .flatten();
+        row.due_label = queue_order::short_due(&row.resolution_due, now);
+        if i + 1 == shown && rows.len() > shown {
+            next = Some(QueueCursor {
+                rank: r.try_get("rank")?,
+                due: row.resolution_due.clone(),
+                id: r.try_get("id")?,
+            });
+        }
+        page.push(row);
+    }
+    Ok((page, next, total))
+}
+
+/// The saved views' counts, read in one pass over the open work's index.
+pub async fn view_counts(db: &Db, me: &str) -> Result<QueueViews, StoreError> {
+    let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.system, COUNT(*),
+                COUNT(*) FILTER (WHERE c.priority = 'urgent'),
+                COUNT(*) FILTER (WHERE c.assignee_id = (SELECT id FROM staff_users WHERE username = ?)),
+                COUNT(*) FILTER (WHERE c.assignee_id IS NULL),
+                COUNT(*) FILTER (WHERE c.status = 'waiting_on_citizen')
+         FROM cases c INDEXED BY cases_open_queue
+         WHERE c.status IN ('new', 'open', 'waiting_on_citizen')
+         GROUP BY c.system",
+    )
+    .bind(me)
+    .fetch_all(db.pool())
+    .await?;
+    let mut views = QueueViews {
+        systems: System::ALL.iter().map(|s| (*s, 0)).collect(),
+        ..QueueViews::default()
+    };
+    for (system, open, urgent, mine, unassigned, waiting) in rows {
+        views.open += open;
+        views.urgent += urgent;
+        views.mine += mine;
+        views.unassigned += unassigned;
+        views.waiting_on_citizen += waiting;
+        if let Some(slot) =
+            System::parse(&system).and_then(|s| views.systems.iter_mut().find(|(x, _)| *x == s))
+        {
+            slot.1 += open;
+        }
+    }
+    Ok(views)
 }
 
 /// Open work per status, and open urgent cases (the verified urgent lane only).

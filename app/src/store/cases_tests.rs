@@ -43,7 +43,7 @@ async fn anonymous_urgent_cases_queue_after_the_verified_urgent_lane() {
             .await
             .unwrap();
     }
-    let (rows, total) = queue(&db, &QueueFilter::default(), "nobody", 50)
+    let (rows, _, total) = queue(&db, &QueueFilter::default(), "nobody", 50)
         .await
         .unwrap();
     assert_eq!(total, 5);
@@ -142,4 +142,94 @@ async fn the_lane_migration_moves_existing_cases_without_queueing_them_for_the_i
         .await
         .unwrap();
     assert_eq!(changes_now, changes_before + 1);
+}
+
+#[tokio::test]
+async fn every_queue_order_pages_through_all_open_work_once_and_the_views_count_it() {
+    use crate::domain::queue_order::QueueSort;
+    use crate::store::case_queue::view_counts;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
+    db.migrate().await.unwrap();
+    let categories = [
+        Category::IdentityTheft,
+        Category::PasswordOrPin,
+        Category::LostOrStolenLoginMeans,
+        Category::Other,
+    ];
+    let systems = [System::MitId, System::DigitalPost, System::Virk];
+    for i in 0..23 {
+        let mut case = new_case("paged", categories[i % 4], Channel::Phone);
+        case.system = systems[i % 3];
+        create(&db, case).await.unwrap();
+    }
+    for sort in QueueSort::ALL {
+        let mut seen = Vec::new();
+        let mut filter = QueueFilter {
+            sort,
+            ..QueueFilter::default()
+        };
+        let mut pages = 0;
+        loop {
+            let (rows, next, total) = queue(&db, &filter, "nobody", 5).await.unwrap();
+            assert_eq!(total, 23);
+            assert!(rows.len() <= 5);
+            seen.extend(rows.iter().map(|r| (r.reference.clone(), r.priority)));
+            pages += 1;
+            match next {
+                Some(cursor) => filter.after = Some(cursor),
+                None => break,
+            }
+        }
+        assert_eq!(pages, 5, "{sort:?}");
+        let mut unique: Vec<_> = seen.iter().map(|(r, _)| r.clone()).collect();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 23, "{sort:?}: every case once");
+        match sort {
+            QueueSort::Created => {
+                let refs: Vec<_> = seen.iter().map(|(r, _)| r.clone()).collect();
+                let mut newest_first = refs.clone();
+                newest_first.sort_by(|a, b| b.cmp(a));
+                assert_eq!(refs, newest_first);
+            }
+            QueueSort::Priority => {
+                let ranks: Vec<i64> = seen
+                    .iter()
+                    .map(|(_, p)| crate::domain::queue_order::priority_rank(*p))
+                    .collect();
+                assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+            }
+            QueueSort::Due => {}
+        }
+    }
+    let views = view_counts(&db, "nobody").await.unwrap();
+    assert_eq!(views.open, 23);
+    assert_eq!(views.unassigned, 23);
+    assert_eq!(views.mine, 0);
+    // Identity theft and lost means are urgent: 6 + 6 of the 23.
+    assert_eq!(views.urgent, 12);
+    let count = |s| views.systems.iter().find(|(x, _)| *x == s).unwrap().1;
+    assert_eq!(
+        (
+            count(System::MitId),
+            count(System::DigitalPost),
+            count(System::Virk)
+        ),
+        (8, 8, 7)
+    );
+    assert_eq!(count(System::NemKonto), 0);
+
+    // The priority order is read from its index, not sorted.
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+        "EXPLAIN QUERY PLAN SELECT c.reference FROM cases c
+         ORDER BY (CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END),
+                  c.resolution_due, c.id LIMIT 50",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let plan: String = plan.into_iter().map(|r| r.3 + "\n").collect();
+    assert!(plan.contains("cases_priority_order"), "{plan}");
 }

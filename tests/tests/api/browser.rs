@@ -2,6 +2,7 @@
 
 use desk_tests::browser::{Browser, HYDRATED, QUEUE_HEADING, press, type_keys, wait_for};
 use desk_tests::citizen::write_in;
+use desk_tests::hostile_support::db_count;
 use desk_tests::lookup::case_with_device;
 use desk_tests::page_weight;
 use desk_tests::{TestServer, WebClient, demo};
@@ -130,53 +131,107 @@ async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> Strin
     panic!("Tab never reached the wanted element");
 }
 
+/// Presses `key` and counts it.
+async fn press_counted(c: &fantoccini::Client, key: impl std::fmt::Display, presses: &mut usize) {
+    type_keys(c, &key.to_string()).await;
+    *presses += 1;
+}
+
+/// From the queue to a confirmed block of a lost code display, by keyboard alone, in at most
+/// 15 key presses besides typing the document number: `j` Enter `s`, the number, Tab to the
+/// device, arrow to it, Tab Tab Enter.
 #[tokio::test]
-async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
+async fn a_supporter_blocks_a_lost_code_display_from_the_queue_in_fifteen_keys() {
+    // A quiet queue: earlier work is closed; the call that just came in is at the top.
     let server = TestServer::start().await;
     let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let (earlier, _, _) = case_with_device(&web, &["Kodeviser"]).await;
+    let citizen = db_count(
+        server.data_dir(),
+        &format!("SELECT citizen_id FROM cases WHERE reference = '{earlier}'"),
+    )
+    .to_string();
+    let token = web.csrf_token().await;
+    let open: Vec<String> = web.get_json("/api/cases/queue").await["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reference"].as_str().unwrap().to_owned())
+        .collect();
+    let names: Vec<String> = (0..open.len())
+        .map(|i| format!("references[{i}]"))
+        .collect();
+    let mut fields = vec![("csrf_token", token.as_str()), ("status", "closed")];
+    fields.extend(
+        names
+            .iter()
+            .map(String::as_str)
+            .zip(open.iter().map(String::as_str)),
+    );
+    web.post_data("/api/cases/bulk-status", &fields).await;
+    assert_eq!(web.get_json("/api/cases/queue").await["total"], 0);
+    let res = web
+        .post_data(
+            "/api/citizens/block-case",
+            &[
+                ("csrf_token", token.as_str()),
+                ("citizen_id", citizen.as_str()),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
     let (reference, device_id, serial) = case_with_device(&web, &["Kodeviser"]).await;
 
     let browser = Browser::start().await;
     let c = &browser.client;
     browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
     wait_for(c, QUEUE_HEADING).await;
-
-    // From the open case, the "s" shortcut opens the block flow.
-    c.goto(&server.at(&format!("/support/sag/{reference}")))
-        .await
-        .unwrap();
     wait_for(c, HYDRATED).await;
-    c.find(Locator::Css("body"))
-        .await
-        .unwrap()
-        .send_keys("s")
-        .await
-        .unwrap();
-    wait_for(c, Locator::Id("b-doc-number")).await;
+    let mut presses = 0;
 
-    // 1. Verify: the passport's number (the document method is preselected).
-    tab_until(c, |id| id == "b-doc-number").await;
-    type_keys(c, "AB1234567").await;
-    // 2. What: the reason stays "Mistet"; in the device group, arrow to the code display.
-    tab_until(c, |id| id.starts_with("b-target-")).await;
-    press(c, Key::Space).await;
-    let want = format!("b-target-{device_id}");
-    for _ in 0..6 {
-        if focused_id(c).await == want {
+    // The queue: j to the case (announced with its whole row), Enter to open it.
+    press_counted(c, 'j', &mut presses).await;
+    let link = c.active_element().await.unwrap();
+    let label = link.attr("aria-label").await.unwrap().unwrap_or_default();
+    assert!(label.starts_with(&reference), "{label}");
+    press_counted(c, Key::Enter, &mut presses).await;
+    wait_for(c, Locator::Id("block-link")).await;
+    // The case: s opens the block flow, with the cursor in the document number.
+    press_counted(c, 's', &mut presses).await;
+    wait_for(c, Locator::Id("b-doc-number")).await;
+    for _ in 0..50 {
+        if focused_id(c).await == "b-doc-number" {
             break;
         }
-        press(c, Key::Down).await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(focused_id(c).await, "b-doc-number");
+    // 1. Verify: the passport's number (document and passport are preselected).
+    type_keys(c, "AB1234567").await;
+    // 2. What: Tab past the document kind and the method to the devices; arrow to the code
+    //    display (Space checks the first one).
+    while !focused_id(c).await.starts_with("b-target-") {
+        press_counted(c, Key::Tab, &mut presses).await;
+        assert!(presses < 15, "too many Tabs to reach the devices");
+    }
+    let want = format!("b-target-{device_id}");
+    if focused_id(c).await == want {
+        press_counted(c, Key::Space, &mut presses).await;
+    }
+    while focused_id(c).await != want {
+        press_counted(c, Key::Down, &mut presses).await;
+        assert!(presses < 15, "too many arrows to reach the code display");
     }
     let focused = c.active_element().await.unwrap();
-    assert_eq!(
-        focused.attr("id").await.unwrap().as_deref(),
-        Some(want.as_str())
-    );
     assert!(focused.prop("checked").await.unwrap().as_deref() == Some("true"));
     browser.screenshot("block-flow").await;
-    // 3. Confirm.
-    tab_until(c, |id| id == "b-confirm").await;
-    press(c, Key::Enter).await;
+    // 3. Confirm: past the reason (Lost is preselected) to the button.
+    while focused_id(c).await != "b-confirm" {
+        press_counted(c, Key::Tab, &mut presses).await;
+        assert!(presses < 15, "too many Tabs to reach the confirm button");
+    }
+    press_counted(c, Key::Enter, &mut presses).await;
+    assert!(presses <= 15, "{presses} key presses");
 
     wait_for(c, Locator::XPath("//li[contains(@class,'event-block')]")).await;
     let timeline = c
@@ -190,7 +245,222 @@ async fn a_supporter_blocks_a_lost_code_display_with_the_keyboard_alone() {
         timeline.contains(&serial) && timeline.contains("Mistet"),
         "{timeline}"
     );
+    println!("queue → confirmed block: {presses} key presses besides the document number");
     browser.screenshot("block-confirmed").await;
+    browser.close().await;
+}
+
+/// Sets the page's viewport (CSS pixels) and zoom, as a 1280×900 screen or 200 % zoom is.
+async fn viewport(browser: &Browser, width: u32, height: u32, zoom: f64) {
+    browser
+        .cdp(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({
+                "width": width, "height": height, "deviceScaleFactor": zoom, "mobile": false
+            }),
+        )
+        .await;
+}
+
+/// Queue rows wholly inside the viewport.
+async fn rows_in_view(c: &fantoccini::Client) -> i64 {
+    c.execute(
+        "return [...document.querySelectorAll('table.queue tbody tr')]
+            .filter(r => { const b = r.getBoundingClientRect();
+                           return b.top >= 0 && b.bottom <= window.innerHeight; }).length;",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_i64()
+    .unwrap()
+}
+
+/// What makes the page scroll sideways, if anything (the table's own scroller does not
+/// count): the widest elements past the right edge.
+async fn page_overflows(c: &fantoccini::Client) -> Option<String> {
+    let found = c
+        .execute(
+            "const root = document.documentElement;
+             if (root.scrollWidth <= root.clientWidth) return null;
+             return [...document.querySelectorAll('body *')]
+               .filter(e => e.getBoundingClientRect().right > root.clientWidth + 1)
+               .slice(0, 8)
+               .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+               .join(', ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+async fn the_queue_shows_fifteen_cases_at_1280_by_900_and_its_views_count_live() {
+    let server = TestServer::start_with(&[("DESK_DEMO_CASES", "80")]).await;
+    let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    viewport(&browser, 1280, 900, 1.0).await;
+    browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, QUEUE_HEADING).await;
+    wait_for(c, HYDRATED).await;
+    let shown = rows_in_view(c).await;
+    assert!(shown >= 15, "{shown} rows above the fold at 1280×900");
+    assert_eq!(page_overflows(c).await, None);
+    browser.screenshot("queue-1280x900").await;
+    let violations = browser.axe().await;
+    assert!(violations.is_empty(), "axe on the queue: {violations:#?}");
+
+    // j walks the rows; the row under the cursor stays in view and reads as a whole.
+    for _ in 0..25 {
+        type_keys(c, "j").await;
+    }
+    let in_view = c
+        .execute(
+            "const r = document.activeElement.closest('tr').getBoundingClientRect();
+             return r.top >= 0 && r.bottom <= window.innerHeight;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        in_view,
+        serde_json::Value::Bool(true),
+        "the 25th row is scrolled into view"
+    );
+    browser.screenshot("queue-cursor").await;
+
+    // The urgent view's count is live: a new urgent case raises it without a reload.
+    let urgent = || async {
+        c.find(Locator::Css("#view-urgent .view-count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+    };
+    let before = urgent().await;
+    assert_eq!(
+        before,
+        web.get_json("/api/cases/queue?priority=urgent").await["total"]
+            .as_i64()
+            .unwrap()
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    write_in(
+        &server,
+        &[
+            ("name", "Vera Tæller"),
+            ("email", "vera@example.dk"),
+            ("system", "mitid"),
+            ("category", "lost_or_stolen_login_means"),
+            ("message", "Jeg har mistet min kodeviser i bussen i morges."),
+        ],
+    )
+    .await;
+    let mut now = before;
+    for _ in 0..50 {
+        if let Ok(el) = c.find(Locator::Css("#view-urgent .view-count")).await
+            && let Ok(text) = el.text().await
+        {
+            now = text.parse().unwrap_or(before);
+            if now == before + 1 {
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(now, before + 1, "the urgent count follows the live feed");
+
+    // A 1024 px screen, and 200 % zoom: nothing but the table itself scrolls sideways.
+    viewport(&browser, 1024, 768, 1.0).await;
+    c.refresh().await.unwrap();
+    wait_for(c, HYDRATED).await;
+    assert_eq!(page_overflows(c).await, None, "1024 px");
+    assert!(rows_in_view(c).await >= 8);
+    browser.screenshot("queue-1024").await;
+    viewport(&browser, 640, 450, 2.0).await;
+    c.refresh().await.unwrap();
+    wait_for(c, HYDRATED).await;
+    assert_eq!(page_overflows(c).await, None, "200 % zoom");
+    browser.screenshot("queue-zoom-200").await;
+
+    // Sorting by newest first puts the case just written at the top.
+    viewport(&browser, 1280, 900, 1.0).await;
+    c.goto(&server.at("/support?sort=created")).await.unwrap();
+    wait_for(c, HYDRATED).await;
+    let newest = web.get_json("/api/cases/queue?sort=created").await["rows"][0]["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = c
+        .find(Locator::Css("table.queue a.case-link"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(first, newest);
+    browser.close().await;
+}
+
+/// The case page at 1024 px: the case, citizen and actions stay in view while the timeline
+/// scrolls; axe finds nothing.
+#[tokio::test]
+async fn the_case_page_keeps_the_case_and_citizen_in_view_at_1024() {
+    let server = TestServer::start().await;
+    let web = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let (reference, _) = desk_tests::lookup::case_with_cpr(&web).await;
+    let token = web.csrf_token().await;
+    // A long timeline.
+    for i in 0..25 {
+        let body = format!("Note {i}: borgeren ringede igen om sagen og fik svar.");
+        web.post_data(
+            "/api/cases/note",
+            &[
+                ("csrf_token", token.as_str()),
+                ("reference", reference.as_str()),
+                ("body", body.as_str()),
+            ],
+        )
+        .await;
+    }
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    viewport(&browser, 1024, 768, 1.0).await;
+    browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
+    wait_for(c, QUEUE_HEADING).await;
+    c.goto(&server.at(&format!("/support/sag/{reference}")))
+        .await
+        .unwrap();
+    wait_for(c, HYDRATED).await;
+    assert_eq!(page_overflows(c).await, None);
+    c.execute(
+        "window.scrollTo(0, document.body.scrollHeight / 2);",
+        vec![],
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let visible = c
+        .execute(
+            "const v = id => { const r = document.getElementById(id).getBoundingClientRect();
+                               return r.top >= 0 && r.bottom <= window.innerHeight; };
+             return [v('block-link'), v('summary-title'), v('citizen-title'), window.scrollY > 0];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(visible, serde_json::json!([true, true, true, true]));
+    browser.screenshot("case-page-1024-scrolled").await;
+    let violations = browser.axe().await;
+    assert!(
+        violations.is_empty(),
+        "axe on the case page: {violations:#?}"
+    );
     browser.close().await;
 }
 

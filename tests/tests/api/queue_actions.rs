@@ -193,3 +193,122 @@ async fn a_block_starts_from_a_citizen_found_by_cpr_number() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// Every order pages through the open work once, by the `next` cursor; the views' counts
+/// match what each view lists; a forged cursor or sort is harmless.
+#[tokio::test]
+async fn the_queue_sorts_pages_and_counts_its_views() {
+    let server = TestServer::start_with(&[("DESK_DEMO_CASES", "260")]).await;
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let first = supporter.get_json("/api/cases/queue").await;
+    let total = first["total"].as_i64().unwrap();
+    assert!(total > 100, "enough open work for two pages: {total}");
+    let rank = |p: &str| {
+        ["urgent", "high", "normal", "low"]
+            .iter()
+            .position(|x| *x == p)
+    };
+    for sort in ["due", "created", "priority"] {
+        let mut seen: Vec<serde_json::Value> = Vec::new();
+        let mut url = format!("/api/cases/queue?sort={sort}");
+        let mut pages = 0;
+        loop {
+            let page = supporter.get_json(&url).await;
+            assert_eq!(page["total"].as_i64().unwrap(), total, "{sort}");
+            seen.extend(page["rows"].as_array().unwrap().iter().cloned());
+            pages += 1;
+            match page["next"].as_str() {
+                Some(next) => url = format!("/api/cases/queue?sort={sort}&after={next}"),
+                None => break,
+            }
+        }
+        assert!(pages >= 2, "{sort}: paged");
+        let mut refs: Vec<&str> = seen
+            .iter()
+            .map(|r| r["reference"].as_str().unwrap())
+            .collect();
+        assert_eq!(refs.len() as i64, total, "{sort}: every case, once");
+        match sort {
+            "created" => {
+                let shown = refs.clone();
+                refs.sort_by(|a, b| b.cmp(a));
+                assert_eq!(shown, refs, "newest first");
+            }
+            "priority" => {
+                let ranks: Vec<usize> = seen
+                    .iter()
+                    .map(|r| rank(r["priority"].as_str().unwrap()).unwrap())
+                    .collect();
+                assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+            }
+            _ => {
+                refs.sort_unstable();
+                refs.dedup();
+                assert_eq!(refs.len() as i64, total);
+            }
+        }
+        // Each row says how long is left (or that the clock is paused).
+        for r in &seen {
+            let waiting = r["status"] == "waiting_on_citizen";
+            assert_eq!(r["minutes_left"].is_null(), waiting, "{r}");
+            assert!(!r["due_label"].as_str().unwrap().is_empty());
+        }
+    }
+
+    // The views' counts are what the views list.
+    let views = &first["views"];
+    assert_eq!(views["open"].as_i64().unwrap(), total);
+    for (key, query) in [
+        ("urgent", "priority=urgent"),
+        ("mine", "assignee=me"),
+        ("unassigned", "assignee=none"),
+        ("waiting_on_citizen", "status=waiting_on_citizen"),
+    ] {
+        let listed = supporter
+            .get_json(&format!("/api/cases/queue?{query}"))
+            .await["total"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(views[key].as_i64().unwrap(), listed, "{key}");
+    }
+    let mut per_system = 0;
+    for pair in views["systems"].as_array().unwrap() {
+        let (system, count) = (pair[0].as_str().unwrap(), pair[1].as_i64().unwrap());
+        let slug = match system {
+            "MitId" => "mitid",
+            "NemLogIn" => "nemlog-in",
+            "DigitalPost" => "digital-post",
+            "NemKonto" => "nemkonto",
+            "Virk" => "virk",
+            _ => "borger-dk",
+        };
+        let listed = supporter
+            .get_json(&format!("/api/cases/queue?system={slug}"))
+            .await["total"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(count, listed, "{system}");
+        per_system += count;
+    }
+    assert_eq!(per_system, total);
+
+    // Hostile sorts and cursors fall back to the first page of the working order.
+    for junk in [
+        "sort=%22%3E%3Csvg%20onload%3Dalert(1)%3E",
+        "after=1.2026-01-01T00:00:00'%20OR%201=1--.5",
+        "after=%00%0d%0a",
+        "sort=created&after=9.9999-99-99T99:99:99.99999999999999999999",
+    ] {
+        let res = supporter.api_get(&format!("/api/cases/queue?{junk}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{junk}");
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["total"].as_i64().unwrap(), total, "{junk}");
+    }
+    let long = format!("/api/cases/queue?after={}", "9".repeat(20_000));
+    let res = supporter.api_get(&long).await;
+    assert!(
+        res.status() == StatusCode::OK || res.status().is_client_error(),
+        "{}",
+        res.status()
+    );
+}
