@@ -117,6 +117,10 @@ fn Row(index: usize, row: QueueRow, lang: Lang, cursor: RwSignal<Option<String>>
             format!("{due_short}, {left}")
         },
     );
+    let due_title = format!(
+        "{} {left}",
+        r.resolution_due.chars().take(16).collect::<String>()
+    );
     let citizen = r.citizen_name.unwrap_or_default();
     let category = r.category.label(lang);
     view! {
@@ -144,7 +148,7 @@ fn Row(index: usize, row: QueueRow, lang: Lang, cursor: RwSignal<Option<String>>
             </td>
             <td class="cut">{r.status.label(lang)}</td>
             <td class="cut">{r.assignee.unwrap_or_else(|| "–".to_owned())}</td>
-            <td class="due cut" class:overdue=r.overdue title=format!("{} {}", r.resolution_due.chars().take(16).collect::<String>(), left)>
+            <td class="due cut" class:overdue=r.overdue title=due_title>
                 <time datetime=r.resolution_due.replace(' ', "T")>{due_short}</time>
                 {(!left.is_empty()).then(|| view! { " " <span class="left">{left}</span> })}
             </td>
