@@ -272,6 +272,7 @@ pub async fn ensure_demo_cases(
                     name: &name,
                     email: Some(&email),
                     phone: None,
+                    phone_hash: None,
                     cpr: sealed.as_ref(),
                     lang: "da",
                 }),
@@ -407,6 +408,7 @@ async fn ensure_counter_citizens(
             name,
             email: None,
             phone: None,
+            phone_hash: None,
             cpr: Some(&sealed),
             lang: "da",
         };

@@ -28,6 +28,7 @@ pub mod mail_threading;
 pub mod markdown;
 pub mod mitid_password;
 pub mod mitid_user_id;
+pub mod phone;
 #[cfg(test)]
 mod mitid_user_id_props;
 #[cfg(feature = "ssr")]
@@ -41,6 +42,7 @@ pub mod sla;
 pub mod sla_clock;
 pub mod staff_password;
 pub mod system;
+pub mod telephony;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
