@@ -231,8 +231,11 @@ fn Caller(caller: CallerMatch, call_id: String, attachable: bool) -> impl IntoVi
         citizen_id,
         cpr_masked,
     } = caller.party;
-    let cases = caller.open_cases.into_iter().map(|c| {
-        let attach = attachable.then(|| view! {
+    let cases = caller
+        .open_cases
+        .into_iter()
+        .map(|c| {
+            let attach = attachable.then(|| view! {
             <form method="post" action=AttachCall::url() class="inline">
                 <CsrfField/>
                 <input type="hidden" name="call_id" value=call_id.clone()/>
@@ -243,14 +246,15 @@ fn Caller(caller: CallerMatch, call_id: String, attachable: bool) -> impl IntoVi
                 </button>
             </form>
         });
-        view! {
-            <li>
-                <a href=format!("/support/sag/{}", c.reference)>{c.reference.clone()}</a>
-                " " {c.subject.clone()} " · " {c.status.label(lang)}
-                {attach}
-            </li>
-        }
-    }).collect_view();
+            view! {
+                <li>
+                    <a href=format!("/support/sag/{}", c.reference)>{c.reference.clone()}</a>
+                    " " {c.subject.clone()} " · " {c.status.label(lang)}
+                    {attach}
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <li class="call-caller">
             <p>

@@ -28,9 +28,9 @@ pub mod mail_threading;
 pub mod markdown;
 pub mod mitid_password;
 pub mod mitid_user_id;
-pub mod phone;
 #[cfg(test)]
 mod mitid_user_id_props;
+pub mod phone;
 #[cfg(feature = "ssr")]
 pub mod registry_command;
 pub mod role;

@@ -101,7 +101,9 @@ impl PhoneNumber {
     pub fn display(&self) -> String {
         match self.0.strip_prefix("+45") {
             Some(national) if national.len() == 8 => {
-                let pairs: Vec<&str> = (0..4).filter_map(|i| national.get(i * 2..i * 2 + 2)).collect();
+                let pairs: Vec<&str> = (0..4)
+                    .filter_map(|i| national.get(i * 2..i * 2 + 2))
+                    .collect();
                 format!("+45 {}", pairs.join(" "))
             }
             _ => self.0.clone(),
@@ -183,7 +185,12 @@ mod tests {
             (long.as_str(), PhoneError::TooLong),
         ];
         for (raw, want) in table {
-            assert_eq!(PhoneNumber::parse(raw), Err(want), "{:?}", &raw[..raw.len().min(30)]);
+            assert_eq!(
+                PhoneNumber::parse(raw),
+                Err(want),
+                "{:?}",
+                &raw[..raw.len().min(30)]
+            );
         }
     }
 

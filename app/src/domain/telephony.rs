@@ -291,7 +291,10 @@ mod tests {
         assert_eq!(e.from.unwrap().as_str(), "+4512345678");
         assert_eq!(e.to.unwrap().as_str(), "+4570202020");
         assert_eq!(e.agent.as_str(), "supporter");
-        for (name, phase) in [("answered", CallPhase::Answered), ("hangup", CallPhase::Hangup)] {
+        for (name, phase) in [
+            ("answered", CallPhase::Answered),
+            ("hangup", CallPhase::Hangup),
+        ] {
             let e = event(&format!(
                 r#"{{"event":"{name}","call_id":"c-1","agent":"supporter"}}"#
             ))
@@ -319,11 +322,26 @@ mod tests {
         let table = [
             ("not json", "Json"),
             (r#"{"event":"ringing"}"#, "Json"),
-            (r#"{"event":"dialing","call_id":"c","agent":"supporter"}"#, "Phase"),
-            (r#"{"event":"RINGING","call_id":"c","agent":"supporter"}"#, "Phase"),
-            (r#"{"event":"ringing","call_id":"","agent":"supporter"}"#, "CallId"),
-            (r#"{"event":"ringing","call_id":"a\r\nb","agent":"supporter"}"#, "CallId"),
-            (r#"{"event":"ringing","call_id":"a\u0000b","agent":"supporter"}"#, "CallId"),
+            (
+                r#"{"event":"dialing","call_id":"c","agent":"supporter"}"#,
+                "Phase",
+            ),
+            (
+                r#"{"event":"RINGING","call_id":"c","agent":"supporter"}"#,
+                "Phase",
+            ),
+            (
+                r#"{"event":"ringing","call_id":"","agent":"supporter"}"#,
+                "CallId",
+            ),
+            (
+                r#"{"event":"ringing","call_id":"a\r\nb","agent":"supporter"}"#,
+                "CallId",
+            ),
+            (
+                r#"{"event":"ringing","call_id":"a\u0000b","agent":"supporter"}"#,
+                "CallId",
+            ),
             (
                 r#"{"event":"ringing","call_id":"\"><svg onload=alert(1)>","agent":"supporter"}"#,
                 "CallId",
@@ -336,15 +354,25 @@ mod tests {
                 r#"{"event":"ringing","call_id":"c","from":"<svg onload=alert(1)>","agent":"supporter"}"#,
                 "From",
             ),
-            (r#"{"event":"ringing","call_id":"c","to":"x","agent":"supporter"}"#, "To"),
-            (r#"{"event":"ringing","call_id":"c","agent":"sup porter"}"#, "Agent"),
-            (r#"{"event":"ringing","call_id":"c","agent":"a\u0000b"}"#, "Agent"),
+            (
+                r#"{"event":"ringing","call_id":"c","to":"x","agent":"supporter"}"#,
+                "To",
+            ),
+            (
+                r#"{"event":"ringing","call_id":"c","agent":"sup porter"}"#,
+                "Agent",
+            ),
+            (
+                r#"{"event":"ringing","call_id":"c","agent":"a\u0000b"}"#,
+                "Agent",
+            ),
         ];
         for (json, want) in table {
             let got = format!("{:?}", event(json).unwrap_err());
             assert!(got.starts_with(want), "{json}: {got}");
         }
-        let json = format!(r#"{{"event":"ringing","call_id":"c","from":"{big}","agent":"supporter"}}"#);
+        let json =
+            format!(r#"{{"event":"ringing","call_id":"c","from":"{big}","agent":"supporter"}}"#);
         assert_eq!(event(&json), Err(EventError::From(PhoneError::TooLong)));
         let json = format!(r#"{{"event":"ringing","call_id":"{big}","agent":"supporter"}}"#);
         assert_eq!(event(&json), Err(EventError::CallId));
@@ -352,7 +380,9 @@ mod tests {
 
     #[test]
     fn the_json_error_does_not_echo_the_input() {
-        let err = event(r#"{"event": <svg onload=alert(1)>}"#).unwrap_err().to_string();
+        let err = event(r#"{"event": <svg onload=alert(1)>}"#)
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("svg"), "{err}");
     }
 
@@ -376,7 +406,10 @@ mod tests {
     fn repeats_change_nothing_and_order_does_not_matter() {
         let mut t = CallTimes::default();
         assert!(t.apply(CallPhase::Hangup, 300));
-        assert!(t.missed(), "a hang-up with no answer (yet) is a missed call");
+        assert!(
+            t.missed(),
+            "a hang-up with no answer (yet) is a missed call"
+        );
         assert!(t.apply(CallPhase::Answered, 100));
         assert!(t.apply(CallPhase::Ringing, 90));
         assert!(!t.apply(CallPhase::Hangup, 999));

@@ -76,7 +76,10 @@ pub struct NewCall<'a> {
 }
 
 /// Inserts the call's row (no phase recorded yet); the stored call.
-pub async fn insert(tx: &mut SqliteConnection, new: &NewCall<'_>) -> Result<StoredCall, StoreError> {
+pub async fn insert(
+    tx: &mut SqliteConnection,
+    new: &NewCall<'_>,
+) -> Result<StoredCall, StoreError> {
     let id = sqlx::query(
         "INSERT INTO phone_calls (call_id, caller, called, agent, caller_citizen_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?)",

@@ -6,6 +6,7 @@ use crate::domain::audit::AuditEntry;
 use crate::domain::case_views::RelatedCase;
 use crate::domain::live_case::LiveCase;
 use crate::domain::phone::PhoneNumber;
+use crate::domain::telephony::AgentCall;
 use crate::domain::telephony::{
     CallId, CallLogRow, CallPhase, CallPop, CallerMatch, CallerParty, CtiEvent,
 };
@@ -13,7 +14,6 @@ use crate::domain::{Category, Channel, Role, System, cpr, danish_time};
 use crate::i18n::Lang;
 use crate::privacy::cpr_vault::CprVault;
 use crate::state::AppState;
-use crate::domain::telephony::AgentCall;
 use crate::store::cases::{self, NewCase};
 use crate::store::phone_calls::{self, NewCall, StoredCall};
 use crate::store::{Db, StoreError, audit, citizens, users};
@@ -231,11 +231,7 @@ async fn log_when_ready(
 
 /// Records one event from the phone system at `at` (Unix seconds, the signed time) in a write
 /// transaction, and tells the agent's console. A repeat of a phase changes nothing.
-pub async fn record(
-    line: Line<'_>,
-    event: &CtiEvent,
-    at: i64,
-) -> Result<Recorded, TelephonyError> {
+pub async fn record(line: Line<'_>, event: &CtiEvent, at: i64) -> Result<Recorded, TelephonyError> {
     let db = line.db;
     check_agent(db, event.agent.as_str()).await?;
     let mut tx = db.begin_write().await?;
@@ -500,7 +496,11 @@ pub async fn wrap_up(
     else {
         return Err(TelephonyError::NoCase);
     };
-    audit::append(&mut tx, &AuditEntry::new(agent, "case.call_summary", &reference)).await?;
+    audit::append(
+        &mut tx,
+        &AuditEntry::new(agent, "case.call_summary", &reference),
+    )
+    .await?;
     phone_calls::set_summary(&mut tx, event_id, case_id, summary).await?;
     call.wrapped_up = true;
     phone_calls::save(&mut tx, &call).await?;

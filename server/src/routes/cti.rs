@@ -195,7 +195,12 @@ mod tests {
         assert!(!signature_matches("other", "1700000000", body, &good));
         assert!(!signature_matches("s3cret", "1700000001", body, &good));
         assert!(!signature_matches("s3cret", "1700000000", b"{}", &good));
-        assert!(!signature_matches("s3cret", "1700000000", body, "sha256=zz"));
+        assert!(!signature_matches(
+            "s3cret",
+            "1700000000",
+            body,
+            "sha256=zz"
+        ));
         assert!(!signature_matches("s3cret", "1700000000", body, ""));
         let short = &good[..good.len() - 2];
         assert!(!signature_matches("s3cret", "1700000000", body, short));
