@@ -326,7 +326,7 @@ async fn ensure_phone_caller(
     let sealed = vault
         .seal(&cpr)
         .map_err(|e| DemoError::Invalid("phone caller cpr", e.to_string()))?;
-    let (phone, phone_hash) = app::telephony::phone_to_store(vault, phone);
+    let (phone, phone_hash) = vault.phone_for_storage(phone);
     for (subject, category) in [
         (
             "Kan ikke logge på Digital Post med MitID-appen",

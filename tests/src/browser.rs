@@ -138,6 +138,24 @@ impl Browser {
         press(c, Key::Enter).await;
     }
 
+    /// Marks the page (`window.__stillHere`) so that [`Browser::not_reloaded`] can tell a live
+    /// update from a reload, which would wipe the mark.
+    pub async fn mark_page(&self) {
+        self.client
+            .execute("window.__stillHere = true;", vec![])
+            .await
+            .expect("mark the page");
+    }
+
+    /// Whether the page marked by [`Browser::mark_page`] is still the same page.
+    pub async fn not_reloaded(&self) -> bool {
+        self.client
+            .execute("return window.__stillHere === true;", vec![])
+            .await
+            .expect("read the mark")
+            == serde_json::Value::Bool(true)
+    }
+
     pub async fn close(self) {
         let _ = self.client.close().await;
     }

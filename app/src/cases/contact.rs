@@ -199,7 +199,7 @@ pub async fn submit(
     // Stored normalised (E.164) with its keyed hash when it reads as a phone number.
     let (phone, phone_hash) = match phone {
         Some(p) => {
-            let (stored, hash) = crate::telephony::phone_to_store(desk.vault, &p);
+            let (stored, hash) = desk.vault.phone_for_storage(&p);
             (Some(stored), Some(hash))
         }
         None => (None, None),

@@ -105,6 +105,16 @@ impl CprVault {
         keyed_hash(&self.phone_key, phone.as_str().as_bytes())
     }
 
+    /// How a citizen's phone number is stored: its E.164 form and keyed hash, or as typed
+    /// with an empty hash when it is not a phone number (so the start-up back-fill passes it
+    /// by).
+    pub fn phone_for_storage(&self, raw: &str) -> (String, Vec<u8>) {
+        match PhoneNumber::parse(raw) {
+            Ok(phone) => (phone.as_str().to_owned(), self.phone_lookup_hash(&phone)),
+            Err(_) => (raw.to_owned(), Vec::new()),
+        }
+    }
+
     pub fn seal(&self, cpr: &Cpr) -> Result<SealedCpr, VaultError> {
         Ok(SealedCpr {
             lookup_hash: self.lookup_hash(cpr),

@@ -2,6 +2,7 @@
 //! the keyed hash of their number, the agent's console told (the screen-pop), and the call
 //! logged on its case with its real length and the supporter's summary.
 
+use crate::cases::calls::{self, CallError};
 use crate::domain::audit::AuditEntry;
 use crate::domain::case_views::RelatedCase;
 use crate::domain::live_case::LiveCase;
@@ -10,7 +11,7 @@ use crate::domain::telephony::AgentCall;
 use crate::domain::telephony::{
     CallId, CallLogRow, CallPhase, CallPop, CallerMatch, CallerParty, CtiEvent,
 };
-use crate::domain::{Category, Channel, Role, System, cpr, danish_time};
+use crate::domain::{Category, Channel, Role, System, danish_time};
 use crate::i18n::Lang;
 use crate::privacy::cpr_vault::CprVault;
 use crate::state::AppState;
@@ -41,10 +42,8 @@ pub enum TelephonyError {
     NoCase,
     #[error("the call already has its summary")]
     AlreadyWrappedUp,
-    #[error("the summary is empty or longer than 5,000 characters")]
-    SummaryLength,
-    #[error("the summary contains a CPR number")]
-    ContainsCpr,
+    #[error(transparent)]
+    Summary(CallError),
     #[error("the summary holds unreadable characters")]
     Garbled,
     #[error(transparent)]
@@ -62,7 +61,7 @@ impl TelephonyError {
     pub fn field(&self) -> &'static str {
         match self {
             Self::UnknownCase | Self::CaseDone | Self::OtherCase => "reference",
-            Self::SummaryLength | Self::ContainsCpr | Self::Garbled => "summary",
+            Self::Summary(_) | Self::Garbled => "summary",
             _ => "call_id",
         }
     }
@@ -104,14 +103,7 @@ impl TelephonyError {
                 "Opkaldet har allerede et resumé.",
                 "The call already has a summary.",
             ),
-            Self::SummaryLength => lang.pick(
-                "Skriv kort, hvad samtalen handlede om (1 til 5.000 tegn).",
-                "Write briefly what the call was about (1 to 5,000 characters).",
-            ),
-            Self::ContainsCpr => lang.pick(
-                "Resuméet indeholder et CPR-nummer. Skriv det ikke i sagen: borgerens CPR-nummer står beskyttet på borgeren.",
-                "The summary contains a CPR number. Do not write it in the case: the citizen's CPR number is kept protected on the citizen.",
-            ),
+            Self::Summary(e) => e.message(lang),
             Self::Garbled => lang.pick(
                 "Resuméet indeholder tegn, der ikke kan læses. Skriv det igen.",
                 "The summary contains characters that cannot be read. Write it again.",
@@ -162,15 +154,6 @@ pub struct Recorded {
 /// Calls older than this that never ended are left out of the console's "current call".
 const STALE_AFTER_SECONDS: i64 = 4 * 3600;
 
-/// How a citizen's phone number is stored: its E.164 form and keyed hash, or as typed with an
-/// empty hash when it is not a phone number (so the start-up back-fill passes it by).
-pub fn phone_to_store(vault: &CprVault, raw: &str) -> (String, Vec<u8>) {
-    match PhoneNumber::parse(raw) {
-        Ok(phone) => (phone.as_str().to_owned(), vault.phone_lookup_hash(&phone)),
-        Err(_) => (raw.to_owned(), Vec::new()),
-    }
-}
-
 /// Normalises and hashes the phone numbers of citizens stored before numbers were hashed (or
 /// by a path that could not hash). Run at start-up; returns how many were written.
 pub async fn backfill_phone_hashes(db: &Db, vault: &CprVault) -> Result<usize, StoreError> {
@@ -183,7 +166,7 @@ pub async fn backfill_phone_hashes(db: &Db, vault: &CprVault) -> Result<usize, S
         let phones: Vec<(i64, String, Vec<u8>)> = batch
             .into_iter()
             .map(|(id, raw)| {
-                let (phone, hash) = phone_to_store(vault, &raw);
+                let (phone, hash) = vault.phone_for_storage(&raw);
                 (id, phone, hash)
             })
             .collect();
@@ -453,23 +436,16 @@ pub async fn attach(
     Ok(case.row.reference)
 }
 
-/// Checks a call's summary as the manual call log does: 1 to 5,000 characters, no CPR number,
-/// no control characters but line breaks and tabs.
+/// Checks a call's summary as the manual call log does (`cases::calls`), and refuses control
+/// characters but line breaks and tabs: it arrives from a form, never from a paste of binary.
 fn check_summary(summary: &str) -> Result<&str, TelephonyError> {
-    let summary = summary.trim();
-    if summary.is_empty() || summary.chars().count() > 5_000 {
-        return Err(TelephonyError::SummaryLength);
-    }
     if summary
         .chars()
         .any(|c| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
     {
         return Err(TelephonyError::Garbled);
     }
-    if cpr::contains_cpr(summary) {
-        return Err(TelephonyError::ContainsCpr);
-    }
-    Ok(summary)
+    calls::check_summary(summary).map_err(TelephonyError::Summary)
 }
 
 /// The supporter's summary of an answered call that ended, written on its case.

@@ -202,9 +202,7 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
     wait_for(c, HYDRATED).await;
     // A mark that a reload would wipe.
-    c.execute("window.__stillHere = true;", vec![])
-        .await
-        .unwrap();
+    browser.mark_page().await;
     // Give the event stream a moment to connect before the case arrives.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
@@ -243,11 +241,7 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(listed, "the queue lists the new case");
-    let still = c
-        .execute("return window.__stillHere === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(still, serde_json::Value::Bool(true), "no reload");
+    assert!(browser.not_reloaded().await, "no reload");
     browser.screenshot("live-urgent-case").await;
     browser.close().await;
 }

@@ -12,6 +12,7 @@ use desk_tests::server::run_cli;
 use desk_tests::web::{staff, with_token};
 use desk_tests::{TestServer, WebClient, demo};
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
@@ -272,29 +273,23 @@ async fn ringing_answered_hangup_logs_one_call_with_its_real_length_and_a_missed
     assert_eq!(logged[0]["detail"], "incoming · 3:12");
 
     // A summary with a CPR number is refused; a plain one is written on the case.
-    let res = supporter
-        .post_data(
-            "/api/calls/wrap-up",
-            &with_token(
-                &token,
-                &[("call_id", "call-1"), ("summary", "CPR 010190-1234")],
-            ),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = supporter
-        .post_data(
-            "/api/calls/wrap-up",
-            &with_token(
-                &token,
-                &[
-                    ("call_id", "call-1"),
-                    ("summary", "Glemt adgangskode; hjulpet."),
-                ],
-            ),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    let wrap_up = |summary: &'static str| {
+        let (supporter, token) = (&supporter, &token);
+        async move {
+            let fields = [("call_id", "call-1"), ("summary", summary)];
+            supporter
+                .post_data("/api/calls/wrap-up", &with_token(token, &fields))
+                .await
+        }
+    };
+    assert_eq!(
+        wrap_up("CPR 010190-1234").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        wrap_up("Glemt adgangskode; hjulpet.").await.status(),
+        StatusCode::OK
+    );
     let case = supporter
         .get_json(&format!("/api/cases/get?reference={known}"))
         .await;
@@ -409,9 +404,7 @@ async fn a_ringing_call_pops_up_on_an_open_console_and_becomes_a_phone_case_by_k
     let c = &browser.client;
     browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
     wait_for(c, HYDRATED).await;
-    c.execute("window.__stillHere = true;", vec![])
-        .await
-        .unwrap();
+    browser.mark_page().await;
     // Give the event stream a moment to connect before the phone rings.
     tokio::time::sleep(Duration::from_millis(700)).await;
 
@@ -434,11 +427,7 @@ async fn a_ringing_call_pops_up_on_an_open_console_and_becomes_a_phone_case_by_k
         "{text}"
     );
     assert!(text.contains("+45 12 34 56 78"), "{text}");
-    let still = c
-        .execute("return window.__stillHere === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(still, Value::Bool(true), "no reload");
+    assert!(browser.not_reloaded().await, "no reload");
     browser.screenshot("call-pop-ringing").await;
     let found = axe::violations(c).await;
     assert!(
@@ -447,8 +436,11 @@ async fn a_ringing_call_pops_up_on_an_open_console_and_becomes_a_phone_case_by_k
     );
 
     // Keyboard only: `t` moves to "Ny telefonsag", Enter opens the case.
-    let body = c.find(Locator::Css("body")).await.unwrap();
-    body.send_keys("t").await.unwrap();
+    // A key pressed on the page, not typed into an element (nothing has focus).
+    let key_t = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: 't' })
+        .then(KeyAction::Up { value: 't' });
+    c.perform_actions(key_t).await.unwrap();
     let focused = c.active_element().await.unwrap().attr("id").await.unwrap();
     assert_eq!(focused.as_deref(), Some("call-new-case"));
     press(c, Key::Enter).await;
