@@ -61,11 +61,11 @@ impl PhoneNumber {
         }
         let mut digits = String::with_capacity(16);
         let mut plus = false;
-        for (i, c) in text.chars().enumerate() {
+        for c in text.chars() {
             match c {
                 '0'..='9' => digits.push(c),
-                // A plus only as the first character.
-                '+' if i == 0 => plus = true,
+                // One plus, before the digits ("+45", "(+45)").
+                '+' if digits.is_empty() && !plus => plus = true,
                 ' ' | '-' | '.' | '(' | ')' => {}
                 _ => return Err(PhoneError::Characters),
             }
@@ -180,6 +180,7 @@ mod tests {
             ("1234\u{0}5678", PhoneError::Characters),
             ("\"><svg onload=alert(1)>", PhoneError::Characters),
             ("1234+5678", PhoneError::Characters),
+            ("++4512345678", PhoneError::Characters),
             ("anonymous", PhoneError::Characters),
             ("١٢٣٤٥٦٧٨", PhoneError::Characters),
             (long.as_str(), PhoneError::TooLong),

@@ -69,6 +69,22 @@ pub async fn sealed_cpr_on_case(
     Ok(row.and_then(|(id, sealed)| sealed.map(|s| (id, s))))
 }
 
+/// Case rows (reference, subject, status) as related cases; a status the domain does not know
+/// leaves its row out.
+fn related_cases(
+    rows: Vec<(String, String, String)>,
+) -> Vec<crate::domain::case_views::RelatedCase> {
+    rows.into_iter()
+        .filter_map(|(reference, subject, status)| {
+            Some(crate::domain::case_views::RelatedCase {
+                reference,
+                subject,
+                status: crate::domain::Status::parse(&status).ok()?,
+            })
+        })
+        .collect()
+}
+
 /// A citizen's name, masked CPR number and cases (newest first), for the supporter.
 pub async fn overview(
     db: &Db,
@@ -145,16 +161,7 @@ pub async fn open_cases(
     .bind(citizen_id)
     .fetch_all(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(reference, subject, status)| {
-            Some(crate::domain::case_views::RelatedCase {
-                reference,
-                subject,
-                status: crate::domain::Status::parse(&status).ok()?,
-            })
-        })
-        .collect())
+    Ok(related_cases(rows))
 }
 
 /// Citizens with a phone number but no phone hash yet (stored before numbers were hashed).

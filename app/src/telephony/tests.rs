@@ -21,7 +21,7 @@ impl Desk {
         db.migrate().await.unwrap();
         for (name, role) in [
             ("anna", Role::Supporter),
-            ("bo", Role::Supporter),
+            ("bodil", Role::Supporter),
             ("skranke", Role::Borgerservice),
         ] {
             users::insert(
@@ -129,7 +129,7 @@ async fn a_call_is_matched_popped_logged_with_its_length_and_wrapped_up() {
         .unwrap_err();
     assert!(matches!(err, TelephonyError::NoCase), "{err:?}");
     // Another supporter cannot take it over.
-    let err = open_phone_case(desk.line(), "bo", "c1").await.unwrap_err();
+    let err = open_phone_case(desk.line(), "bodil", "c1").await.unwrap_err();
     assert!(matches!(err, TelephonyError::NotYourCall), "{err:?}");
 
     let (reference, live) = open_phone_case(desk.line(), "anna", "c1").await.unwrap();
@@ -179,24 +179,24 @@ async fn a_call_is_matched_popped_logged_with_its_length_and_wrapped_up() {
 async fn a_call_nobody_answered_is_missed_and_shows_in_todays_log() {
     let desk = Desk::new().await;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    desk.event("ringing", "m1", "87654321", "bo", now - 30)
+    desk.event("ringing", "m1", "87654321", "bodil", now - 30)
         .await;
-    let current = current_call(desk.line(), "bo").await.unwrap().unwrap();
+    let current = current_call(desk.line(), "bodil").await.unwrap().unwrap();
     assert_eq!(current.phase, CallPhase::Ringing);
     assert!(
         current.callers.is_empty(),
         "an unknown number matches nobody"
     );
-    let hung = desk.event("hangup", "m1", "87654321", "bo", now).await;
+    let hung = desk.event("hangup", "m1", "87654321", "bodil", now).await;
     assert!(hung.pop.missed && !hung.pop.needs_wrap_up);
-    assert_eq!(current_call(desk.line(), "bo").await.unwrap(), None);
-    let err = wrap_up(desk.line(), "bo", "m1", "x").await.unwrap_err();
+    assert_eq!(current_call(desk.line(), "bodil").await.unwrap(), None);
+    let err = wrap_up(desk.line(), "bodil", "m1", "x").await.unwrap_err();
     assert!(matches!(err, TelephonyError::Missed), "{err:?}");
     let log = calls_today(&desk.db).await.unwrap();
     assert_eq!(log.len(), 1);
     assert!(log[0].missed);
     assert_eq!(log[0].caller_display.as_deref(), Some("+45 87 65 43 21"));
-    assert_eq!(log[0].agent, "bo");
+    assert_eq!(log[0].agent, "bodil");
 }
 
 #[tokio::test]

@@ -199,26 +199,10 @@ async fn ringing_answered_hangup_logs_one_call_with_its_real_length_and_a_missed
     let (supporter, token) = staff(&server, demo::SUPPORTER).await;
     let t = now();
     let from = "+45 22 33 44 55";
-    assert_eq!(
-        signed(
-            &server,
-            t - 200,
-            &event("ringing", "call-1", from, "supporter")
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
-    assert_eq!(
-        signed(
-            &server,
-            t - 192,
-            &event("answered", "call-1", from, "supporter")
-        )
-        .await
-        .0,
-        StatusCode::OK
-    );
+    for (at, phase) in [(t - 200, "ringing"), (t - 192, "answered")] {
+        let (status, json) = signed(&server, at, &event(phase, "call-1", from, "supporter")).await;
+        assert_eq!(status, StatusCode::OK, "{phase}: {json}");
+    }
     // A repeat from the phone system changes nothing.
     let (status, json) = signed(
         &server,
