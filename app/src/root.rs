@@ -146,6 +146,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/soeg") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/opkald") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/sag/:reference") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/sag/:reference/spaer") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/borger/:id") view=console(SupporterConsole) ssr=SsrMode::Async/>

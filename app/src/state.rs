@@ -31,6 +31,8 @@ pub struct AppState {
     pub registry: Arc<dyn IdentityRegistry>,
     /// New cases, announced to open consoles (server-sent events).
     pub live: tokio::sync::broadcast::Sender<crate::domain::live_case::LiveCase>,
+    /// Calls, each addressed to one agent's consoles (the screen-pop; see `telephony`).
+    pub calls: tokio::sync::broadcast::Sender<crate::domain::telephony::AgentCall>,
     /// The contact form's allowances per client and per recipient address.
     pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
     /// Citizens' searches without a hit, counted in memory and written in batches.

@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
-//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`.
+//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`, `cti simulate`.
 
 use std::io::Read;
 
@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         action: MailCommand,
     },
+    /// Telephony (CTI): try the phone integration without a phone system.
+    Cti {
+        #[command(subcommand)]
+        action: CtiCommand,
+    },
     /// List every server function the desk answers, as `METHOD path`, one per line (the
     /// hostile-input tests check each one's role rule from this list).
     Endpoints,
@@ -70,6 +75,32 @@ enum MailCommand {
     Ingest,
     /// Count the outbox's messages by delivery state.
     Outbox,
+}
+
+#[derive(Subcommand)]
+enum CtiCommand {
+    /// Send a signed ringing, answered and hangup for one call to the running desk, as a phone
+    /// system would (signed with DESK_CTI_SECRET or the data directory's key file).
+    Simulate {
+        /// The supporter whose phone rings (their console shows the call).
+        #[arg(long)]
+        agent: String,
+        /// The caller's number, e.g. +4512345678 (the demo citizen Karen Lund).
+        #[arg(long)]
+        from: String,
+        /// The number called (the support line).
+        #[arg(long, default_value = "+4570202020")]
+        to: String,
+        /// Seconds the phone rings before it is answered.
+        #[arg(long, default_value_t = 3)]
+        ring_seconds: u64,
+        /// Seconds of talk between answer and hang-up.
+        #[arg(long, default_value_t = 5)]
+        talk_seconds: u64,
+        /// The desk's address; DESK_PUBLIC_URL or DESK_ADDR when not given.
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -121,6 +152,8 @@ pub enum CliError {
     MessageStdin(std::io::Error),
     #[error(transparent)]
     Inbound(#[from] crate::inbound_mail::InboundError),
+    #[error("could not reach the desk: {0}")]
+    Http(#[from] reqwest::Error),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -253,6 +286,26 @@ pub async fn run() -> Result<(), CliError> {
             db.close().await;
             Ok(())
         }
+        Command::Cti {
+            action:
+                CtiCommand::Simulate {
+                    agent,
+                    from,
+                    to,
+                    ring_seconds,
+                    talk_seconds,
+                    url,
+                },
+        } => {
+            let call = SimulatedCall {
+                agent,
+                from,
+                to,
+                ring_seconds,
+                talk_seconds,
+            };
+            simulate_call(&config, url, &call).await
+        }
         Command::User {
             action:
                 UserCommand::Add {
@@ -361,4 +414,68 @@ async fn add_user(
         ))),
         Err(e) => Err(e.into()),
     }
+}
+
+/// One call for `cti simulate`.
+struct SimulatedCall {
+    agent: String,
+    from: String,
+    to: String,
+    ring_seconds: u64,
+    talk_seconds: u64,
+}
+
+/// Sends the call's three events, signed, to `POST /cti/events`, printing each answer.
+async fn simulate_call(
+    config: &Config,
+    url: Option<String>,
+    call: &SimulatedCall,
+) -> Result<(), CliError> {
+    use crate::outbox::registry_http::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
+
+    let secret = Application::cti_secret(config)?;
+    let base = url
+        .or_else(|| config.public_url.clone())
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    let endpoint = format!("{}{}", base.trim_end_matches('/'), crate::routes::cti::PATH);
+    let call_id = format!(
+        "sim-{}",
+        time::OffsetDateTime::now_utc().unix_timestamp_nanos()
+    );
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()?;
+    for (phase, wait) in [
+        ("ringing", 0),
+        ("answered", call.ring_seconds),
+        ("hangup", call.talk_seconds),
+    ] {
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        let body = serde_json::json!({
+            "event": phase,
+            "call_id": call_id,
+            "from": call.from,
+            "to": call.to,
+            "agent": call.agent,
+        })
+        .to_string();
+        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let res = http
+            .post(&endpoint)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(TIMESTAMP_HEADER, timestamp.to_string())
+            .header(SIGNATURE_HEADER, signature(&secret, timestamp, &body))
+            .body(body)
+            .send()
+            .await?;
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        println!("{phase:<8} {status} {text}");
+        if !status.is_success() {
+            return Err(CliError::Invalid(format!(
+                "the desk refused the {phase} event ({status})"
+            )));
+        }
+    }
+    Ok(())
 }

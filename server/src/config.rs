@@ -50,6 +50,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The shared secret of the inbound-mail endpoint; a key file when unset.
     pub inbound_mail_secret: Option<String>,
+    /// `DESK_CTI_SECRET`: the HMAC key the phone system signs `POST /cti/events` with; a key
+    /// file when unset.
+    pub cti_secret: Option<String>,
     /// The identity registry's HTTP endpoint; the embedded registry when unset.
     pub registry_url: Option<String>,
     /// The HMAC key the registry calls are signed with (required with `registry_url`).
@@ -141,6 +144,7 @@ impl Config {
                 .unwrap_or_else(|| "Supportlinjen <support@supportdesk.local>".into()),
             public_url: get("DESK_PUBLIC_URL"),
             inbound_mail_secret: get("DESK_INBOUND_MAIL_SECRET"),
+            cti_secret: get("DESK_CTI_SECRET"),
             registry_url: get("DESK_REGISTRY_URL"),
             registry_secret: get("DESK_REGISTRY_SECRET"),
             outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
@@ -181,6 +185,12 @@ impl Config {
     /// The inbound-mail secret file, created on first run (unless the variable is set).
     pub fn inbound_secret_path(&self) -> PathBuf {
         self.data_dir.join("keys").join("inbound-mail.secret")
+    }
+
+    /// The telephony (CTI) signing secret file, created on first run (unless the variable is
+    /// set).
+    pub fn cti_secret_path(&self) -> PathBuf {
+        self.data_dir.join("keys").join("cti.secret")
     }
 
     /// Where e-mails go as .eml files when no SMTP relay is configured.

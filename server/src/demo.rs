@@ -272,6 +272,7 @@ pub async fn ensure_demo_cases(
                     name: &name,
                     email: Some(&email),
                     phone: None,
+                    phone_hash: None,
                     cpr: sealed.as_ref(),
                     lang: "da",
                 }),
@@ -301,9 +302,62 @@ pub async fn ensure_demo_cases(
             }
         }
     }
+    ensure_phone_caller(db, vault).await?;
     ensure_demo_identities(db, &mut rng).await?;
     ensure_counter_citizens(db, vault).await?;
     Ok(count)
+}
+
+/// The citizen who calls in the telephony demo (`supportdesk cti simulate --from
+/// +4512345678`): a known phone number, a CPR number and two open cases, so the screen-pop
+/// has someone to show.
+pub const PHONE_CALLER: (&str, &str, &str) = ("Karen Lund", "+45 12 34 56 78", "150372-1234");
+
+async fn ensure_phone_caller(
+    db: &Db,
+    vault: &app::privacy::cpr_vault::CprVault,
+) -> Result<(), DemoError> {
+    use app::store::cases::{self, NewCase};
+    use app::store::citizens::NewCitizen;
+
+    let (name, phone, cpr) = PHONE_CALLER;
+    let cpr = app::domain::Cpr::parse(cpr)
+        .map_err(|e| DemoError::Invalid("phone caller cpr", e.to_string()))?;
+    let sealed = vault
+        .seal(&cpr)
+        .map_err(|e| DemoError::Invalid("phone caller cpr", e.to_string()))?;
+    let (phone, phone_hash) = vault.phone_for_storage(phone);
+    for (subject, category) in [
+        (
+            "Kan ikke logge på Digital Post med MitID-appen",
+            Category::DigitalPost,
+        ),
+        ("Ny kodeviser virker ikke", Category::ActivationCode),
+    ] {
+        cases::create(
+            db,
+            NewCase {
+                subject,
+                body: "Borgeren ringer ofte om dette. (Demodata.)",
+                system: System::MitId,
+                category,
+                channel: Channel::Phone,
+                citizen: Some(NewCitizen {
+                    name,
+                    email: Some("karen.lund@example.dk"),
+                    phone: Some(&phone),
+                    phone_hash: Some(&phone_hash),
+                    cpr: Some(&sealed),
+                    lang: "da",
+                }),
+                status_token_hash: None,
+                created_by_staff: None,
+                opened_at: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A MitID for every demo citizen with a CPR number: a user-ID, an assurance level and a
@@ -407,6 +461,7 @@ async fn ensure_counter_citizens(
             name,
             email: None,
             phone: None,
+            phone_hash: None,
             cpr: Some(&sealed),
             lang: "da",
         };

@@ -61,6 +61,11 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot read the telephony (CTI) secret {path}: {source}")]
+    CtiSecret {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("DESK_REGISTRY_URL needs DESK_REGISTRY_SECRET (the HMAC key for its calls)")]
     RegistrySecret,
     #[error("cannot set up the registry client: {0}")]
@@ -131,6 +136,21 @@ impl Application {
         }
     }
 
+    /// The key the phone system signs its events with: configured, or a key file (which
+    /// `supportdesk cti simulate` on the same data directory reads too).
+    pub fn cti_secret(config: &Config) -> Result<String, StartupError> {
+        match &config.cti_secret {
+            Some(secret) => Ok(secret.trim().to_owned()),
+            None => {
+                let path = config.cti_secret_path();
+                secret_file::read_or_create(&path).map_err(|source| StartupError::CtiSecret {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+        }
+    }
+
     /// The outbox worker: e-mail by SMTP or to .eml files, registry calls over HTTP when a
     /// registry URL is configured.
     pub fn outbox_worker(
@@ -183,6 +203,11 @@ impl Application {
                 tracing::info!(added, "demo cases loaded into an empty queue");
             }
         }
+        // Citizens' numbers stored before they were hashed: a call from them finds them now.
+        let hashed = app::telephony::backfill_phone_hashes(&db, &vault).await?;
+        if hashed > 0 {
+            tracing::info!(hashed, "citizens' phone numbers normalised and hashed");
+        }
 
         let listener =
             TcpListener::bind(config.addr)
@@ -232,6 +257,7 @@ impl Application {
             }),
             outbox_signal,
             live: tokio::sync::broadcast::channel(256).0,
+            calls: tokio::sync::broadcast::channel(256).0,
             contact_limits: Arc::new(ContactLimits::new(
                 config.contact_per_client_per_hour,
                 config.contact_per_recipient_per_day,
@@ -248,7 +274,12 @@ impl Application {
             app: app_state.clone(),
             inbound_secret: Self::inbound_secret(config)?.into(),
         };
-        let router = router(state, app_state);
+        let cti = routes::cti::Cti {
+            app: app_state.clone(),
+            secret: Self::cti_secret(config)?.into(),
+            replays: Arc::default(),
+        };
+        let router = router(state, app_state, cti);
         Ok(Self {
             listener,
             router,
@@ -288,7 +319,7 @@ impl Application {
     }
 }
 
-fn router(state: ServerState, app_state: AppState) -> Router {
+fn router(state: ServerState, app_state: AppState, cti: routes::cti::Cti) -> Router {
     let context = move || provide_context(app_state.clone());
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
@@ -319,6 +350,8 @@ fn router(state: ServerState, app_state: AppState) -> Router {
         // session and CSRF layers above.
         // Its own body limit, applied only after the bearer token (see the handler).
         .route(routes::inbound_mail::PATH, routes::inbound_mail::route())
+        // The phone system's signed events: the same, with a limit of their own.
+        .route(routes::cti::PATH, routes::cti::route(cti))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::security_headers::add,

@@ -138,39 +138,22 @@ impl Browser {
         press(c, Key::Enter).await;
     }
 
-    /// Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now and returns each
-    /// violation as "rule: help (targets)". The test command installs axe-core and names its
-    /// file in `DESK_AXE_JS`.
-    pub async fn axe(&self) -> Vec<String> {
-        let path = std::env::var_os("DESK_AXE_JS")
-            .map(PathBuf::from)
-            .or_else(|| {
-                let tools = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/tools");
-                std::fs::read_dir(&tools).ok()?.flatten().find_map(|e| {
-                    let js = e.path().join("node_modules/axe-core/axe.min.js");
-                    js.exists().then_some(js)
-                })
-            })
-            .expect("axe-core is not installed (the test command installs it; or set DESK_AXE_JS)");
-        let source = std::fs::read_to_string(&path).expect("read axe.min.js");
+    /// Marks the page (`window.__stillHere`) so that [`Browser::not_reloaded`] can tell a live
+    /// update from a reload, which would wipe the mark.
+    pub async fn mark_page(&self) {
         self.client
-            .execute(&source, vec![])
+            .execute("window.__stillHere = true;", vec![])
             .await
-            .expect("load axe-core into the page");
-        let found = self
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 axe.run(document, { runOnly: { type: 'tag',
-                     values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-                   .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' +
-                       v.nodes.map(n => n.target.join(' ')).join(', ') + ')')))
-                   .catch(e => done(['axe failed: ' + e]));",
-                vec![],
-            )
+            .expect("mark the page");
+    }
+
+    /// Whether the page marked by [`Browser::mark_page`] is still the same page.
+    pub async fn not_reloaded(&self) -> bool {
+        self.client
+            .execute("return window.__stillHere === true;", vec![])
             .await
-            .expect("run axe-core");
-        serde_json::from_value(found).expect("a list of violations")
+            .expect("read the mark")
+            == serde_json::Value::Bool(true)
     }
 
     pub async fn close(self) {

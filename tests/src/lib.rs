@@ -5,6 +5,7 @@
 // loudly, so the production-code bans on panics do not apply here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod axe;
 pub mod browser;
 pub mod citizen;
 pub mod counter;

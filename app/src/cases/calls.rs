@@ -59,6 +59,19 @@ impl CallError {
     }
 }
 
+/// A call's summary, trimmed: 1 to 5,000 characters and no CPR number (the citizen's number is
+/// kept protected on the citizen, never in the case's text).
+pub fn check_summary(summary: &str) -> Result<&str, CallError> {
+    let summary = summary.trim();
+    if summary.is_empty() || summary.chars().count() > 5_000 {
+        return Err(CallError::SummaryLength);
+    }
+    if cpr::contains_cpr(summary) {
+        return Err(CallError::ContainsCpr);
+    }
+    Ok(summary)
+}
+
 /// A call as the supporter entered it.
 pub struct CallForm<'a> {
     /// "incoming" (the citizen called) or "outgoing" (the supporter called).
@@ -87,13 +100,7 @@ pub async fn log(
         .ok()
         .filter(|m| (1..=240).contains(m))
         .ok_or(CallError::Minutes)?;
-    let summary = form.summary.trim();
-    if summary.is_empty() || summary.chars().count() > 5_000 {
-        return Err(CallError::SummaryLength);
-    }
-    if cpr::contains_cpr(summary) {
-        return Err(CallError::ContainsCpr);
-    }
+    let summary = check_summary(form.summary)?;
     let case = super::find(db, reference)
         .await?
         .ok_or(CallError::UnknownCase)?;

@@ -121,6 +121,8 @@ pub struct IntakeDesk<'a> {
     pub limits: &'a ContactLimits,
     pub mail: &'a MailSettings,
     pub contacts: SupportContacts,
+    /// Hashes the citizen's phone number, so a call from it finds them.
+    pub vault: &'a crate::privacy::cpr_vault::CprVault,
 }
 
 /// Checks the form, holds back floods (per client address and per recipient) and creates the
@@ -194,6 +196,14 @@ pub async fn submit(
         .take(80)
         .collect();
     let status_url = desk.mail.status_url(&token);
+    // Stored normalised (E.164) with its keyed hash when it reads as a phone number.
+    let (phone, phone_hash) = match phone {
+        Some(p) => {
+            let (stored, hash) = desk.vault.phone_for_storage(&p);
+            (Some(stored), Some(hash))
+        }
+        None => (None, None),
+    };
     let reference = desk
         .intake
         .create(CitizenRequest {
@@ -204,6 +214,7 @@ pub async fn submit(
             name: name.to_owned(),
             email: email.to_owned(),
             phone,
+            phone_hash,
             lang: lang.code(),
             status_token_hash: tokens::token_hash(&token),
             status_url: status_url.clone(),

@@ -38,7 +38,13 @@ pub fn SiteHeader() -> impl IntoView {
     };
 
     let nav_links: Vec<(&'static str, &'static str)> = match ctx.user.as_ref().map(|u| u.role) {
-        Some(Role::Supporter) => vec![("/support", lang.pick("Sagskø", "Case queue"))],
+        Some(Role::Supporter) => vec![
+            ("/support", lang.pick("Sagskø", "Case queue")),
+            (
+                "/support/opkald",
+                lang.pick("Dagens opkald", "Today's calls"),
+            ),
+        ],
         Some(Role::Borgerservice) => vec![("/borgerservice", lang.pick("Skranken", "Counter"))],
         Some(Role::Admin) => vec![
             ("/admin", lang.pick("Administration", "Administration")),

@@ -1,5 +1,6 @@
 //! Building blocks shared by pages.
 
+pub mod call_pop;
 pub mod csrf_field;
 pub mod footer;
 pub mod header;

@@ -39,6 +39,7 @@ pub async fn start(
             name,
             email: None,
             phone: None,
+            phone_hash: None,
             cpr: Some(&sealed),
             lang: "da",
         },

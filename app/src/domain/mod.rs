@@ -30,6 +30,7 @@ pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
+pub mod phone;
 pub mod queue_order;
 #[cfg(feature = "ssr")]
 pub mod registry_command;
@@ -42,6 +43,7 @@ pub mod sla;
 pub mod sla_clock;
 pub mod staff_password;
 pub mod system;
+pub mod telephony;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;

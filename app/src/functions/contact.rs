@@ -35,6 +35,7 @@ pub async fn submit_contact(
         limits: &state.contact_limits,
         mail: &state.mail,
         contacts: state.settings.contacts.clone(),
+        vault: &state.cpr_vault,
     };
     let form = ContactForm {
         name,

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod blocks;
+pub mod calls;
 pub mod cases;
 pub mod citizens;
 pub mod contact;

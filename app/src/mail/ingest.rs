@@ -75,6 +75,7 @@ pub async fn ingest(db: &Db, mail: &InboundEmail) -> Result<Threaded, StoreError
                         name,
                         email: Some(&mail.from_address),
                         phone: None,
+                        phone_hash: None,
                         cpr: None,
                         lang: "da",
                     }),

@@ -31,6 +31,7 @@ async fn case(db: &Db, email: Option<&str>, status: Status) -> (i64, String, Str
                 name: "Grete Hansen",
                 email,
                 phone: None,
+                phone_hash: None,
                 cpr: None,
                 lang: "da",
             }),

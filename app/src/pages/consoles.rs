@@ -13,12 +13,14 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
+use crate::components::call_pop::CallPopPanel;
 use crate::components::page_title::PageTitle;
 use crate::hydration::IslandReady;
 use crate::page_context::PageContext;
 use crate::pages::admin_home::AdminHome;
 use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
 use crate::pages::block_page::BlockPage;
+use crate::pages::call_log::CallLogPage;
 use crate::pages::case_page::CasePage;
 use crate::pages::case_search::CaseSearchPage;
 use crate::pages::citizen_page::CitizenPage;
@@ -85,12 +87,15 @@ fn LeaveConsole() -> impl IntoView {
     }
 }
 
-/// The supporter's console: queue, case, block flow, case search, citizen.
+/// The supporter's console: queue, case, block flow, case search, citizen, today's calls;
+/// the screen-pop of the supporter's phone calls over all of them.
 #[island(lazy)]
 pub fn SupporterConsole() -> impl IntoView {
     view! {
         <ConsoleFrame>
+            <CallPopPanel/>
             <Routes fallback=LeaveConsole>
+                <Route path=path!("/support/opkald") view=CallLogPage/>
                 <Route path=path!("/support") view=SupporterHome/>
                 <Route path=path!("/support/soeg") view=CaseSearchPage/>
                 <Route path=path!("/support/sag/:reference") view=CasePage/>

@@ -14,6 +14,7 @@ use sha2::Sha256;
 
 use super::secret_file::write_private;
 use crate::domain::Cpr;
+use crate::domain::phone::PhoneNumber;
 use crate::domain::sealed_cpr::SealedCpr;
 
 const NONCE_LEN: usize = 12;
@@ -35,6 +36,8 @@ pub enum VaultError {
 pub struct CprVault {
     cipher: Aes256Gcm,
     hash_key: [u8; 32],
+    /// A key of its own for phone numbers: a phone hash can never be compared with a CPR one.
+    phone_key: [u8; 32],
 }
 
 impl std::fmt::Debug for CprVault {
@@ -52,6 +55,10 @@ fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
     out
 }
 
+fn keyed_hash(key: &[u8; 32], value: &[u8]) -> Vec<u8> {
+    derive(key, value).to_vec()
+}
+
 impl CprVault {
     /// Separate keys for encryption and hashing, both derived from one master key.
     pub fn from_master(master: [u8; 32]) -> Self {
@@ -59,6 +66,7 @@ impl CprVault {
         Self {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&enc)),
             hash_key: derive(&master, b"cpr-lookup-v1"),
+            phone_key: derive(&master, b"phone-lookup-v1"),
         }
     }
 
@@ -88,12 +96,23 @@ impl CprVault {
     }
 
     pub fn lookup_hash(&self, cpr: &Cpr) -> Vec<u8> {
-        let mut out = Vec::new();
-        if let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.hash_key) {
-            mac.update(cpr.digits().as_bytes());
-            out = mac.finalize().into_bytes().to_vec();
+        keyed_hash(&self.hash_key, cpr.digits().as_bytes())
+    }
+
+    /// The keyed hash a citizen's phone number is found by (of its E.164 form, so every way of
+    /// writing one number gives one hash).
+    pub fn phone_lookup_hash(&self, phone: &PhoneNumber) -> Vec<u8> {
+        keyed_hash(&self.phone_key, phone.as_str().as_bytes())
+    }
+
+    /// How a citizen's phone number is stored: its E.164 form and keyed hash, or as typed
+    /// with an empty hash when it is not a phone number (so the start-up back-fill passes it
+    /// by).
+    pub fn phone_for_storage(&self, raw: &str) -> (String, Vec<u8>) {
+        match PhoneNumber::parse(raw) {
+            Ok(phone) => (phone.as_str().to_owned(), self.phone_lookup_hash(&phone)),
+            Err(_) => (raw.to_owned(), Vec::new()),
         }
-        out
     }
 
     pub fn seal(&self, cpr: &Cpr) -> Result<SealedCpr, VaultError> {
@@ -149,6 +168,21 @@ mod tests {
         assert_eq!(vault.open(&a.sealed).unwrap().formatted(), "010190-1234");
         let sealed_text = String::from_utf8_lossy(&a.sealed);
         assert!(!sealed_text.contains("0101901234"));
+    }
+
+    #[test]
+    fn phone_hashes_are_stable_per_number_and_apart_from_cpr_hashes() {
+        let vault = CprVault::from_master([7; 32]);
+        let a = PhoneNumber::parse("+45 12 34 56 78").unwrap();
+        let b = PhoneNumber::parse("12345678").unwrap();
+        assert_eq!(vault.phone_lookup_hash(&a), vault.phone_lookup_hash(&b));
+        assert_eq!(vault.phone_lookup_hash(&a).len(), 32);
+        let other = PhoneNumber::parse("87654321").unwrap();
+        assert_ne!(vault.phone_lookup_hash(&a), vault.phone_lookup_hash(&other));
+        assert_ne!(
+            vault.phone_lookup_hash(&a),
+            CprVault::from_master([8; 32]).phone_lookup_hash(&a)
+        );
     }
 
     #[test]

@@ -156,6 +156,7 @@ mod tests {
             name: "Grete Hansen",
             email: None,
             phone: None,
+            phone_hash: None,
             cpr: None,
             lang: "da",
         };

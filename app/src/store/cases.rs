@@ -315,13 +315,23 @@ pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, Store
                     Some(d)
                 }
                 "status" => Some(format!("{} → {}", field("from"), field("to"))),
-                "call" => Some(format!(
-                    "{} · {} min",
-                    field("direction"),
-                    data.get("minutes")
-                        .and_then(serde_json::Value::as_u64)
-                        .unwrap_or_default()
-                )),
+                // A call the phone system measured shows its real length ("3:12").
+                "call" => Some(
+                    match data.get("seconds").and_then(serde_json::Value::as_i64) {
+                        Some(seconds) => format!(
+                            "{} · {}",
+                            field("direction"),
+                            crate::domain::telephony::clock(seconds)
+                        ),
+                        None => format!(
+                            "{} · {} min",
+                            field("direction"),
+                            data.get("minutes")
+                                .and_then(serde_json::Value::as_u64)
+                                .unwrap_or_default()
+                        ),
+                    },
+                ),
                 _ => None,
             };
             let delivery = match r.try_get::<Option<i64>, _>("outbox_id")? {

@@ -6,7 +6,11 @@ use crate::domain::sealed_cpr::SealedCpr;
 pub struct NewCitizen<'a> {
     pub name: &'a str,
     pub email: Option<&'a str>,
+    /// Stored as given: callers normalise it (E.164) where they can.
     pub phone: Option<&'a str>,
+    /// The keyed hash of the normalised number (see `privacy::cpr_vault`); an empty one when
+    /// the number could not be read as a phone number.
+    pub phone_hash: Option<&'a [u8]>,
     pub cpr: Option<&'a SealedCpr>,
     pub lang: &'a str,
 }
@@ -26,13 +30,14 @@ pub async fn find_or_create(
         return Ok(id);
     }
     let id = sqlx::query(
-        "INSERT INTO citizens (name, email, phone, cpr_hash, cpr_sealed, cpr_masked,
+        "INSERT INTO citizens (name, email, phone, phone_hash, cpr_hash, cpr_sealed, cpr_masked,
             preferred_lang, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(citizen.name)
     .bind(citizen.email)
     .bind(citizen.phone)
+    .bind(citizen.phone_hash)
     .bind(citizen.cpr.map(|c| c.lookup_hash.clone()))
     .bind(citizen.cpr.map(|c| c.sealed.clone()))
     .bind(citizen.cpr.map(|c| c.masked.clone()))
@@ -62,6 +67,22 @@ pub async fn sealed_cpr_on_case(
     .fetch_optional(db.pool())
     .await?;
     Ok(row.and_then(|(id, sealed)| sealed.map(|s| (id, s))))
+}
+
+/// Case rows (reference, subject, status) as related cases; a status the domain does not know
+/// leaves its row out.
+fn related_cases(
+    rows: Vec<(String, String, String)>,
+) -> Vec<crate::domain::case_views::RelatedCase> {
+    rows.into_iter()
+        .filter_map(|(reference, subject, status)| {
+            Some(crate::domain::case_views::RelatedCase {
+                reference,
+                subject,
+                status: crate::domain::Status::parse(&status).ok()?,
+            })
+        })
+        .collect()
 }
 
 /// A citizen's name, masked CPR number and cases (newest first), for the supporter.
@@ -97,4 +118,74 @@ pub async fn overview(
             })
             .collect(),
     )))
+}
+
+/// A citizen whose stored phone number has the caller's hash.
+pub struct PhoneMatch {
+    pub id: i64,
+    pub name: String,
+    pub cpr_masked: Option<String>,
+}
+
+/// The citizens whose phone number has this keyed hash (at most 10: a shared family number
+/// gives a few, never a list to page through).
+pub async fn by_phone_hash(
+    conn: &mut sqlx::SqliteConnection,
+    hash: &[u8],
+) -> Result<Vec<PhoneMatch>, StoreError> {
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, name, cpr_masked FROM citizens WHERE phone_hash = ? ORDER BY id LIMIT 10",
+    )
+    .bind(hash)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, cpr_masked)| PhoneMatch {
+            id,
+            name,
+            cpr_masked,
+        })
+        .collect())
+}
+
+/// A citizen's cases that are not resolved or closed, newest first (at most 10).
+pub async fn open_cases(
+    conn: &mut sqlx::SqliteConnection,
+    citizen_id: i64,
+) -> Result<Vec<crate::domain::case_views::RelatedCase>, StoreError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT reference, subject, status FROM cases
+         WHERE citizen_id = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 10",
+    )
+    .bind(citizen_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(related_cases(rows))
+}
+
+/// Citizens with a phone number but no phone hash yet (stored before numbers were hashed).
+pub async fn without_phone_hash(db: &Db, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, phone FROM citizens WHERE phone IS NOT NULL AND phone_hash IS NULL
+         ORDER BY id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Writes a citizen's number in its stored form with its hash, in one transaction per batch.
+pub async fn set_phones(db: &Db, phones: &[(i64, String, Vec<u8>)]) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    for (id, phone, hash) in phones {
+        sqlx::query("UPDATE citizens SET phone = ?, phone_hash = ? WHERE id = ?")
+            .bind(phone)
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

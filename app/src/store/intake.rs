@@ -28,6 +28,8 @@ pub struct CitizenRequest {
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
+    /// The keyed hash of the normalised phone number (empty when it is not one).
+    pub phone_hash: Option<Vec<u8>>,
     pub lang: &'static str,
     /// The SHA-256 of the private status token the citizen is given.
     pub status_token_hash: Vec<u8>,
@@ -139,12 +141,13 @@ async fn insert_all(
     // Rowids are handed out in insertion order while we hold the write lock; RETURNING's own
     // order is not promised, so sort.
     let mut citizen_ids: Vec<i64> = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO citizens (name, email, phone, preferred_lang, created_at) ",
+        "INSERT INTO citizens (name, email, phone, phone_hash, preferred_lang, created_at) ",
     )
     .push_values(requests.iter().zip(&openings), |mut row, (r, o)| {
         row.push_bind(&r.name)
             .push_bind(&r.email)
             .push_bind(&r.phone)
+            .push_bind(&r.phone_hash)
             .push_bind(r.lang)
             .push_bind(&o.now_utc);
     })
@@ -308,6 +311,7 @@ mod tests {
             name: format!("Borger {n}"),
             email: format!("borger{n}@example.dk"),
             phone: None,
+            phone_hash: None,
             lang,
             status_token_hash: vec![u8::try_from(n % 256).unwrap(); 32],
             status_url: format!("https://desk.example/sag/status/token{n}"),

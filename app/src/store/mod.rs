@@ -17,6 +17,7 @@ pub mod kb_admin;
 pub mod login_failures;
 pub mod mail;
 pub mod outbox;
+pub mod phone_calls;
 pub mod registry_tables;
 pub mod search_misses;
 pub mod sessions;

@@ -49,7 +49,7 @@ where
     post(receive)
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+pub(super) fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
@@ -61,14 +61,14 @@ fn too_large() -> Response {
 }
 
 /// Why the body could not be read.
-enum ReadError {
+pub(super) enum ReadError {
     TooLarge,
     /// The client went away or sent a broken body.
     Broken,
 }
 
 /// The body, up to `limit` bytes; reading stops at the first byte over.
-async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, ReadError> {
+pub(super) async fn read_limited(body: Body, limit: usize) -> Result<Vec<u8>, ReadError> {
     let mut stream = body.into_data_stream();
     let mut raw = Vec::new();
     while let Some(chunk) = stream.next().await {

@@ -1,4 +1,6 @@
-//! `GET /support/events`: server-sent events announcing new cases to supporters' consoles.
+//! `GET /support/events`: server-sent events to supporters' consoles. New cases go to every
+//! console as unnamed messages (`data: <LiveCase JSON>`); a call goes only to its agent's
+//! consoles, as a named event (`event: call`, `data: <CallPop JSON>`).
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -6,6 +8,7 @@ use std::time::Duration;
 use app::auth::unix_now;
 use app::domain::Role;
 use app::domain::live_case::LiveCase;
+use app::domain::telephony::{CALL_EVENT, CallPop};
 use app::page_context::PageContext;
 use app::store::{Db, sessions};
 use axum::Extension;
@@ -35,36 +38,46 @@ pub async fn events(
     let Some(Extension(SessionTokenHash(session))) = session else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
+    let me = ctx.user.map(|u| u.username).unwrap_or_default();
     let db = state.app.db.clone();
     let mut check = tokio::time::interval(SESSION_CHECK);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let receiver = state.app.live.subscribe();
-    let stream =
-        futures_util::stream::unfold((receiver, check), move |(mut receiver, mut check)| {
+    let feeds = (state.app.live.subscribe(), state.app.calls.subscribe());
+    let stream = futures_util::stream::unfold(
+        (feeds, check),
+        move |((mut cases, mut calls), mut check)| {
             let db = db.clone();
             let session = session.clone();
+            let me = me.clone();
             async move {
                 loop {
-                    tokio::select! {
-                        received = receiver.recv() => match received {
-                            Ok(case) => {
-                                let event = event_for(&case);
-                                return Some((Ok::<_, Infallible>(event), (receiver, check)));
-                            }
+                    let event = tokio::select! {
+                        received = cases.recv() => match received {
+                            Ok(case) => event_for(&case),
                             // A slow console missed some: it refreshes its queue on the next
                             // one anyway.
                             Err(RecvError::Lagged(_)) => continue,
+                            Err(RecvError::Closed) => return None,
+                        },
+                        received = calls.recv() => match received {
+                            Ok(call) if call.agent == me => call_event(&call.pop),
+                            // Another agent's call, or missed ones: the next pop of a call
+                            // carries its whole state.
+                            Ok(_) | Err(RecvError::Lagged(_)) => continue,
                             Err(RecvError::Closed) => return None,
                         },
                         _ = check.tick() => {
                             if !session_is_live(&db, &session).await {
                                 return None;
                             }
+                            continue;
                         }
-                    }
+                    };
+                    return Some((Ok::<_, Infallible>(event), ((cases, calls), check)));
                 }
             }
-        });
+        },
+    );
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()
@@ -83,4 +96,10 @@ async fn session_is_live(db: &Db, session: &[u8]) -> bool {
 
 fn event_for(case: &LiveCase) -> Event {
     Event::default().data(serde_json::to_string(case).unwrap_or_default())
+}
+
+fn call_event(pop: &CallPop) -> Event {
+    Event::default()
+        .event(CALL_EVENT)
+        .data(serde_json::to_string(pop).unwrap_or_default())
 }

@@ -1,6 +1,7 @@
 //! Plain axum routes beside the Leptos app.
 
 pub mod assets;
+pub mod cti;
 pub mod health;
 pub mod inbound_mail;
 pub mod lang;

@@ -23,6 +23,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "privacy",
         "registry",
         "state",
+        "telephony",
     ],
     &["functions", "page_context"],
     &["components", "hydration", "pages", "root"],

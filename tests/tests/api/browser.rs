@@ -309,7 +309,7 @@ async fn the_queue_shows_fifteen_cases_at_1280_by_900_and_its_views_count_live()
     assert!(shown >= 15, "{shown} rows above the fold at 1280×900");
     assert_eq!(page_overflows(c).await, None);
     browser.screenshot("queue-1280x900").await;
-    let violations = browser.axe().await;
+    let violations = desk_tests::axe::violations(c).await;
     assert!(violations.is_empty(), "axe on the queue: {violations:#?}");
 
     // j walks the rows; the row under the cursor stays in view and reads as a whole.
@@ -456,7 +456,7 @@ async fn the_case_page_keeps_the_case_and_citizen_in_view_at_1024() {
         .unwrap();
     assert_eq!(visible, serde_json::json!([true, true, true, true]));
     browser.screenshot("case-page-1024-scrolled").await;
-    let violations = browser.axe().await;
+    let violations = desk_tests::axe::violations(c).await;
     assert!(
         violations.is_empty(),
         "axe on the case page: {violations:#?}"
@@ -472,9 +472,7 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
     browser.log_in_by_keyboard(&server, demo::SUPPORTER).await;
     wait_for(c, HYDRATED).await;
     // A mark that a reload would wipe.
-    c.execute("window.__stillHere = true;", vec![])
-        .await
-        .unwrap();
+    browser.mark_page().await;
     // Give the event stream a moment to connect before the case arrives.
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
@@ -513,11 +511,7 @@ async fn a_new_urgent_case_appears_on_an_open_console_without_a_reload() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(listed, "the queue lists the new case");
-    let still = c
-        .execute("return window.__stillHere === true;", vec![])
-        .await
-        .unwrap();
-    assert_eq!(still, serde_json::Value::Bool(true), "no reload");
+    assert!(browser.not_reloaded().await, "no reload");
     browser.screenshot("live-urgent-case").await;
     browser.close().await;
 }

@@ -20,3 +20,4 @@ mod intake;
 mod kb_admin;
 mod queue_actions;
 mod storage;
+mod telephony;
