@@ -89,10 +89,22 @@ pub async fn queue(
     } else {
         format!("WHERE {}", conditions.join(" AND "))
     };
-    let cases = if open_work && filter.sort == QueueSort::Due {
-        "cases c INDEXED BY cases_open_queue"
-    } else {
-        "cases c"
+    // Open work is read through the partial index in the page's order; the count through the
+    // due-order one (it carries the same columns).
+    let (cases, count_from) = match (open_work, filter.sort) {
+        (false, _) => ("cases c", "cases c"),
+        (true, QueueSort::Due) => (
+            "cases c INDEXED BY cases_open_queue",
+            "cases c INDEXED BY cases_open_queue",
+        ),
+        (true, QueueSort::Priority) => (
+            "cases c INDEXED BY cases_open_priority",
+            "cases c INDEXED BY cases_open_queue",
+        ),
+        (true, QueueSort::Created) => (
+            "cases c INDEXED BY cases_open_newest",
+            "cases c INDEXED BY cases_open_queue",
+        ),
     };
     // The sort key of each row, its order, and the condition that starts after a cursor.
     let (rank, order, after) = match filter.sort {
@@ -104,7 +116,11 @@ pub async fn queue(
         QueueSort::Priority => (
             PRIORITY_RANK.to_owned(),
             format!("{PRIORITY_RANK}, c.resolution_due, c.id"),
-            format!("({PRIORITY_RANK}, c.resolution_due, c.id) > (?, ?, ?)"),
+            // The first term lets SQLite seek in the index (a row value holding an
+            // expression is not used for seeking); the second is the exact cursor.
+            format!(
+                "{PRIORITY_RANK} >= ? AND ({PRIORITY_RANK}, c.resolution_due, c.id) > (?, ?, ?)"
+            ),
         ),
         QueueSort::Created => (
             "0".to_owned(),
@@ -132,6 +148,9 @@ pub async fn queue(
         query = query.bind(b);
     }
     if let Some(cursor) = &filter.after {
+        if filter.sort == QueueSort::Priority {
+            query = query.bind(cursor.rank);
+        }
         if filter.sort != QueueSort::Created {
             query = query.bind(cursor.rank).bind(&cursor.due);
         }
@@ -139,7 +158,7 @@ pub async fn queue(
     }
     // One row more than shown tells whether there is a next page.
     let rows = query.bind(limit + 1).fetch_all(db.pool()).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM {cases} {where_clause}");
+    let count_sql = format!("SELECT COUNT(*) FROM {count_from} {where_clause}");
     let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count_query = count_query.bind(b);
