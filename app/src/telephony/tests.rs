@@ -129,7 +129,9 @@ async fn a_call_is_matched_popped_logged_with_its_length_and_wrapped_up() {
         .unwrap_err();
     assert!(matches!(err, TelephonyError::NoCase), "{err:?}");
     // Another supporter cannot take it over.
-    let err = open_phone_case(desk.line(), "bodil", "c1").await.unwrap_err();
+    let err = open_phone_case(desk.line(), "bodil", "c1")
+        .await
+        .unwrap_err();
     assert!(matches!(err, TelephonyError::NotYourCall), "{err:?}");
 
     let (reference, live) = open_phone_case(desk.line(), "anna", "c1").await.unwrap();
