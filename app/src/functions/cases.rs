@@ -1,5 +1,8 @@
 //! The supporters' case work: queue, case page, notes, status, claim. Each endpoint checks the
 //! role, calls one service in `crate::cases` and maps its answer.
+// The queue's endpoint takes one argument per query parameter of its URL (and the macro's
+// browser stub repeats them), like the other form endpoints.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -33,7 +36,6 @@ fn mailer(state: &crate::state::AppState) -> crate::cases::Mailer<'_> {
 }
 
 /// One page of the queue. Each filter is a query parameter of its own, as in the page's URL.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "cases/queue", input = GetUrl)]
 pub async fn case_queue(
     system: Option<String>,
