@@ -182,15 +182,19 @@ mod tests {
 
     #[test]
     fn time_left_reads_as_people_say_it() {
-        assert_eq!(describe_minutes_left(45, Lang::Da), "45 m tilbage");
-        assert_eq!(describe_minutes_left(130, Lang::Da), "2 t 10 m tilbage");
-        assert_eq!(
-            describe_minutes_left(3 * 1440 + 250, Lang::En),
-            "3 d 4 h left"
-        );
-        assert_eq!(describe_minutes_left(-35, Lang::Da), "overskredet 35 m");
-        assert_eq!(describe_minutes_left(-61, Lang::En), "overdue 1 h 1 m");
-        assert_eq!(describe_minutes_left(0, Lang::Da), "0 m tilbage");
+        let cases = [
+            (45, Lang::Da, "om 45 m"),
+            (130, Lang::Da, "om 2 t 10 m"),
+            (1440 + 250, Lang::En, "in 1 d 4 h"),
+            (3 * 1440 + 250, Lang::Da, "om 3 d"),
+            (-35, Lang::Da, "35 m over"),
+            (-61, Lang::En, "1 h 1 m overdue"),
+            (-20 * 1440, Lang::Da, "20 d over"),
+            (0, Lang::Da, "om 0 m"),
+        ];
+        for (minutes, lang, want) in cases {
+            assert_eq!(describe_minutes_left(minutes, lang), want, "{minutes}");
+        }
     }
 
     #[cfg(feature = "ssr")]
