@@ -24,9 +24,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let ctx = PageContext::current();
     let context_json = ctx.to_embedded_json();
     let stylesheet = stylesheet_href(&options);
+    let path = request_path();
+    // The consoles' own rules come only with staff pages: citizens never fetch them.
+    #[cfg(feature = "ssr")]
+    let staff_stylesheet = is_staff_page(&path)
+        .then(|| view! { <link rel="stylesheet" href=staff_stylesheet_href()/> });
+    #[cfg(not(feature = "ssr"))]
+    let staff_stylesheet: Option<()> = None;
     // Only pages with islands load the browser bundle.
-    let scripts = page_has_islands(&request_path())
-        .then(|| view! { <HydrationScripts options islands=true/> });
+    let scripts =
+        page_has_islands(&path).then(|| view! { <HydrationScripts options islands=true/> });
     view! {
         <!DOCTYPE html>
         <html lang=ctx.lang.code()>
@@ -35,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="stylesheet" href=stylesheet/>
+                {staff_stylesheet}
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <script type="application/json" id=ELEMENT_ID inner_html=context_json></script>
                 {scripts}
@@ -45,6 +53,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The staff consoles' stylesheet (`style/staff.css`), built into the server: served at
+/// [`staff_stylesheet_href`], a name that changes with its content, so browsers keep it.
+#[cfg(feature = "ssr")]
+pub const STAFF_CSS: &str = include_str!("../../style/staff.css");
+
+/// `/staff.<first 16 hex digits of its SHA-256>.css`.
+#[cfg(feature = "ssr")]
+pub fn staff_stylesheet_href() -> &'static str {
+    use sha2::{Digest, Sha256};
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let digest = Sha256::digest(STAFF_CSS.as_bytes());
+        let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        format!("/staff.{hex}.css")
+    })
+}
+
+/// The three consoles' pages.
+#[cfg(feature = "ssr")]
+fn is_staff_page(path: &str) -> bool {
+    ["/support", "/borgerservice", "/admin"].iter().any(|area| {
+        path.strip_prefix(area)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// This request's path (the server renders the shell; the browser never does).

@@ -25,7 +25,7 @@ use crate::store::{Merging, Opened, Store, Version};
 /// Version of the case schema and of the analysis behind it; see [`crate::SCHEMA_VERSION`].
 /// 2: CPR numbers are redacted by the app's one detector, which finds more spellings (dots,
 /// other dashes and spaces, look-alike digits); an index from before is rebuilt without them.
-pub const CASE_SCHEMA_VERSION: u32 = 2;
+pub const CASE_SCHEMA_VERSION: u32 = 3;
 
 /// The file in the case index directory that holds [`CASE_SCHEMA_VERSION`].
 pub const CASE_SCHEMA_VERSION_FILE: &str = "cases-schema-version";
@@ -62,6 +62,11 @@ pub struct CaseDoc {
     pub status: String,
     /// Last change, Unix seconds.
     pub updated_at: i64,
+    /// Who the case is for: "citizen", "organisation", "citizen_for_organisation".
+    pub party: String,
+    /// The organisation's name and CVR number, when the case names one; searched like the
+    /// citizen's name.
+    pub organisation: String,
 }
 
 /// A search among the cases.
@@ -74,6 +79,8 @@ pub struct CaseSearchRequest {
     pub system: Option<String>,
     /// Only cases with this status, when given (case-insensitive).
     pub status: Option<String>,
+    /// Only cases for this party, when given (case-insensitive).
+    pub party: Option<String>,
     /// Hits to return, at most [`MAX_LIMIT`]. Zero returns only `total`.
     pub limit: usize,
     /// Hits to skip, for paging, at most [`MAX_OFFSET`].
@@ -86,6 +93,7 @@ impl Default for CaseSearchRequest {
             query: String::new(),
             system: None,
             status: None,
+            party: None,
             limit: 20,
             offset: 0,
         }
@@ -138,6 +146,7 @@ struct Fields {
     category: Field,
     system: Field,
     status: Field,
+    party: Field,
     updated_at: Field,
     /// Subject, name, category and reference, lower-cased, not stemmed: typos, prefixes.
     subject_raw: Field,
@@ -194,7 +203,8 @@ fn build_schema() -> (Schema, Fields) {
         citizen_name: builder.add_text_field("citizen_name", stemmed.clone()),
         category: builder.add_text_field("category", stemmed),
         system: builder.add_text_field("system", keyword.clone()),
-        status: builder.add_text_field("status", keyword),
+        status: builder.add_text_field("status", keyword.clone()),
+        party: builder.add_text_field("party", keyword),
         updated_at: builder.add_i64_field(
             "updated_at",
             NumericOptions::default().set_stored().set_fast(),
@@ -288,12 +298,15 @@ impl CaseIndex {
         doc.add_text(f.text_pairs, text);
         doc.add_text(f.text_raw, text);
         doc.add_text(f.citizen_name, name);
+        doc.add_text(f.citizen_name, &case.organisation);
         doc.add_text(f.category, category);
-        for raw in [subject, name, category, reference] {
+        for raw in [subject, name, &case.organisation, category, reference] {
             doc.add_text(f.subject_raw, raw);
         }
         doc.add_text(f.system, case.system.trim());
         doc.add_text(f.status, case.status.trim());
+        let party = case.party.trim();
+        doc.add_text(f.party, if party.is_empty() { "citizen" } else { party });
         doc.add_i64(f.updated_at, case.updated_at);
         doc
     }
@@ -430,6 +443,7 @@ impl CaseIndex {
         for (field, value) in [
             (self.fields.system, &request.system),
             (self.fields.status, &request.status),
+            (self.fields.party, &request.party),
         ] {
             if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 terms.push(Term::from_field_text(field, &value.to_lowercase()));

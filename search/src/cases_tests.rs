@@ -11,6 +11,7 @@ fn case(id: i64, subject: &str, text: &str, system: &str, status: &str) -> CaseD
         category: "Support".into(),
         status: status.into(),
         updated_at: 1_767_225_600 + id,
+        ..CaseDoc::default()
     }
 }
 
@@ -259,4 +260,39 @@ fn the_reconcile_marker_survives_reopening_and_old_schemas_are_rebuilt() {
 fn index_is_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<CaseIndex>();
+}
+
+#[test]
+fn organisation_cases_are_found_by_name_and_cvr_and_filtered_by_party() {
+    let cases = index();
+    let mut firm = case(
+        900,
+        "Medarbejder har mistet kodeviser",
+        "Brugeradministratoren ringede.",
+        "MitID",
+        "open",
+    );
+    firm.party = "organisation".into();
+    firm.organisation = "Bager Hansen ApS CVR 12345674".into();
+    cases.upsert(&firm).expect("upsert");
+    cases.commit().expect("commit");
+    assert_eq!(ids(&cases, "12345674"), [900]);
+    assert_eq!(ids(&cases, "bager hansen")[0], 900);
+    let organisations = search(
+        &cases,
+        CaseSearchRequest {
+            party: Some("organisation".into()),
+            ..CaseSearchRequest::new("kodeviser")
+        },
+    );
+    assert_eq!(organisations.total, 1);
+    let citizens = search(
+        &cases,
+        CaseSearchRequest {
+            party: Some("citizen".into()),
+            ..CaseSearchRequest::default()
+        },
+    );
+    assert!(citizens.hits.iter().all(|h| h.id != 900));
+    assert!(citizens.total >= 5);
 }

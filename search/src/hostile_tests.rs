@@ -89,6 +89,7 @@ fn case_docs() -> Vec<CaseDoc> {
                 category: "Kodeviser".into(),
                 status: ["open", "waiting", "closed"][i % 3].into(),
                 updated_at: 1_767_225_600 + i as i64,
+                ..CaseDoc::default()
             }
         })
         .collect()
@@ -275,6 +276,7 @@ fn a_staff_case_search_survives_any_query() {
             query,
             system,
             status,
+            party: None,
             limit,
             offset,
         };

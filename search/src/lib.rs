@@ -68,6 +68,7 @@
 //!     category: "Kodeviser".into(),
 //!     status: "open".into(),
 //!     updated_at: 1_767_225_600,
+//!     ..CaseDoc::default()
 //! })?;
 //! cases.commit_marked(7)?;
 //!

@@ -5,6 +5,8 @@ use app::domain::audit::AuditEntry;
 use app::domain::{Category, Channel, Role, StaffPassword, Status, System, Username};
 use app::store::{Db, StoreError, users};
 
+mod business;
+
 pub struct DemoLogin {
     pub username: &'static str,
     pub password: &'static str,
@@ -305,6 +307,7 @@ pub async fn ensure_demo_cases(
     ensure_phone_caller(db, vault).await?;
     ensure_demo_identities(db, &mut rng).await?;
     ensure_counter_citizens(db, vault).await?;
+    business::ensure_demo_businesses(db).await?;
     Ok(count)
 }
 

@@ -3,6 +3,7 @@
 //! the facts are read, the refusal rules applied, the block recorded, the registry told, the
 //! case's timeline and the audit log written, and the citizen's confirmation queued.
 
+pub mod business;
 mod texts;
 
 use crate::domain::audit::AuditEntry;
@@ -21,6 +22,8 @@ use crate::store::{StoreError, audit, mail};
 pub enum BlocksError {
     #[error("refused: {0}")]
     Refused(#[from] Refusal),
+    #[error("refused: {0}")]
+    Business(crate::domain::business_block::BusinessBlockRefusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -36,6 +39,7 @@ impl BlocksError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             BlocksError::Refused(r) => r.message(lang).to_owned(),
+            BlocksError::Business(r) => r.message(lang).to_owned(),
             BlocksError::Store(_) => AppError::Internal.message(lang),
         }
     }

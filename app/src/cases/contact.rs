@@ -220,6 +220,7 @@ pub async fn submit(
             status_url: status_url.clone(),
             mail_domain: desk.mail.domain().to_owned(),
             confirmation: received_confirmation(lang, desk.contacts, status_url),
+            organisation: crate::domain::Cvr::find_in_text(message),
         })
         .await?;
     Ok(Received {

@@ -1,7 +1,7 @@
 //! What a supporter sees: the queue and one case's page.
 
 use crate::domain::case_views::{CaseDetail, QueueFilter, QueuePage};
-use crate::store::{Db, StoreError, case_links, case_queue, identities};
+use crate::store::{Db, StoreError, case_links, case_queue, identities, organisations};
 
 /// One page of the queue with the counts beside it.
 pub async fn queue(
@@ -35,6 +35,7 @@ pub async fn case_page(
     let timeline = crate::store::cases::timeline(db, case.id).await?;
     let identity = identities::for_case(db, case.id).await?;
     let (related, merged_into) = case_links::related(db, case.id).await?;
+    let (party, organisation) = organisations::for_case(db, case.id).await?;
     let row = case.row;
     Ok(Some(CaseDetail {
         assigned_to_me: case.assignee_username.as_deref() == Some(username),
@@ -54,6 +55,8 @@ pub async fn case_page(
         overdue: row.overdue,
         citizen: case.citizen,
         identity,
+        party,
+        organisation,
         related,
         merged_into,
         timeline,

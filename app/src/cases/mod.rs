@@ -14,6 +14,7 @@ pub mod delivery;
 pub mod detail;
 pub mod links;
 pub mod notes;
+pub mod party;
 pub mod reply;
 pub mod search;
 pub mod status;

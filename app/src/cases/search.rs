@@ -15,6 +15,7 @@ pub async fn cases(
     query: String,
     system: Option<String>,
     status: Option<String>,
+    party: Option<String>,
 ) -> Result<Option<search::CaseSearchResults>, AppError> {
     if query.trim().is_empty() {
         return Ok(None);
@@ -24,6 +25,7 @@ pub async fn cases(
     let mut request = search::CaseSearchRequest::new(query);
     request.system = system;
     request.status = status.filter(|s| !s.is_empty());
+    request.party = party;
     request.limit = 50;
     let results =
         crate::index_sync::search("cases", move || index.index().search(&request)).await?;

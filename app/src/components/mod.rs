@@ -8,8 +8,10 @@ pub mod identity_panel;
 pub mod kb_panel;
 #[cfg(feature = "hydrate")]
 pub mod live_feed;
+pub mod organisation_panel;
 pub mod page_title;
 pub mod require_role;
 pub mod search_box;
 pub mod shortcuts;
 pub mod urgent_box;
+pub mod verify_caller;

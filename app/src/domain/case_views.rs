@@ -15,6 +15,10 @@ pub struct QueueFilter {
     pub channel: Option<String>,
     /// "me", "none" (unassigned) or a username.
     pub assignee: Option<String>,
+    /// "citizen", "organisation" or "citizen_for_organisation".
+    pub party: Option<String>,
+    /// The organisation's CVR number.
+    pub cvr: Option<String>,
     pub sort: QueueSort,
     /// Start after this row (the next page).
     pub after: Option<QueueCursor>,
@@ -121,6 +125,9 @@ pub struct CaseDetail {
     pub citizen: Option<CitizenPanel>,
     /// The citizen's MitID in the registry.
     pub identity: Option<crate::domain::identity_views::IdentityView>,
+    /// Who the case is for, and the organisation when it names one.
+    pub party: crate::domain::business::Party,
+    pub organisation: Option<crate::domain::business::OrganisationView>,
     /// Cases linked as related (a merged duplicate is linked too).
     pub related: Vec<RelatedCase>,
     /// The case this duplicate was merged into.

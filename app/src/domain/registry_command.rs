@@ -30,6 +30,24 @@ pub enum RegistryCommand {
     },
     /// A MitID issued, re-issued or changed at the Borgerservice counter.
     Issue(Issue),
+    /// One authenticator of a MitID Erhverv identity (lost, stolen) or the whole identity
+    /// (suspected misuse), at the employee's or an administrator's request.
+    BlockBusiness {
+        #[serde(skip)]
+        business_identity_id: i64,
+        /// The desk's business block id: the idempotency key is derived from it.
+        block_id: i64,
+        cvr: String,
+        user_id: String,
+        /// None: the whole business identity.
+        authenticator: Option<AuthenticatorRef>,
+        reason: String,
+        /// "employee" or "administrator".
+        requested_by: String,
+        /// The asker's MitID Erhverv user-ID.
+        requester_user_id: String,
+        case_reference: String,
+    },
 }
 
 /// What a finished counter visit asks of the registry.
@@ -83,6 +101,7 @@ impl RegistryCommand {
             RegistryCommand::Block { block_id, .. } => format!("block-{block_id}"),
             RegistryCommand::LiftTemporaryBlock { block_id, .. } => format!("lift-{block_id}"),
             RegistryCommand::Issue(issue) => format!("visit-{}", issue.visit_id),
+            RegistryCommand::BlockBusiness { block_id, .. } => format!("business-block-{block_id}"),
         }
     }
 }

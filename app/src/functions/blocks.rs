@@ -21,7 +21,9 @@ fn failed(e: crate::blocks::BlocksError) -> AppError {
     use crate::blocks::BlocksError;
     use crate::i18n::Lang;
     match e {
-        BlocksError::Refused(_) => invalid("block", &e.message(Lang::Da), &e.message(Lang::En)),
+        BlocksError::Refused(_) | BlocksError::Business(_) => {
+            invalid("block", &e.message(Lang::Da), &e.message(Lang::En))
+        }
         BlocksError::Store(e) => e.into(),
     }
 }
@@ -137,5 +139,83 @@ pub async fn lift_block(
         .map_err(failed)?;
     state.wake_outbox();
     leptos_axum::redirect(&format!("/support/sag/{}#timeline", case.row.reference));
+    Ok(())
+}
+
+/// Blocks a MitID Erhverv identity's authenticator (lost, stolen) or the whole identity
+/// (suspected misuse), asked for by the employee (`asker` = the employee) or an administrator
+/// of their organisation, who is the one verified. The one who asked and the organisation's
+/// administrators get the confirmation.
+#[server(prefix = "/api", endpoint = "cases/block-business")]
+pub async fn block_business_login_means(
+    csrf_token: String,
+    reference: String,
+    employee: String,
+    asker: String,
+    method: Option<String>,
+    document_kind: Option<String>,
+    document_number: Option<String>,
+    questions_answered: Option<String>,
+    target: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::domain::business_block::{
+        BusinessBlockReason, BusinessBlockRequest, BusinessTarget,
+    };
+    use crate::functions::guard::{Staff, staff};
+
+    let _ = csrf_token;
+    let Staff { me, state } = staff(&[Role::Supporter])?;
+    let id = |raw: &str, field: &str| {
+        raw.trim().parse::<i64>().map_err(|_| {
+            invalid(
+                field,
+                "Vælg medarbejderen og den, der beder om spærringen.",
+                "Choose the employee and the person asking for the block.",
+            )
+        })
+    };
+    let employee_id = id(&employee, "employee")?;
+    let asker_id = id(&asker, "asker")?;
+    let verification = verification(method, document_kind, document_number, questions_answered)?;
+    let target = match target.as_deref().map(str::trim) {
+        Some("all") => BusinessTarget::WholeIdentity,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(id) => BusinessTarget::Authenticator(id),
+            Err(_) => {
+                return Err(invalid(
+                    "target",
+                    "Vælg hvad der skal spærres.",
+                    "Choose what to block.",
+                ));
+            }
+        },
+        None => {
+            return Err(invalid(
+                "target",
+                "Vælg hvad der skal spærres.",
+                "Choose what to block.",
+            ));
+        }
+    };
+    let reason = BusinessBlockReason::parse(&reason)
+        .ok_or_else(|| invalid("reason", "Vælg en årsag.", "Choose a reason."))?;
+    let request = BusinessBlockRequest {
+        employee_id,
+        asker_id,
+        target,
+        reason,
+        verification,
+    };
+    let case = find_case(&state.db, &reference).await?;
+    crate::blocks::business::place(&state, &case, &me.username, &request)
+        .await
+        .map_err(failed)?;
+    state.wake_outbox();
+    leptos_axum::redirect(&format!(
+        "/support/sag/{}?spaerret=1#timeline",
+        case.row.reference
+    ));
     Ok(())
 }

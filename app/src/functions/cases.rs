@@ -44,6 +44,8 @@ pub async fn case_queue(
     priority: Option<String>,
     channel: Option<String>,
     assignee: Option<String>,
+    party: Option<String>,
+    cvr: Option<String>,
     sort: Option<String>,
     after: Option<String>,
 ) -> Result<QueuePage, AppError> {
@@ -61,6 +63,13 @@ pub async fn case_queue(
         priority,
         channel,
         assignee,
+        // Unknown values filter nothing, as for the other filters' forged values.
+        party: party.filter(|p| crate::domain::business::Party::parse(p).is_ok()),
+        cvr: cvr.filter(|c| !c.trim().is_empty()).map(|c| {
+            crate::domain::Cvr::parse(&c)
+                .map(|c| c.to_string())
+                .unwrap_or(c)
+        }),
         sort: QueueSort::parse(sort.as_deref()),
         after: after.as_deref().and_then(QueueCursor::parse),
     };

@@ -69,6 +69,7 @@ pub async fn search_cases(
     q: String,
     system: Option<String>,
     status: Option<String>,
+    party: Option<String>,
 ) -> Result<CaseSearchPage, AppError> {
     use crate::domain::{Role, System};
     use crate::functions::guard::{Staff, staff};
@@ -85,6 +86,7 @@ pub async fn search_cases(
         query.clone(),
         system,
         status,
+        party.filter(|p| crate::domain::business::Party::parse(p).is_ok()),
     )
     .await?
     else {

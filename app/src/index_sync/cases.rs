@@ -33,6 +33,8 @@ fn to_doc(c: CaseText) -> CaseDoc {
         category: redact(&c.category),
         status: c.status,
         updated_at: c.updated_at,
+        party: c.party,
+        organisation: redact(&c.organisation),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::domain::{Category, Channel, Status, cpr};
 use crate::store::case_links::{self, Side};
 use crate::store::cases::{self, Actor, NewCase};
 use crate::store::citizens::NewCitizen;
+use crate::store::organisations::{self, NewOrganisation};
 use crate::store::{Db, StoreError, mail};
 
 /// What became of an incoming e-mail.
@@ -86,6 +87,26 @@ pub async fn ingest(db: &Db, mail: &InboundEmail) -> Result<Threaded, StoreError
             )
             .await?;
             let reference = reference.to_string();
+            // A business naming its CVR number: the case is the organisation's.
+            if let Some(cvr) = crate::domain::Cvr::find_in_text(&format!("{subject}\n{text}")) {
+                let organisation = organisations::find_or_create(
+                    &mut tx,
+                    &NewOrganisation {
+                        cvr: &cvr,
+                        name: crate::store::intake::UNKNOWN_ORGANISATION,
+                        contact_email: None,
+                        contact_phone: None,
+                    },
+                )
+                .await?;
+                organisations::set_case_party(
+                    &mut tx,
+                    id,
+                    crate::domain::business::Party::Organisation,
+                    Some(organisation),
+                )
+                .await?;
+            }
             if let Some(n) = &named {
                 case_links::link_by_desk(
                     &mut tx,

@@ -45,6 +45,16 @@ pub enum Template<'a> {
         what: &'a str,
         when: &'a str,
     },
+    /// A MitID Erhverv block, to the one who asked and the organisation's administrators.
+    BusinessBlockConfirmed {
+        reference: &'a str,
+        /// "Kodeviser CD123 for Jens Jensen".
+        what: &'a str,
+        organisation: &'a str,
+        cvr: &'a str,
+        when: &'a str,
+        permanent: bool,
+    },
     /// The Borgerservice visit, summed up.
     CounterReceipt {
         reference: &'a str,
@@ -224,6 +234,56 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
                     } else {
                         format!(
                             "If you did not ask for this block, call MitID Support at once on {phone} ({hours})."
+                        )
+                    }),
+                ],
+            )
+        }
+        Template::BusinessBlockConfirmed {
+            reference,
+            what,
+            organisation,
+            cvr,
+            when,
+            permanent,
+        } => {
+            let next = if *permanent {
+                pick(
+                    "Spærringen kan ikke ophæves. Organisationens brugeradministrator kan give medarbejderen et nyt loginmiddel i MitID Erhverv.",
+                    "The block cannot be lifted. The organisation's user administrator can give the employee a new login means in MitID Erhverv.",
+                )
+            } else {
+                pick(
+                    "Spærringen gælder, til organisationens administrator genåbner identiteten i MitID Erhverv, når misbruget er afklaret.",
+                    "The block lasts until the organisation's administrator reopens the identity in MitID Erhverv, once the misuse is cleared up.",
+                )
+            };
+            (
+                format!(
+                    "{reference}: {}",
+                    pick(
+                        "MitID Erhverv-spærring bekræftet",
+                        "MitID Erhverv block confirmed"
+                    )
+                ),
+                pick(
+                    "Til organisationens administratorer",
+                    "To the organisation's administrators",
+                ),
+                vec![
+                    para(if da {
+                        format!("Vi har spærret {what} i {organisation} (CVR {cvr}) den {when}.")
+                    } else {
+                        format!("We blocked {what} in {organisation} (CVR {cvr}) on {when}.")
+                    }),
+                    para(next),
+                    para(if da {
+                        format!(
+                            "Er spærringen ikke bedt om af jer, så ring straks til MitID Support på {phone} ({hours})."
+                        )
+                    } else {
+                        format!(
+                            "If none of you asked for this block, call MitID Support at once on {phone} ({hours})."
                         )
                     }),
                 ],

@@ -80,6 +80,7 @@ fn CaseView() -> impl IntoView {
     let retry_action = ServerAction::<RetryDelivery>::new();
     let reveal_action = ServerAction::<RevealCpr>::new();
     let link_action = ServerAction::<crate::functions::cases::LinkCase>::new();
+    let party_action = ServerAction::<crate::functions::organisations::SetCaseParty>::new();
     // The reply being written: the knowledge-base panel inserts article links into it.
     let reply = RwSignal::new(String::new());
     // Plain form posts come back with the error in the URL; these read it.
@@ -93,6 +94,7 @@ fn CaseView() -> impl IntoView {
             .or_else(|| retry_action.value().get().and_then(Result::err))
             .or_else(|| reveal_action.value().get().and_then(Result::err))
             .or_else(|| link_action.value().get().and_then(Result::err))
+            .or_else(|| party_action.value().get().and_then(Result::err))
     };
     let case = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
@@ -270,6 +272,9 @@ fn CaseView() -> impl IntoView {
                                             </dd>
                                         </dl>
                                     </section>
+                                    {c.party.has_organisation().then(|| view! {
+                                        <crate::components::organisation_panel::OrganisationPanel reference=reference.clone() party=c.party organisation=c.organisation.clone()/>
+                                    })}
                                     <section class="panel" aria-labelledby="citizen-title">
                                         <h2 id="citizen-title">{lang.pick("Borger", "Citizen")}</h2>
                                         {match c.citizen.clone() {
@@ -308,6 +313,9 @@ fn CaseView() -> impl IntoView {
                                             }
                                         }}
                                     </section>
+                                    {(!c.party.has_organisation()).then(|| view! {
+                                        <crate::components::organisation_panel::OrganisationPanel reference=reference.clone() party=c.party organisation=c.organisation.clone()/>
+                                    })}
                                     <RelatedCases reference=reference.clone() related=c.related.clone() merged_into=c.merged_into.clone()/>
                                     {c.citizen.is_some().then(|| view! {
                                         <crate::components::identity_panel::IdentityPanel identity=c.identity.clone() heading_id="mitid-title"/>
@@ -386,6 +394,7 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         "unblock" => lang.pick("Spærring ophævet", "Block lifted"),
         "link" => lang.pick("Relateret sag", "Related case"),
         "merge" => lang.pick("Dublet flettet", "Duplicate merged"),
+        "party" => lang.pick("Part", "Party"),
         other => other,
     }
     .to_owned();

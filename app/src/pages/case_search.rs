@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::require_role::RequireRole;
+use crate::domain::business::Party;
 use crate::domain::{Role, Status};
 use crate::functions::staff_search::search_cases;
 use crate::page_context::use_page_context;
@@ -25,12 +26,16 @@ fn Results() -> impl IntoView {
     let lang = use_page_context().lang;
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, |q| search_cases(q, None, None));
+    let party = move || query.read().get("party").filter(|p| !p.is_empty());
+    let results = Resource::new(
+        move || (q(), party()),
+        |(q, party)| search_cases(q, None, None, party),
+    );
     view! {
         <div class="page wide">
             <p class="breadcrumb"><a href="/support">{lang.pick("Sagskø", "Case queue")}</a></p>
             <h1>{lang.pick("Søg i sager", "Search cases")}</h1>
-            <CaseSearchForm value=q()/>
+            <CaseSearchForm value=q() party=party().unwrap_or_default()/>
             <CitizenLookup/>
             <Suspense fallback=move || view! { <p>{lang.pick("Søger …", "Searching …")}</p> }>
                 {move || Suspend::new(async move {
@@ -85,12 +90,27 @@ fn CitizenLookup() -> impl IntoView {
 /// The case search box, also on the queue page (there `compact`, on one line). A plain GET
 /// form: works without JavaScript.
 #[component]
-pub fn CaseSearchForm(value: String, #[prop(optional)] compact: bool) -> impl IntoView {
+pub fn CaseSearchForm(
+    value: String,
+    #[prop(optional)] compact: bool,
+    /// The party filter; offered on the search page only (not in the compact box).
+    #[prop(optional)]
+    party: Option<String>,
+) -> impl IntoView {
     let lang = use_page_context().lang;
     view! {
         <form method="get" action="/support/soeg" role="search" class="case-search" class:compact=compact>
-            <label for="case-q">{lang.pick("Søg i sager (nummer, navn, tekst)", "Search cases (number, name, text)")}</label>
+            <label for="case-q">{lang.pick("Søg i sager (nummer, navn, CVR, tekst)", "Search cases (number, name, CVR, text)")}</label>
             <input id="case-q" name="q" type="search" value=value autocomplete="off"/>
+            {party.map(|chosen| view! {
+                <label for="case-party">{lang.pick("Part", "Party")}</label>
+                <select id="case-party" name="party">
+                    <option value="">{lang.pick("Alle", "All")}</option>
+                    {Party::ALL.into_iter().map(|p| view! {
+                        <option value=p.as_str() selected=chosen == p.as_str()>{p.label(lang)}</option>
+                    }).collect_view()}
+                </select>
+            })}
             <button type="submit">{lang.pick("Søg", "Search")}</button>
         </form>
     }

@@ -20,6 +20,7 @@ use crate::page_context::PageContext;
 use crate::pages::admin_home::AdminHome;
 use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
 use crate::pages::block_page::BlockPage;
+use crate::pages::business_block_page::BusinessBlockPage;
 use crate::pages::call_log::CallLogPage;
 use crate::pages::case_page::CasePage;
 use crate::pages::case_search::CaseSearchPage;
@@ -100,6 +101,7 @@ pub fn SupporterConsole() -> impl IntoView {
                 <Route path=path!("/support/soeg") view=CaseSearchPage/>
                 <Route path=path!("/support/sag/:reference") view=CasePage/>
                 <Route path=path!("/support/sag/:reference/spaer") view=BlockPage/>
+                <Route path=path!("/support/sag/:reference/spaer-erhverv") view=BusinessBlockPage/>
                 <Route path=path!("/support/borger/:id") view=CitizenPage/>
             </Routes>
         </ConsoleFrame>

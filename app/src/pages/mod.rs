@@ -4,6 +4,7 @@ pub mod admin_home;
 pub mod admin_kb;
 pub mod article;
 pub mod block_page;
+pub mod business_block_page;
 pub mod call_log;
 pub mod case_page;
 pub mod case_search;

@@ -52,6 +52,18 @@ impl IdentityRegistry for EmbeddedRegistry {
                     registry_tables::reactivate(tx, *identity_id).await?
                 }
                 RegistryCommand::Issue(issue) => registry_tables::issue(tx, issue).await?,
+                RegistryCommand::BlockBusiness {
+                    business_identity_id,
+                    authenticator,
+                    ..
+                } => {
+                    registry_tables::block_business(
+                        tx,
+                        *business_identity_id,
+                        authenticator.as_ref().map(|a| a.id),
+                    )
+                    .await?
+                }
             }
             Ok(Applied::Done)
         })

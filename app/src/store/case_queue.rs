@@ -75,6 +75,15 @@ pub async fn queue(
     if let Some(v) = filter.status.as_deref() {
         conditions.push(("c.status = ?", Some(v.to_owned())));
     }
+    if let Some(party) = &filter.party {
+        conditions.push(("c.party = ?", Some(party.clone())));
+    }
+    if let Some(cvr) = &filter.cvr {
+        conditions.push((
+            "c.organisation_id = (SELECT id FROM organisations WHERE cvr = ?)",
+            Some(cvr.clone()),
+        ));
+    }
     let by_name = "c.assignee_id = (SELECT id FROM staff_users WHERE username = ?)";
     match filter.assignee.as_deref() {
         None => {}
@@ -139,7 +148,10 @@ pub async fn queue(
     );
     let sql = format!(
         "SELECT c.id, {rank} AS rank, c.reference, c.subject, c.system, c.category, c.priority,
-                c.status, c.channel, u.display_name AS assignee, z.name AS citizen_name,
+                c.status, c.channel, u.display_name AS assignee,
+                CASE WHEN c.organisation_id IS NULL THEN z.name
+                     ELSE (SELECT o.name FROM organisations o WHERE o.id = c.organisation_id)
+                          || COALESCE(' · ' || z.name, '') END AS citizen_name,
                 c.created_at, c.resolution_due
          {from} {paged_where} ORDER BY {order} LIMIT ?"
     );

@@ -16,6 +16,9 @@ pub struct CaseText {
     pub category: String,
     pub status: String,
     pub updated_at: i64,
+    pub party: String,
+    /// "Name CVR 12345678" when the case names an organisation.
+    pub organisation: String,
 }
 
 /// The latest change sequence.
@@ -67,6 +70,8 @@ struct CaseRow {
     status: String,
     updated_at: String,
     name: Option<String>,
+    party: String,
+    organisation: Option<String>,
 }
 
 /// The searchable text of these cases; ids of deleted cases are left out.
@@ -75,8 +80,9 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
     for id in ids {
         let row: Option<CaseRow> = sqlx::query_as(
             "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
-                    z.name
-             FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+                    z.name, c.party, o.name || ' CVR ' || o.cvr AS organisation
+             FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id
+             LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?",
         )
         .bind(id)
         .fetch_optional(db.pool())
@@ -90,6 +96,8 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
             status,
             updated_at,
             name,
+            party,
+            organisation,
         }) = row
         else {
             continue;
@@ -122,6 +130,8 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
             category,
             status,
             updated_at,
+            party,
+            organisation: organisation.unwrap_or_default(),
         });
     }
     Ok(out)

@@ -13,10 +13,12 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::cases::{self, Opening};
 use super::mail::{self, CaseEmail};
+use super::organisations::{self, NewOrganisation};
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
+use crate::domain::business::Party;
 use crate::domain::email::Confirmation;
-use crate::domain::{CaseRef, Category, Channel, System};
+use crate::domain::{CaseRef, Category, Channel, Cvr, System};
 
 /// A new case from a citizen, owned: it is written after the request has handed it over.
 #[derive(Clone)]
@@ -38,7 +40,13 @@ pub struct CitizenRequest {
     /// The domain of the desk's sender address.
     pub mail_domain: String,
     pub confirmation: Confirmation,
+    /// The organisation the text names by CVR number: the case is then the organisation's.
+    pub organisation: Option<Cvr>,
 }
+
+/// The name an organisation first met through its CVR number in a message gets, until a
+/// supporter or the registry names it.
+pub const UNKNOWN_ORGANISATION: &str = "Ukendt virksomhed";
 
 struct Pending {
     request: CitizenRequest,
@@ -199,6 +207,24 @@ async fn insert_all(
         .map(|r| case_ids.get(r).copied().ok_or_else(count_mismatch))
         .collect::<Result<_, _>>()?;
 
+    // Rare (a business naming its CVR number): one organisation at a time.
+    for (request, case_id) in requests.iter().zip(&case_ids) {
+        if let Some(cvr) = &request.organisation {
+            let organisation = organisations::find_or_create(
+                tx,
+                &NewOrganisation {
+                    cvr,
+                    name: UNKNOWN_ORGANISATION,
+                    contact_email: None,
+                    contact_phone: None,
+                },
+            )
+            .await?;
+            organisations::set_case_party(tx, *case_id, Party::Organisation, Some(organisation))
+                .await?;
+        }
+    }
+
     QueryBuilder::<Sqlite>::new("INSERT INTO case_events (case_id, at, actor, kind, body) ")
         .push_values(
             requests.iter().zip(&openings).zip(&case_ids),
@@ -316,6 +342,7 @@ mod tests {
             status_token_hash: vec![u8::try_from(n % 256).unwrap(); 32],
             status_url: format!("https://desk.example/sag/status/token{n}"),
             mail_domain: "desk.example".into(),
+            organisation: None,
             confirmation: Arc::new(move |reference| Rendered {
                 subject: format!("Vi har modtaget din henvendelse {reference}"),
                 text: format!("Sag {reference}: https://desk.example/sag/status/token{n}"),

@@ -35,6 +35,33 @@ pub async fn block_identity(tx: &mut SqliteConnection, identity_id: i64) -> Resu
     Ok(())
 }
 
+/// Blocks one authenticator of a MitID Erhverv identity, or (None) the whole identity.
+pub async fn block_business(
+    tx: &mut SqliteConnection,
+    business_identity_id: i64,
+    authenticator_id: Option<i64>,
+) -> Result<(), StoreError> {
+    let now = utc_now();
+    match authenticator_id {
+        Some(id) => sqlx::query(
+            "UPDATE business_authenticators SET status = 'blocked', updated_at = ?
+             WHERE id = ? AND business_identity_id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(business_identity_id),
+        None => sqlx::query(
+            "UPDATE business_identities SET status = 'blocked', updated_at = ?
+             WHERE id = ? AND status = 'active'",
+        )
+        .bind(now)
+        .bind(business_identity_id),
+    }
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Makes a blocked identity active again (a revoked one stays revoked).
 pub async fn reactivate(tx: &mut SqliteConnection, identity_id: i64) -> Result<(), StoreError> {
     sqlx::query(

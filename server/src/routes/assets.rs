@@ -49,6 +49,21 @@ pub fn router(site_root: &Path) -> Router<ServerState> {
         }))
         .merge(
             Router::new()
+                .route(
+                    app::root::staff_stylesheet_href(),
+                    axum::routing::get(|| async {
+                        (
+                            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                            app::root::STAFF_CSS,
+                        )
+                    }),
+                )
+                .layer(middleware::from_fn(|req, next| {
+                    cache_for(IMMUTABLE, req, next)
+                })),
+        )
+        .merge(
+            Router::new()
                 .route_service("/favicon.svg", icon)
                 .layer(middleware::from_fn(|req, next| {
                     cache_for(ONE_DAY, req, next)

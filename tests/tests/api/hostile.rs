@@ -167,6 +167,16 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
         SUPPORTER,
         "reference=SAG-2026-000001&block_id=1",
     ),
+    (
+        "/api/cases/block-business",
+        SUPPORTER,
+        "reference=SAG-2026-000001&employee=1&asker=1&reason=x",
+    ),
+    (
+        "/api/cases/party",
+        SUPPORTER,
+        "reference=SAG-2026-000001&party=citizen",
+    ),
     ("/api/citizens/find", SUPPORTER, "cpr=010190-1234"),
     ("/api/citizens/get", SUPPORTER, "id=1"),
     ("/api/citizens/block-case", SUPPORTER, "citizen_id=1"),

@@ -334,3 +334,41 @@ async fn the_bundle_is_served_compressed_under_hashed_names_and_kept_a_year() {
         "{guide_files:?}"
     );
 }
+
+#[tokio::test]
+async fn only_staff_pages_link_the_consoles_stylesheet_and_it_is_kept_for_a_year() {
+    let server = TestServer::start().await;
+    let staff_css = regex::Regex::new(r#"href="(/staff\.[0-9a-f]{16}\.css)""#).unwrap();
+    let citizen = WebClient::new(&server);
+    for page in ["/", "/kontakt", "/soeg?q=kodeviser", "/login"] {
+        let (_, html) = citizen.page(page).await;
+        assert!(
+            !html.contains("/staff."),
+            "{page} links the staff stylesheet"
+        );
+    }
+    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
+    let (_, html) = supporter.page("/support").await;
+    let href = staff_css.captures(&html).expect("the queue links it")[1].to_owned();
+    // Anyone may fetch it (it holds no data), compressed, cached for good under its name.
+    let res = citizen
+        .client
+        .get(citizen.url(&href))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(header("content-type").starts_with("text/css"));
+    assert!(header("cache-control").contains("immutable"));
+    assert!(!header("content-encoding").is_empty(), "compressed");
+    let (status, _) = citizen.page("/staff.0000000000000000.css").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -9,6 +9,7 @@ mod architecture;
 mod audit;
 mod blocks;
 mod browser;
+mod businesses;
 mod case_search;
 mod cases;
 mod counter;

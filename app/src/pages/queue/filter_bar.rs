@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::business::Party;
 use crate::domain::case_views::QueueFilter;
 use crate::domain::queue_order::QueueSort;
 use crate::domain::{Category, Channel, Priority, Status, System};
@@ -55,6 +56,8 @@ pub fn FilterBar(filter: QueueFilter) -> impl IntoView {
         &filter.priority,
         &filter.channel,
         &filter.assignee,
+        &filter.party,
+        &filter.cvr,
     ]
     .iter()
     .filter(|v| v.is_some())
@@ -74,6 +77,11 @@ pub fn FilterBar(filter: QueueFilter) -> impl IntoView {
                     <option value="me" selected=filter.assignee.as_deref() == Some("me")>{lang.pick("Mig", "Me")}</option>
                     <option value="none" selected=filter.assignee.as_deref() == Some("none")>{lang.pick("Ingen", "Nobody")}</option>
                 </select>
+            </label>
+            {select("party", "Part", "Party", options(&Party::ALL, Party::as_str, move |p| p.label(l).to_owned(), filter.party.as_deref(), any))}
+            <label class="filter" for="cvr">
+                <span class="filter-name">{lang.pick("CVR-nr.", "CVR no.")}</span>
+                <input id="cvr" name="cvr" type="text" inputmode="numeric" size="9" maxlength="20" autocomplete="off" value=filter.cvr.clone().unwrap_or_default()/>
             </label>
             <label class="filter" for="sort">
                 <span class="filter-name">{lang.pick("Sortér", "Sort")}</span>

@@ -50,8 +50,8 @@ const QUEUE_KEYS: &[Shortcut] = &[
 ];
 
 /// The filters as the URL carries them; the view links and the filter bar write the same keys.
-pub(crate) const FILTER_KEYS: [&str; 7] = [
-    "system", "category", "status", "priority", "channel", "assignee", "sort",
+pub(crate) const FILTER_KEYS: [&str; 9] = [
+    "system", "category", "status", "priority", "channel", "assignee", "party", "cvr", "sort",
 ];
 
 #[component]
@@ -83,6 +83,8 @@ fn Queue() -> impl IntoView {
                 priority: param(&q, "priority"),
                 channel: param(&q, "channel"),
                 assignee: param(&q, "assignee"),
+                party: param(&q, "party"),
+                cvr: param(&q, "cvr"),
                 sort: QueueSort::parse(q.get("sort").as_deref()),
                 after: None,
             },
@@ -97,6 +99,8 @@ fn Queue() -> impl IntoView {
             f.priority,
             f.channel,
             f.assignee,
+            f.party,
+            f.cvr,
             Some(f.sort.as_str().to_owned()),
             after,
         )
@@ -193,6 +197,8 @@ pub(crate) fn href(filter: &QueueFilter, after: Option<&str>) -> String {
         &filter.priority,
         &filter.channel,
         &filter.assignee,
+        &filter.party,
+        &filter.cvr,
     ];
     let mut pairs: Vec<(&str, String)> = FILTER_KEYS
         .iter()
