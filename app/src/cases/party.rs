@@ -145,6 +145,6 @@ pub async fn set(
         })),
     )
     .await?;
-    tx.commit().await?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(case.row.reference)
 }

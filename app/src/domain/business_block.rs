@@ -247,6 +247,16 @@ mod tests {
     };
     use BusinessTarget::{Authenticator, WholeIdentity};
 
+    /// A case: its name, asker, target, what, why, and the answer.
+    type Row = (
+        &'static str,
+        IdentityFacts,
+        IdentityFacts,
+        BusinessTarget,
+        BusinessBlockReason,
+        Result<RequestedBy, BusinessBlockRefusal>,
+    );
+
     fn id(id: i64, organisation_id: i64, role: BusinessRole) -> IdentityFacts {
         IdentityFacts {
             id,
@@ -309,14 +319,7 @@ mod tests {
             f.private_mitid = true;
             f
         };
-        let table: &[(
-            &str,
-            IdentityFacts,
-            IdentityFacts,
-            BusinessTarget,
-            BusinessBlockReason,
-            Result<RequestedBy, R>,
-        )] = &[
+        let table: &[Row] = &[
             (
                 "another organisation's administrator",
                 id(1, 8, Org),

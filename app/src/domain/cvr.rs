@@ -103,7 +103,7 @@ fn passes_check(digits: &str) -> bool {
         .zip(WEIGHTS)
         .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
         .sum();
-    sum % 11 == 0
+    sum.is_multiple_of(11)
 }
 
 /// The number right after "CVR": a few words may come between ("-nr.", "nummer er"), and

@@ -219,32 +219,45 @@ pub struct IdentityRecord {
     pub organisation_name: String,
 }
 
+#[derive(sqlx::FromRow)]
+struct IdentityRow {
+    id: i64,
+    organisation_id: i64,
+    role: String,
+    status: String,
+    private_mitid: i64,
+    name: String,
+    email: Option<String>,
+    user_id: String,
+    cvr: String,
+    organisation_name: String,
+}
+
 pub async fn identity(
     tx: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<IdentityRecord>, StoreError> {
-    let row: Option<(
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-    )> = sqlx::query_as(
+    let row: Option<IdentityRow> = sqlx::query_as(
         "SELECT i.id, i.organisation_id, i.role, i.status, i.private_mitid, i.name, i.email,
-                    i.user_id, o.cvr, o.name
-             FROM business_identities i JOIN organisations o ON o.id = i.organisation_id
-             WHERE i.id = ?",
+                i.user_id, o.cvr, o.name AS organisation_name
+         FROM business_identities i JOIN organisations o ON o.id = i.organisation_id
+         WHERE i.id = ?",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, organisation_id, role, status, private, name, email, user_id, cvr, org_name)) =
-        row
+    let Some(IdentityRow {
+        id,
+        organisation_id,
+        role,
+        status,
+        private_mitid: private,
+        name,
+        email,
+        user_id,
+        cvr,
+        organisation_name: org_name,
+    }) = row
     else {
         return Ok(None);
     };

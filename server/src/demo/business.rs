@@ -5,7 +5,7 @@
 
 use app::domain::business::{BusinessRole, Party};
 use app::domain::{AuthenticatorKind, Category, Channel, Cvr, System};
-use app::store::Db;
+use app::store::{Db, StoreError};
 use app::store::cases::{self, NewCase};
 use app::store::citizens::NewCitizen;
 use app::store::organisations::{self, NewEmployee, NewOrganisation};
@@ -216,6 +216,6 @@ pub async fn ensure_demo_businesses(db: &Db) -> Result<(), DemoError> {
         .await?;
         organisations::set_case_party(&mut tx, case_id, party, Some(organisation)).await?;
     }
-    tx.commit().await?;
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }
