@@ -9,6 +9,7 @@ pub mod kb_panel;
 #[cfg(feature = "hydrate")]
 pub mod live_feed;
 pub mod page_title;
+pub mod power_panel;
 pub mod require_role;
 pub mod search_box;
 pub mod shortcuts;

@@ -13,6 +13,7 @@ pub mod counter;
 pub mod guard;
 pub mod help;
 pub mod kb_admin;
+pub mod powers;
 pub mod staff_search;
 
 #[cfg(feature = "ssr")]

@@ -18,6 +18,7 @@ pub mod login_failures;
 pub mod mail;
 pub mod outbox;
 pub mod phone_calls;
+pub mod powers;
 pub mod registry_tables;
 pub mod search_misses;
 pub mod sessions;
