@@ -61,10 +61,9 @@ impl PowerScope {
                 "MitID-support (spærring, hjælp)",
                 "MitID support (blocks, help)",
             ),
-            PowerScope::SelfService => lang.pick(
-                "Selvbetjening på borger.dk",
-                "Self-service on borger.dk",
-            ),
+            PowerScope::SelfService => {
+                lang.pick("Selvbetjening på borger.dk", "Self-service on borger.dk")
+            }
             PowerScope::NemKontoInformation => {
                 lang.pick("Oplysning om NemKonto", "NemKonto information")
             }
@@ -132,16 +131,16 @@ impl Matter {
                 "Blocking MitID or a login means",
             ),
             Matter::MitIdHelp => lang.pick("Hjælp med MitID", "Help with MitID"),
-            Matter::SelfService => lang.pick(
-                "Selvbetjening på borger.dk",
-                "Self-service on borger.dk",
-            ),
+            Matter::SelfService => {
+                lang.pick("Selvbetjening på borger.dk", "Self-service on borger.dk")
+            }
             Matter::NemKontoInformation => {
                 lang.pick("Oplysning om NemKonto", "NemKonto information")
             }
-            Matter::NemKontoChange => {
-                lang.pick("Vælge eller ændre NemKonto", "Choosing or changing NemKonto")
-            }
+            Matter::NemKontoChange => lang.pick(
+                "Vælge eller ændre NemKonto",
+                "Choosing or changing NemKonto",
+            ),
         }
     }
 

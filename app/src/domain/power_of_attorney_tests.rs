@@ -38,7 +38,12 @@ fn may_act_table() {
     let post = [S::DigitalPost];
     let post_and_self = [S::DigitalPost, S::SelfService];
     let all = PowerScope::ALL;
-    type Row = (&'static str, PowerOfAttorney, Matter, Result<(), PowerRefusal>);
+    type Row = (
+        &'static str,
+        PowerOfAttorney,
+        Matter,
+        Result<(), PowerRefusal>,
+    );
     let table: Vec<Row> = vec![
         (
             "valid, in scope",
@@ -158,7 +163,11 @@ fn refusals_speak_both_languages_and_name_dates_and_scopes() {
 #[test]
 fn states_on_a_day() {
     let today = date!(2026 - 12 - 02);
-    let p = power(&[PowerScope::DigitalPost], Some(date!(2026 - 12 - 31)), None);
+    let p = power(
+        &[PowerScope::DigitalPost],
+        Some(date!(2026 - 12 - 31)),
+        None,
+    );
     assert_eq!(p.state_on(today), PowerState::Valid);
     assert_eq!(p.state_on(date!(2024 - 12 - 31)), PowerState::NotYetValid);
     assert_eq!(p.state_on(date!(2027 - 01 - 01)), PowerState::Expired);
@@ -252,7 +261,11 @@ fn registration_table() {
         ),
     ];
     for (what, birth, req, same, expected) in table {
-        assert_eq!(check_registration(birth, today, &req, same), expected, "{what}");
+        assert_eq!(
+            check_registration(birth, today, &req, same),
+            expected,
+            "{what}"
+        );
     }
 }
 
@@ -272,7 +285,10 @@ fn the_giver_age_comes_from_the_cpr_century_rules() {
         check_registration(young.birth_date(), today, &req, false),
         Err(RegistrationRefusal::GiverTooYoung { age: 15 })
     );
-    assert_eq!(check_registration(old.birth_date(), today, &req, false), Ok(()));
+    assert_eq!(
+        check_registration(old.birth_date(), today, &req, false),
+        Ok(())
+    );
 }
 
 #[test]
@@ -291,7 +307,10 @@ fn holder_names_are_plain_text_on_one_line() {
         ),
         ("Lars\r\nBcc: x", RegistrationRefusal::HolderNameCharacters),
         ("Lars\0Madsen", RegistrationRefusal::HolderNameCharacters),
-        ("Lars\u{2028}Madsen", RegistrationRefusal::HolderNameCharacters),
+        (
+            "Lars\u{2028}Madsen",
+            RegistrationRefusal::HolderNameCharacters,
+        ),
         ("Lars 010190-1234", RegistrationRefusal::HolderNameHasCpr),
     ];
     for (raw, expected) in table {

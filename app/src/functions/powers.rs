@@ -97,10 +97,10 @@ pub async fn save_paper_power(
     valid_from: String,
     valid_to: Option<String>,
 ) -> Result<(), AppError> {
+    use crate::domain::counter::Step;
     use crate::domain::power_of_attorney::{
         HolderName, PowerRequest, PowerScope, parse_date, scopes_of,
     };
-    use crate::domain::counter::Step;
     use crate::domain::{Cpr, Role};
     use crate::functions::guard::{Staff, staff};
     use crate::functions::{invalid, reject_invalid};
@@ -117,13 +117,10 @@ pub async fn save_paper_power(
     let holder_name = HolderName::parse(&holder_name).map_err(refused)?;
     let holder_cpr = match holder_cpr.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(raw) => Some(Cpr::parse(raw).map_err(|e| {
-            invalid(
-                "holder_cpr",
-                e.message(Lang::Da),
-                e.message(Lang::En),
-            )
-        })?),
+        Some(raw) => Some(
+            Cpr::parse(raw)
+                .map_err(|e| invalid("holder_cpr", e.message(Lang::Da), e.message(Lang::En)))?,
+        ),
     };
     let ticked = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
     let chosen: Vec<PowerScope> = [

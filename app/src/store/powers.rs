@@ -173,11 +173,13 @@ pub async fn insert(tx: &mut SqliteConnection, new: &NewPower<'_>) -> Result<i64
     .await?
     .last_insert_rowid();
     for scope in new.scopes {
-        sqlx::query("INSERT OR IGNORE INTO power_of_attorney_scopes (power_id, scope) VALUES (?, ?)")
-            .bind(id)
-            .bind(scope.as_str())
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO power_of_attorney_scopes (power_id, scope) VALUES (?, ?)",
+        )
+        .bind(id)
+        .bind(scope.as_str())
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(id)
 }

@@ -45,10 +45,7 @@ fn counts(dir: &Path) -> [i64; 5] {
             dir,
             "SELECT COUNT(*) FROM audit_log WHERE action = 'power.register'",
         ),
-        db_count(
-            dir,
-            "SELECT COUNT(*) FROM case_events WHERE kind = 'power'",
-        ),
+        db_count(dir, "SELECT COUNT(*) FROM case_events WHERE kind = 'power'"),
         db_count(dir, "SELECT COUNT(*) FROM powers_of_attorney"),
     ]
 }
@@ -133,7 +130,10 @@ async fn a_holder_is_refused_out_of_scope_or_expired_and_recorded_within_a_valid
     // Expired: the date it ended.
     let (status, text) = act(&expired, "digital_post").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(text.contains("udløbet") && text.contains("30-06-2025"), "{text}");
+    assert!(
+        text.contains("udløbet") && text.contains("30-06-2025"),
+        "{text}"
+    );
 
     // Never NemKonto, whatever the power covers.
     let (status, text) = act(&valid, "nemkonto_change").await;
@@ -167,7 +167,11 @@ async fn a_holder_is_refused_out_of_scope_or_expired_and_recorded_within_a_valid
             text.len()
         );
     }
-    assert_eq!(counts(data), after_refusals, "hostile input changed nothing");
+    assert_eq!(
+        counts(data),
+        after_refusals,
+        "hostile input changed nothing"
+    );
 
     // Only supporters act on a case.
     let counter = WebClient::logged_in(&server, demo::BORGERSERVICE).await;
@@ -264,7 +268,10 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
             vec![("holder_name", "<script>alert(1)</script>")],
             "almindelig tekst",
         ),
-        (vec![("holder_name", "Mette\r\nBcc: x@example.dk")], "én linje"),
+        (
+            vec![("holder_name", "Mette\r\nBcc: x@example.dk")],
+            "én linje",
+        ),
         (vec![("holder_name", "Mette\0Jensen")], "kontroltegn"),
         (vec![("holder_name", huge.as_str())], "2–200 tegn"),
         (vec![("holder_name", "Mette 241280-1122")], "CPR-feltet"),
@@ -338,24 +345,24 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
         2
     );
     let stored = desk_tests::hostile_support::stored_text(data)
-        + &db_text(
-            data,
-            "SELECT group_concat(draft, ' ') FROM counter_visits",
-        )
-        + &db_text(
-            data,
-            "SELECT group_concat(details, ' ') FROM audit_log",
-        );
+        + &db_text(data, "SELECT group_concat(draft, ' ') FROM counter_visits")
+        + &db_text(data, "SELECT group_concat(details, ' ') FROM audit_log");
     assert!(
         !stored.contains("241280-1122") && !stored.contains("2412801122"),
         "the holder's CPR number is never stored in clear"
     );
     // Registered once: the step is done and refuses a second power.
     let html = counter.visit_page(visit).await;
-    assert!(html.contains("Fuldmagt til Mette Jensen"), "on the finish step");
+    assert!(
+        html.contains("Fuldmagt til Mette Jensen"),
+        "on the finish step"
+    );
     counter.ok("finish", &[("visit_id", visit)]).await;
     let html = counter.visit_page(visit).await;
-    assert!(html.contains("Fuldmagt til Mette Jensen"), "on the ended visit");
+    assert!(
+        html.contains("Fuldmagt til Mette Jensen"),
+        "on the ended visit"
+    );
     let (status, _) = counter
         .post(
             "power-of-attorney",

@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::power_step::PowerStep;
 use super::steps::{
     ActivationStep, DevicesStep, ExemptionStep, FinishStep, IdentityStep, StartOverview, UserIdStep,
 };
@@ -107,7 +108,7 @@ fn VisitFlow() -> impl IntoView {
                                             Step::UserId => view! { <UserIdStep visit=v.clone()/> }.into_any(),
                                             Step::Activation => view! { <ActivationStep visit=v.clone()/> }.into_any(),
                                             Step::Exemption => view! { <ExemptionStep visit=v.clone()/> }.into_any(),
-                                            Step::PowerOfAttorney => view! { <super::power_step::PowerStep visit=v.clone()/> }.into_any(),
+                                            Step::PowerOfAttorney => view! { <PowerStep visit=v.clone()/> }.into_any(),
                                             Step::Finish => view! { <FinishStep visit=v.clone()/> }.into_any(),
                                         }}
                                         <VisitControls visit_id=v.id/>
