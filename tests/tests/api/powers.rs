@@ -50,6 +50,13 @@ fn counts(dir: &Path) -> [i64; 5] {
     ]
 }
 
+/// The power step's fields: the visit and `extra`.
+fn step<'a>(visit: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![("visit_id", visit)];
+    fields.extend_from_slice(extra);
+    fields
+}
+
 async fn body(res: reqwest::Response) -> (StatusCode, String) {
     let status = res.status();
     (status, res.text().await.expect("body"))
@@ -227,19 +234,17 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
     let id = counter.start(purpose, giver).await;
     let visit = id.as_str();
     // The power step waits for the identity check.
-    let step = |extra: &[(&'static str, &'static str)]| {
-        let mut fields: Vec<(&str, &str)> = vec![("visit_id", visit)];
-        fields.extend_from_slice(extra);
-        fields
-    };
     let (status, _) = counter
         .post(
             "power-of-attorney",
-            &step(&[
-                ("holder_name", "Mette Jensen"),
-                ("scope_digital_post", "1"),
-                ("valid_from", "2026-01-01"),
-            ]),
+            &step(
+                visit,
+                &[
+                    ("holder_name", "Mette Jensen"),
+                    ("scope_digital_post", "1"),
+                    ("valid_from", "2026-01-01"),
+                ],
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -296,7 +301,10 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
         ),
     ];
     for (fields, says) in refusals {
-        let mut all = step(&[("valid_from", today.as_str()), ("scope_digital_post", "1")]);
+        let mut all = step(
+            visit,
+            &[("valid_from", today.as_str()), ("scope_digital_post", "1")],
+        );
         all.extend(fields);
         counter.refused("power-of-attorney", &all, says).await;
     }
@@ -304,7 +312,10 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
     counter
         .refused(
             "power-of-attorney",
-            &step(&[("holder_name", "Mette Jensen"), ("valid_from", &today)]),
+            &step(
+                visit,
+                &[("holder_name", "Mette Jensen"), ("valid_from", &today)],
+            ),
             "mindst ét område",
         )
         .await;
@@ -314,14 +325,17 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
     counter
         .ok(
             "power-of-attorney",
-            &step(&[
-                ("holder_name", "Mette Jensen"),
-                ("holder_cpr", "241280-1122"),
-                ("scope_digital_post", "1"),
-                ("scope_mitid_support", "1"),
-                ("valid_from", &today),
-                ("valid_to", "2030-12-31"),
-            ]),
+            &step(
+                visit,
+                &[
+                    ("holder_name", "Mette Jensen"),
+                    ("holder_cpr", "241280-1122"),
+                    ("scope_digital_post", "1"),
+                    ("scope_mitid_support", "1"),
+                    ("valid_from", &today),
+                    ("valid_to", "2030-12-31"),
+                ],
+            ),
         )
         .await;
     let after = counts(data);
@@ -366,11 +380,14 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
     let (status, _) = counter
         .post(
             "power-of-attorney",
-            &step(&[
-                ("holder_name", "Mette Jensen"),
-                ("scope_digital_post", "1"),
-                ("valid_from", &today),
-            ]),
+            &step(
+                visit,
+                &[
+                    ("holder_name", "Mette Jensen"),
+                    ("scope_digital_post", "1"),
+                    ("valid_from", &today),
+                ],
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
