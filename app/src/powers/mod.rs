@@ -198,26 +198,24 @@ pub async fn register_paper(
         .map_err(|_| PowersError::Vault)?;
     let mut tx = state.db.begin_write().await?;
     let now = cases::utc_now();
+    // The holder's citizen row, found by the CPR number's keyed hash or created.
     let holder_citizen_id = match &sealed_holder {
         None => None,
-        Some(sealed) => match records::citizen_by_cpr_hash(&mut tx, &sealed.lookup_hash).await? {
-            Some(id) => Some(id),
-            None => Some(
-                citizens::find_or_create(
-                    &mut tx,
-                    &NewCitizen {
-                        name: request.holder_name.as_str(),
-                        email: None,
-                        phone: None,
-                        phone_hash: None,
-                        cpr: Some(sealed),
-                        lang: "da",
-                    },
-                    &now,
-                )
-                .await?,
-            ),
-        },
+        Some(sealed) => Some(
+            citizens::find_or_create(
+                &mut tx,
+                &NewCitizen {
+                    name: request.holder_name.as_str(),
+                    email: None,
+                    phone: None,
+                    phone_hash: None,
+                    cpr: Some(sealed),
+                    lang: "da",
+                },
+                &now,
+            )
+            .await?,
+        ),
     };
     if holder_citizen_id == Some(visit.citizen_id) {
         return Err(RegistrationRefusal::HolderIsGiver.into());

@@ -125,19 +125,6 @@ pub async fn citizen_on_case(db: &Db, reference: &str) -> Result<Option<i64>, St
     .await?)
 }
 
-/// The citizen with this CPR look-up hash, if known.
-pub async fn citizen_by_cpr_hash(
-    tx: &mut SqliteConnection,
-    hash: &[u8],
-) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM citizens WHERE cpr_hash = ?")
-            .bind(hash)
-            .fetch_optional(&mut *tx)
-            .await?,
-    )
-}
-
 /// A power to record.
 pub struct NewPower<'a> {
     pub giver_citizen_id: i64,
