@@ -31,6 +31,8 @@ pub mod kb;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod powers;
+#[cfg(feature = "ssr")]
 pub mod privacy;
 #[cfg(feature = "ssr")]
 pub mod registry;

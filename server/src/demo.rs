@@ -308,6 +308,7 @@ pub async fn ensure_demo_cases(
     ensure_demo_identities(db, &mut rng).await?;
     ensure_counter_citizens(db, vault).await?;
     business::ensure_demo_businesses(db).await?;
+    ensure_demo_powers(db, vault).await?;
     Ok(count)
 }
 
@@ -490,5 +491,128 @@ async fn ensure_counter_citizens(
         identities::set_issued_at(&mut tx, id, "2022-03-01T09:00:00Z").await?;
     }
     tx.commit().await.map_err(app::store::StoreError::from)?;
+    Ok(())
+}
+
+/// The citizen whose relatives call under digital powers of attorney (name, CPR number), and
+/// the relative whose power is valid (known to the desk by CPR number, so the power shows on
+/// both). See the README.
+pub const POWER_GIVER: (&str, &str) = ("Inge Madsen", "030342-2468");
+pub const POWER_HOLDER: (&str, &str) = ("Lars Madsen", "100875-1235");
+/// The subject of the giver's demo case, where a supporter tries the powers.
+pub const POWER_CASE_SUBJECT: &str = "Søn ringer om sin mors Digital Post (fuldmagt)";
+
+/// Three digital powers given by [`POWER_GIVER`], for trying the rules on her case: a valid one
+/// for Digital Post to her son, an expired one (Digital Post and MitID) and a valid one that
+/// does not cover MitID (borger.dk self-service and NemKonto information).
+async fn ensure_demo_powers(
+    db: &Db,
+    vault: &app::privacy::cpr_vault::CprVault,
+) -> Result<(), DemoError> {
+    use app::domain::Cpr;
+    use app::domain::power_of_attorney::{PowerScope, PowerSource};
+    use app::store::cases::{self, NewCase};
+    use app::store::citizens::{self, NewCitizen};
+    use app::store::powers::{self, NewPower};
+    use time::macros::date;
+
+    let seal = |cpr: &str| {
+        Cpr::parse(cpr)
+            .map_err(|e| DemoError::Invalid("power demo cpr", e.to_string()))
+            .and_then(|c| {
+                vault
+                    .seal(&c)
+                    .map_err(|e| DemoError::Invalid("power demo cpr", e.to_string()))
+            })
+    };
+    let (giver_name, giver_cpr) = POWER_GIVER;
+    let giver_sealed = seal(giver_cpr)?;
+    let reference = cases::create(
+        db,
+        NewCase {
+            subject: POWER_CASE_SUBJECT,
+            body: "Sønnen har digital fuldmagt og vil have hjælp med sin mors Digital Post. (Demodata.)",
+            system: System::DigitalPost,
+            category: Category::PowerOfAttorney,
+            channel: Channel::Phone,
+            citizen: Some(NewCitizen {
+                name: giver_name,
+                email: Some("inge.madsen@example.dk"),
+                phone: None,
+                phone_hash: None,
+                cpr: Some(&giver_sealed),
+                lang: "da",
+            }),
+            status_token_hash: None,
+            created_by_staff: None,
+            opened_at: None,
+        },
+    )
+    .await?;
+    let Some(giver) = powers::citizen_on_case(db, &reference.to_string()).await? else {
+        return Ok(());
+    };
+    let (holder_name, holder_cpr) = POWER_HOLDER;
+    let holder_sealed = seal(holder_cpr)?;
+    let mut tx = db.begin_write().await?;
+    if powers::count_given(&mut tx, giver).await? > 0 {
+        return Ok(());
+    }
+    let now = cases::utc_now();
+    let holder = citizens::find_or_create(
+        &mut tx,
+        &NewCitizen {
+            name: holder_name,
+            email: None,
+            phone: None,
+            phone_hash: None,
+            cpr: Some(&holder_sealed),
+            lang: "da",
+        },
+        &now,
+    )
+    .await?;
+    let demo = [
+        (
+            Some(holder),
+            holder_name,
+            vec![PowerScope::DigitalPost],
+            date!(2025 - 01 - 15),
+            None,
+        ),
+        (
+            None,
+            "Sofie Madsen",
+            vec![PowerScope::DigitalPost, PowerScope::MitIdSupport],
+            date!(2023 - 01 - 01),
+            Some(date!(2025 - 06 - 30)),
+        ),
+        (
+            None,
+            "Peter Madsen",
+            vec![PowerScope::SelfService, PowerScope::NemKontoInformation],
+            date!(2024 - 03 - 01),
+            None,
+        ),
+    ];
+    for (holder_citizen_id, holder_name, scopes, valid_from, valid_to) in demo {
+        powers::insert(
+            &mut tx,
+            &NewPower {
+                giver_citizen_id: giver,
+                holder_citizen_id,
+                holder_name,
+                scopes: &scopes,
+                valid_from,
+                valid_to,
+                source: PowerSource::Digital,
+                registered_by: None,
+                revoked_at: None,
+                at: &now,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(StoreError::from)?;
     Ok(())
 }

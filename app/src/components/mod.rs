@@ -10,6 +10,7 @@ pub mod kb_panel;
 pub mod live_feed;
 pub mod organisation_panel;
 pub mod page_title;
+pub mod power_panel;
 pub mod require_role;
 pub mod search_box;
 pub mod shortcuts;

@@ -22,7 +22,10 @@ pub async fn finish(state: &AppState, visit: &Visit, staff: &str) -> Result<(), 
     let draft = &visit.draft;
     let identity = identities::for_citizen(&state.db, visit.citizen_id).await?;
     let check = draft.identity_check.as_ref().ok_or(AppError::Internal)?;
-    let issue = if visit.purpose == Purpose::DigitalPostExemption {
+    let issue = if matches!(
+        visit.purpose,
+        Purpose::DigitalPostExemption | Purpose::PaperPowerOfAttorney
+    ) {
         None
     } else {
         let activation = match (
@@ -136,6 +139,7 @@ fn issued_assurance(
 fn system(purpose: Purpose) -> System {
     match purpose {
         Purpose::DigitalPostExemption => System::DigitalPost,
+        Purpose::PaperPowerOfAttorney => System::BorgerDk,
         _ => System::MitId,
     }
 }
@@ -269,6 +273,9 @@ fn summary(visit: &Visit, lang: Lang) -> String {
                 .map(|g| format!(" ({})", g.label(lang)))
                 .unwrap_or_default()
         ));
+    }
+    if let Some(p) = &d.power {
+        lines.push(format!("{}.", p.describe(lang)));
     }
     crate::domain::cpr::redact(&lines.join("\n"))
 }

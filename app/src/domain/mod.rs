@@ -34,6 +34,7 @@ pub mod mitid_user_id;
 #[cfg(test)]
 mod mitid_user_id_props;
 pub mod phone;
+pub mod power_of_attorney;
 pub mod queue_order;
 #[cfg(feature = "ssr")]
 pub mod registry_command;

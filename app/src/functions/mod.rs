@@ -14,6 +14,7 @@ pub mod guard;
 pub mod help;
 pub mod kb_admin;
 pub mod organisations;
+pub mod powers;
 pub mod staff_search;
 
 #[cfg(feature = "ssr")]

@@ -320,6 +320,7 @@ fn CaseView() -> impl IntoView {
                                     {c.citizen.is_some().then(|| view! {
                                         <crate::components::identity_panel::IdentityPanel identity=c.identity.clone() heading_id="mitid-title"/>
                                     })}
+                                    {c.citizen.is_some().then(|| view! { <crate::components::power_panel::PowerPanel reference=reference.clone()/> })}
                                     <KbPanel reply=c.citizen.as_ref().and_then(|z| z.email.as_ref()).map(|_| reply)/>
                                 </aside>
                             </div>
@@ -395,6 +396,7 @@ fn TimelineItem(entry: TimelineEntry, reference: String) -> impl IntoView {
         "link" => lang.pick("Relateret sag", "Related case"),
         "merge" => lang.pick("Dublet flettet", "Duplicate merged"),
         "party" => lang.pick("Part", "Party"),
+        "power" => lang.pick("Fuldmagt", "Power of attorney"),
         other => other,
     }
     .to_owned();

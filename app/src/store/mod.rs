@@ -19,6 +19,7 @@ pub mod mail;
 pub mod organisations;
 pub mod outbox;
 pub mod phone_calls;
+pub mod powers;
 pub mod registry_tables;
 pub mod search_misses;
 pub mod sessions;

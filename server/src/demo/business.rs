@@ -5,10 +5,10 @@
 
 use app::domain::business::{BusinessRole, Party};
 use app::domain::{AuthenticatorKind, Category, Channel, Cvr, System};
-use app::store::{Db, StoreError};
 use app::store::cases::{self, NewCase};
 use app::store::citizens::NewCitizen;
 use app::store::organisations::{self, NewEmployee, NewOrganisation};
+use app::store::{Db, StoreError};
 
 use super::DemoError;
 

@@ -20,6 +20,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "index_sync",
         "kb",
         "mail",
+        "powers",
         "privacy",
         "registry",
         "state",

@@ -177,6 +177,12 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
         SUPPORTER,
         "reference=SAG-2026-000001&party=citizen",
     ),
+    ("/api/cases/powers", SUPPORTER, "reference=SAG-2026-000001"),
+    (
+        "/api/cases/power-holder",
+        SUPPORTER,
+        "reference=SAG-2026-000001&power_id=1&matter=digital_post",
+    ),
     ("/api/citizens/find", SUPPORTER, "cpr=010190-1234"),
     ("/api/citizens/get", SUPPORTER, "id=1"),
     ("/api/citizens/block-case", SUPPORTER, "citizen_id=1"),
@@ -213,6 +219,11 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
     ("/api/counter/issue-code", COUNTER, "visit_id=1&device=app"),
     ("/api/counter/hand-over", COUNTER, "visit_id=1"),
     ("/api/counter/exemption", COUNTER, "visit_id=1"),
+    (
+        "/api/counter/power-of-attorney",
+        COUNTER,
+        "visit_id=1&holder_name=x&valid_from=2026-01-01",
+    ),
     ("/api/counter/finish", COUNTER, "visit_id=1"),
     ("/api/counter/pause", COUNTER, "visit_id=1"),
     (

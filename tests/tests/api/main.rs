@@ -19,6 +19,7 @@ mod hostile;
 mod http;
 mod intake;
 mod kb_admin;
+mod powers;
 mod queue_actions;
 mod storage;
 mod telephony;

@@ -9,6 +9,8 @@ use crate::i18n::Lang;
 pub const MITID_MIN_AGE: u16 = 13;
 /// Digital Post is compulsory from 15, so an exemption is registered from then.
 pub const DIGITAL_POST_MIN_AGE: u16 = 15;
+/// A giver of power of attorney must be over 15.
+pub const POWER_GIVER_MIN_AGE: u16 = crate::domain::power_of_attorney::GIVER_MIN_AGE;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,6 +21,9 @@ pub enum Purpose {
     RaiseAssurance,
     ChangeUserId,
     DigitalPostExemption,
+    /// A paper power of attorney (fuldmagt) returned to Borgerservice, registered with the
+    /// giver present.
+    PaperPowerOfAttorney,
 }
 
 /// One screen of the guided flow.
@@ -31,17 +36,20 @@ pub enum Step {
     UserId,
     Activation,
     Exemption,
+    /// The paper power of attorney: holder, scopes, valid from/to.
+    PowerOfAttorney,
     Finish,
 }
 
 impl Step {
-    pub const ALL: [Step; 7] = [
+    pub const ALL: [Step; 8] = [
         Step::Start,
         Step::IdentityCheck,
         Step::Authenticators,
         Step::UserId,
         Step::Activation,
         Step::Exemption,
+        Step::PowerOfAttorney,
         Step::Finish,
     ];
 
@@ -53,6 +61,7 @@ impl Step {
             Step::UserId => "user_id",
             Step::Activation => "activation",
             Step::Exemption => "exemption",
+            Step::PowerOfAttorney => "power_of_attorney",
             Step::Finish => "finish",
         }
     }
@@ -69,6 +78,7 @@ impl Step {
             Step::UserId => lang.pick("Bruger-ID", "User-ID"),
             Step::Activation => lang.pick("Aktiveringskode", "Activation code"),
             Step::Exemption => lang.pick("Fritagelse", "Exemption"),
+            Step::PowerOfAttorney => lang.pick("Fuldmagt", "Power of attorney"),
             Step::Finish => lang.pick("Afslut", "Finish"),
         }
     }
@@ -126,13 +136,14 @@ impl StartRefusal {
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 6] = [
+    pub const ALL: [Purpose; 7] = [
         Purpose::NewMitId,
         Purpose::NemIdMigration,
         Purpose::ReissueAfterBlock,
         Purpose::RaiseAssurance,
         Purpose::ChangeUserId,
         Purpose::DigitalPostExemption,
+        Purpose::PaperPowerOfAttorney,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -143,6 +154,7 @@ impl Purpose {
             Purpose::RaiseAssurance => "raise_assurance",
             Purpose::ChangeUserId => "change_user_id",
             Purpose::DigitalPostExemption => "digital_post_exemption",
+            Purpose::PaperPowerOfAttorney => "paper_power_of_attorney",
         }
     }
 
@@ -164,6 +176,10 @@ impl Purpose {
             Purpose::DigitalPostExemption => {
                 lang.pick("Fritagelse for Digital Post", "Digital Post exemption")
             }
+            Purpose::PaperPowerOfAttorney => lang.pick(
+                "Fuldmagt på papir (registrering)",
+                "Paper power of attorney (registration)",
+            ),
         }
     }
 
@@ -185,6 +201,7 @@ impl Purpose {
             Purpose::RaiseAssurance => &[Start, IdentityCheck, Finish],
             Purpose::ChangeUserId => &[Start, IdentityCheck, UserId, Finish],
             Purpose::DigitalPostExemption => &[Start, IdentityCheck, Exemption, Finish],
+            Purpose::PaperPowerOfAttorney => &[Start, IdentityCheck, PowerOfAttorney, Finish],
         }
     }
 
@@ -196,6 +213,7 @@ impl Purpose {
             Purpose::ReissueAfterBlock => Category::LostOrStolenLoginMeans,
             Purpose::ChangeUserId => Category::UserId,
             Purpose::DigitalPostExemption => Category::DigitalPost,
+            Purpose::PaperPowerOfAttorney => Category::PowerOfAttorney,
         }
     }
 
@@ -212,13 +230,14 @@ impl Purpose {
     ) -> Result<(), StartRefusal> {
         let min = match self {
             Purpose::DigitalPostExemption => DIGITAL_POST_MIN_AGE,
+            Purpose::PaperPowerOfAttorney => POWER_GIVER_MIN_AGE,
             _ => MITID_MIN_AGE,
         };
         if age < min {
             return Err(StartRefusal::TooYoung { age, min });
         }
         match (self, identity) {
-            (Purpose::DigitalPostExemption, _) => Ok(()),
+            (Purpose::DigitalPostExemption | Purpose::PaperPowerOfAttorney, _) => Ok(()),
             (Purpose::NewMitId | Purpose::NemIdMigration, Some(_)) => {
                 Err(StartRefusal::AlreadyHasMitId)
             }
@@ -283,7 +302,7 @@ mod tests {
             Option<ExistingIdentity>,
             Result<(), StartRefusal>,
         );
-        let table: [Row; 12] = [
+        let table: [Row; 15] = [
             (NewMitId, 13, None, Ok(())),
             (
                 NewMitId,
@@ -321,6 +340,14 @@ mod tests {
                 Err(StartRefusal::TooYoung { age: 14, min: 15 }),
             ),
             (DigitalPostExemption, 15, None, Ok(())),
+            (
+                PaperPowerOfAttorney,
+                15,
+                Some(ACTIVE),
+                Err(StartRefusal::TooYoung { age: 15, min: 16 }),
+            ),
+            (PaperPowerOfAttorney, 16, None, Ok(())),
+            (PaperPowerOfAttorney, 90, Some(BLOCKED), Ok(())),
         ];
         for (purpose, age, identity, expected) in table {
             assert_eq!(

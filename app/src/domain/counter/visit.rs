@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 use super::devices::{Needs, NewDevice};
 use super::identity_check::IdentityCheck;
 use super::purpose::{Purpose, Step};
+use crate::domain::power_of_attorney::RegisteredPower;
 use crate::domain::{ActivationCode, AuthenticatorKind, ExemptionGround, exemption_end};
 use crate::i18n::Lang;
 
@@ -102,6 +103,9 @@ pub struct VisitDraft {
     pub password_hash: Option<String>,
     pub activation: Option<Activation>,
     pub exemption: Option<ExemptionChoice>,
+    /// The paper power of attorney registered at the visit (never the holder's CPR number).
+    #[serde(default)]
+    pub power: Option<RegisteredPower>,
 }
 
 impl VisitDraft {
@@ -125,6 +129,7 @@ impl VisitDraft {
                 .as_ref()
                 .is_some_and(|a| a.handed_over && self.devices.iter().any(|d| d.kind == a.kind)),
             Step::Exemption => self.exemption.is_some(),
+            Step::PowerOfAttorney => self.power.is_some(),
             Step::Finish => false,
         }
     }

@@ -1,6 +1,7 @@
 //! The Borgerservice counter: the "today" list with the start of a visit, the guided visit
 //! one step per screen, and the printed receipt.
 
+pub mod power_step;
 pub mod receipt;
 pub mod steps;
 pub mod today;

@@ -448,12 +448,16 @@ pub fn FinishStep(visit: VisitView) -> impl IntoView {
                 {d.exemption.as_ref().map(|e| view! {
                     <dt>{lang.pick("Fritaget til", "Exempt until")}</dt><dd>{e.ends_on().to_string()}</dd>
                 })}
+                {d.power.as_ref().map(|p| view! {
+                    <dt>{lang.pick("Fuldmagt", "Power of attorney")}</dt><dd>{p.describe(lang)}</dd>
+                })}
             </dl>
             <form method="post" action=FinishVisit::url() class="stack">
                 <CsrfField/>
                 {hidden_id(&visit)}
                 <button type="submit" class="primary" id="finish-submit" autofocus>{match visit.purpose {
                     Purpose::DigitalPostExemption => lang.pick("Registrér fritagelsen", "Register the exemption"),
+                    Purpose::PaperPowerOfAttorney => lang.pick("Afslut besøget", "Finish the visit"),
                     Purpose::NewMitId | Purpose::NemIdMigration => lang.pick("Opret MitID og afslut", "Create the MitID and finish"),
                     _ => lang.pick("Gem i registret og afslut", "Save in the registry and finish"),
                 }}</button>

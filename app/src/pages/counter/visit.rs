@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::power_step::PowerStep;
 use super::steps::{
     ActivationStep, DevicesStep, ExemptionStep, FinishStep, IdentityStep, StartOverview, UserIdStep,
 };
@@ -45,6 +46,7 @@ fn use_step_errors() -> impl Fn() -> Option<AppError> + Copy + Send + Sync + 'st
     let g = ServerAction::<FinishVisit>::new();
     let h = ServerAction::<EndVisit>::new();
     let i = ServerAction::<PauseVisit>::new();
+    let j = ServerAction::<crate::functions::powers::SavePaperPower>::new();
     move || {
         a.value()
             .get()
@@ -57,6 +59,7 @@ fn use_step_errors() -> impl Fn() -> Option<AppError> + Copy + Send + Sync + 'st
             .or_else(|| g.value().get().and_then(Result::err))
             .or_else(|| h.value().get().and_then(Result::err))
             .or_else(|| i.value().get().and_then(Result::err))
+            .or_else(|| j.value().get().and_then(Result::err))
     }
 }
 
@@ -105,6 +108,7 @@ fn VisitFlow() -> impl IntoView {
                                             Step::UserId => view! { <UserIdStep visit=v.clone()/> }.into_any(),
                                             Step::Activation => view! { <ActivationStep visit=v.clone()/> }.into_any(),
                                             Step::Exemption => view! { <ExemptionStep visit=v.clone()/> }.into_any(),
+                                            Step::PowerOfAttorney => view! { <PowerStep visit=v.clone()/> }.into_any(),
                                             Step::Finish => view! { <FinishStep visit=v.clone()/> }.into_any(),
                                         }}
                                         <VisitControls visit_id=v.id/>
@@ -218,6 +222,9 @@ fn Ended(visit: VisitView) -> impl IntoView {
                     })}
                     {visit.draft.exemption.clone().map(|e| view! {
                         <p>{lang.pick("Fritaget for Digital Post til og med", "Exempt from Digital Post until")} " " <strong>{e.ends_on().to_string()}</strong>"."</p>
+                    })}
+                    {visit.draft.power.clone().map(|p| view! {
+                        <p id="power-registered">{p.describe(lang)}"."</p>
                     })}
                 }.into_any(),
                 VisitState::Aborted => view! {

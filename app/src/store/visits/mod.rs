@@ -181,7 +181,8 @@ pub enum Witnessing {
     By { witness_citizen_id: i64, on: Date },
 }
 
-async fn write_draft(
+/// Saves a visit's draft in the caller's transaction; false when the visit is no longer open.
+pub async fn write_draft(
     tx: &mut SqliteConnection,
     id: i64,
     draft: &VisitDraft,
