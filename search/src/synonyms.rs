@@ -173,6 +173,13 @@ pub const GROUPS: &[&[&str]] = &[
     &["kørekort", "driving licence", "driver's license"],
     &["log ind", "login", "log in", "logge ind", "sign in"],
     &["virksomhed", "business", "company", "firma"],
+    // The employee login: people call it after the company it is for.
+    &[
+        "mitid erhverv",
+        "firma mitid",
+        "erhvervs mitid",
+        "virksomheds mitid",
+    ],
     &["åbningstider", "opening hours", "åbent"],
 ];
 
@@ -331,6 +338,7 @@ mod tests {
             &["glemt adgangskode", "forgot password"],
             &["fritagelse", "exemption"],
             &["udlænding", "foreigner"],
+            &["mitid erhverv", "firma mitid"],
         ] {
             let groups: Vec<_> = set.iter().map(|e| group_of(e)).collect();
             assert!(groups[0].is_some(), "{set:?}");

@@ -108,6 +108,103 @@ const CASES: &[(&str, &[&str])] = &[
     ("forgot user id", &["forgotten-user-id", "glemt-bruger-id"]),
     ("activation code", &["activation-codes", "aktiveringskode"]),
     ("opening hours", &["contact-and-opening-hours"]),
+    // Businesses (MitID Erhverv, Virk) and powers of attorney.
+    (
+        "medarbejder mistet kodeviser",
+        &["medarbejder-mistet-kodeviser", "employee-lost-code-display"],
+    ),
+    (
+        "kollega har tabt sin kodeviser",
+        &["medarbejder-mistet-kodeviser"],
+    ),
+    (
+        "min brugeradministrator er stoppet",
+        &["brugeradministrator-laast-ude"],
+    ),
+    (
+        "ingen administrator tilbage",
+        &["brugeradministrator-laast-ude"],
+    ),
+    (
+        "brugeradminstrator låst ude",
+        &["brugeradministrator-laast-ude"],
+    ),
+    ("opret ny medarbejder", &["opret-medarbejder-mitid-erhverv"]),
+    (
+        "nyansat mitid erhverv",
+        &["opret-medarbejder-mitid-erhverv"],
+    ),
+    ("medarbejder stopper", &["medarbejder-stopper"]),
+    ("fratrådt medarbejder luk adgang", &["medarbejder-stopper"]),
+    (
+        "give rettigheder til medarbejder",
+        &["tildel-rettigheder-nemlog-in"],
+    ),
+    ("mangler rettigheder", &["tildel-rettigheder-nemlog-in"]),
+    ("cvr nummer", &["cvr-nummer", "cvr-number"]),
+    ("hvor finder jeg cvr", &["cvr-nummer", "cvr-number"]),
+    ("cvr numer", &["cvr-nummer", "cvr-number"]),
+    (
+        "firma mitid",
+        &[
+            "mitid-erhverv-kom-i-gang",
+            "enkeltmandsvirksomhed-mitid-erhverv",
+        ],
+    ),
+    (
+        "enkeltmandsfirma mitid",
+        &["enkeltmandsvirksomhed-mitid-erhverv"],
+    ),
+    ("betroet medarbejder", &["betroet-medarbejder-i-kommunen"]),
+    ("digital post firma", &["digital-post-til-virksomheder"]),
+    ("virksomhedens post", &["digital-post-til-virksomheder"]),
+    (
+        "fuldmagt papir",
+        &[
+            "fuldmagt-paa-papir-borgerservice",
+            "paper-power-of-attorney-borgerservice",
+        ],
+    ),
+    ("give min søn fuldmagt", &["giv-fuldmagt-til-paaroerende"]),
+    ("fuldmagt udløbet", &["fuldmagt-udloebet"]),
+    ("fuldmagten virker ikke", &["fuldmagt-udloebet"]),
+    ("hvad må jeg med fuldmagt", &["hvad-maa-en-fuldmagtshaver"]),
+    ("fjerne fuldmagt", &["tilbagekald-fuldmagt"]),
+    ("tilbagekalde fuldmagt", &["tilbagekald-fuldmagt"]),
+    ("revisor adgang virk", &["revisor-handler-for-virksomheden"]),
+    ("bogholder fuldmagt", &["revisor-handler-for-virksomheden"]),
+    ("misbrug firma mitid", &["misbrug-af-mitid-erhverv"]),
+    (
+        "ringe til support som virksomhed",
+        &["virksomhed-kontakt-support"],
+    ),
+    (
+        "employee lost code display",
+        &["employee-lost-code-display", "medarbejder-mistet-kodeviser"],
+    ),
+    (
+        "administrator locked out",
+        &[
+            "user-administrator-locked-out",
+            "brugeradministrator-laast-ude",
+        ],
+    ),
+    ("company number", &["cvr-number", "cvr-nummer"]),
+    (
+        "power of attorney for my mother",
+        &[
+            "give-power-of-attorney-to-relative",
+            "giv-fuldmagt-til-paaroerende",
+            "digital-fuldmagt",
+        ],
+    ),
+    (
+        "paper power of attorney",
+        &[
+            "paper-power-of-attorney-borgerservice",
+            "fuldmagt-paa-papir-borgerservice",
+        ],
+    ),
     // As you type.
     ("kodevi", &["kodeviser"]),
     (
