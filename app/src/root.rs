@@ -183,6 +183,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/support/opkald") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/sag/:reference") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/sag/:reference/spaer") view=console(SupporterConsole) ssr=SsrMode::Async/>
+                    <Route path=path!("/support/sag/:reference/spaer-erhverv") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/borger/:id") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice") view=console(CounterDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice/besoeg/:id") view=console(CounterDesk) ssr=SsrMode::Async/>
