@@ -19,6 +19,24 @@ pub struct Request {
     pub answered: u16,
 }
 
+impl Request {
+    /// Whether the desk signed it with `secret`: HMAC-SHA256 over "timestamp.body".
+    pub fn signed_with(&self, secret: &str) -> bool {
+        use hmac::{Hmac, Mac};
+        let (Some(ts), Some(signature)) = (
+            self.headers.get("x-desk-timestamp"),
+            self.headers.get("x-desk-signature"),
+        ) else {
+            return false;
+        };
+        let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()) else {
+            return false;
+        };
+        mac.update(format!("{ts}.{}", self.body).as_bytes());
+        *signature == format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
 #[derive(Default)]
 struct Shared {
     requests: Mutex<Vec<Request>>,

@@ -28,6 +28,24 @@ fn failed(e: crate::blocks::BlocksError) -> AppError {
     }
 }
 
+/// What the form chose to block: `None` for "all" (the whole identity), else an
+/// authenticator's id.
+#[cfg(feature = "ssr")]
+fn chosen_target(target: Option<&str>) -> Result<Option<i64>, AppError> {
+    let choose = || {
+        invalid(
+            "target",
+            "Vælg hvad der skal spærres.",
+            "Choose what to block.",
+        )
+    };
+    match target.map(str::trim) {
+        Some("all") => Ok(None),
+        Some(id) => id.parse().map(Some).map_err(|_| choose()),
+        None => Err(choose()),
+    }
+}
+
 /// How the caller was verified, from the form fields block and lift share.
 #[cfg(feature = "ssr")]
 fn verification(
@@ -67,18 +85,9 @@ pub async fn block_login_means(
     let _ = csrf_token;
     let me = require_role(&[Role::Supporter])?;
     let verification = verification(method, document_kind, document_number, questions_answered)?;
-    let target = match target.as_deref().map(str::trim) {
-        Some("all") => BlockTarget::WholeMitId,
-        Some(id) if id.parse::<i64>().is_ok() => {
-            BlockTarget::Authenticator(id.parse().unwrap_or_default())
-        }
-        _ => {
-            return Err(invalid(
-                "target",
-                "Vælg hvad der skal spærres.",
-                "Choose what to block.",
-            ));
-        }
+    let target = match chosen_target(target.as_deref())? {
+        None => BlockTarget::WholeMitId,
+        Some(id) => BlockTarget::Authenticator(id),
     };
     let reason = BlockReason::parse(&reason)
         .ok_or_else(|| invalid("reason", "Vælg en årsag.", "Choose a reason."))?;
@@ -179,25 +188,9 @@ pub async fn block_business_login_means(
     let employee_id = id(&employee, "employee")?;
     let asker_id = id(&asker, "asker")?;
     let verification = verification(method, document_kind, document_number, questions_answered)?;
-    let target = match target.as_deref().map(str::trim) {
-        Some("all") => BusinessTarget::WholeIdentity,
-        Some(raw) => match raw.parse::<i64>() {
-            Ok(id) => BusinessTarget::Authenticator(id),
-            Err(_) => {
-                return Err(invalid(
-                    "target",
-                    "Vælg hvad der skal spærres.",
-                    "Choose what to block.",
-                ));
-            }
-        },
-        None => {
-            return Err(invalid(
-                "target",
-                "Vælg hvad der skal spærres.",
-                "Choose what to block.",
-            ));
-        }
+    let target = match chosen_target(target.as_deref())? {
+        None => BusinessTarget::WholeIdentity,
+        Some(id) => BusinessTarget::Authenticator(id),
     };
     let reason = BusinessBlockReason::parse(&reason)
         .ok_or_else(|| invalid("reason", "Vælg en årsag.", "Choose a reason."))?;

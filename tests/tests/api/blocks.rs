@@ -9,9 +9,7 @@ use desk_tests::server::run_cli;
 use desk_tests::smtp::SmtpServer;
 use desk_tests::web::{csrf_in, form_with, str_pairs};
 use desk_tests::{TestServer, WebClient, demo};
-use hmac::{Hmac, Mac};
 use reqwest::StatusCode;
-use sha2::Sha256;
 
 const REGISTRY_SECRET: &str = "registry-test-secret";
 const DEVICES: &[&str] = &["Kodeviser", "Kodeoplæser", "MitID-chip"];
@@ -28,10 +26,7 @@ fn verified<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 }
 
 fn signature_ok(r: &desk_tests::receiver::Request) -> bool {
-    let ts = &r.headers["x-desk-timestamp"];
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(REGISTRY_SECRET.as_bytes()).unwrap();
-    mac.update(format!("{ts}.{}", r.body).as_bytes());
-    r.headers["x-desk-signature"] == format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    r.signed_with(REGISTRY_SECRET)
 }
 
 #[tokio::test]
