@@ -273,7 +273,11 @@ async fn a_user_administrator_blocks_an_employees_code_display_through_the_http_
 
     // The one who asked and the organisation's administrators, each once.
     let mails = smtp.wait_for(2, 30).await;
-    let mut to: Vec<String> = mails.iter().flat_map(|m| m.rcpt_to.clone()).collect();
+    let mut to: Vec<String> = mails
+        .iter()
+        .flat_map(|m| m.rcpt_to.iter())
+        .map(|a| a.trim_matches(['<', '>']).to_owned())
+        .collect();
     to.sort();
     assert_eq!(
         to,
