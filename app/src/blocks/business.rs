@@ -183,7 +183,20 @@ pub async fn place(
     }
     // Danish: the organisation's working language on the line.
     let lang = Lang::Da;
-    let what_mailed = format!("{} for {}", what(lang).to_lowercase(), employee.name);
+    // "kodeviser CDE1000004 for Jonas Holm": the kind in lower case, the serial as printed.
+    let what_mailed = match &device {
+        Some((_, kind, serial)) => format!(
+            "{} for {}",
+            format!(
+                "{} {}",
+                kind.label(lang).to_lowercase(),
+                serial.as_deref().unwrap_or_default()
+            )
+            .trim_end(),
+            employee.name
+        ),
+        None => format!("{} for {}", what(lang), employee.name),
+    };
     let when = crate::domain::danish_time::display(&now);
     let rendered = render(
         &Template::BusinessBlockConfirmed {
