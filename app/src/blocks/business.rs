@@ -185,16 +185,14 @@ pub async fn place(
     let lang = Lang::Da;
     // "kodeviser CDE1000004 for Jonas Holm": the kind in lower case, the serial as printed.
     let what_mailed = match &device {
-        Some((_, kind, serial)) => format!(
-            "{} for {}",
-            format!(
+        Some((_, kind, serial)) => {
+            let device = format!(
                 "{} {}",
                 kind.label(lang).to_lowercase(),
                 serial.as_deref().unwrap_or_default()
-            )
-            .trim_end(),
-            employee.name
-        ),
+            );
+            format!("{} for {}", device.trim_end(), employee.name)
+        }
         None => format!("{} for {}", what(lang), employee.name),
     };
     let when = crate::domain::danish_time::display(&now);
