@@ -75,7 +75,7 @@ pub fn staff_stylesheet_href() -> &'static str {
 /// The three consoles' pages.
 #[cfg(feature = "ssr")]
 fn is_staff_page(path: &str) -> bool {
-    ["/support", "/borgerservice", "/admin"].iter().any(|area| {
+    ["/support", "/borgerservice", "/admin", "/leder"].iter().any(|area| {
         path.strip_prefix(area)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     })

@@ -15,12 +15,18 @@ pub struct DemoLogin {
 }
 
 /// Public by design: these accounts exist only in demo data.
-pub const DEMO_LOGINS: [DemoLogin; 3] = [
+pub const DEMO_LOGINS: [DemoLogin; 4] = [
     DemoLogin {
         username: "supporter",
         password: "demo-telefon-2026",
         display_name: "Sara Supporter",
         role: Role::Supporter,
+    },
+    DemoLogin {
+        username: "leder",
+        password: "demo-overblik-2026",
+        display_name: "Lene Leder",
+        role: Role::Lead,
     },
     DemoLogin {
         username: "borgerservice",

@@ -45,6 +45,15 @@ pub fn SiteHeader() -> impl IntoView {
                 lang.pick("Dagens opkald", "Today's calls"),
             ),
         ],
+        Some(Role::Lead) => vec![
+            ("/leder", lang.pick("Overblik", "Dashboard")),
+            ("/leder/drift", lang.pick("Driftsstatus", "Incidents")),
+            ("/support", lang.pick("Sagskø", "Case queue")),
+            (
+                "/support/opkald",
+                lang.pick("Dagens opkald", "Today's calls"),
+            ),
+        ],
         Some(Role::Borgerservice) => vec![("/borgerservice", lang.pick("Skranken", "Counter"))],
         Some(Role::Admin) => vec![
             ("/admin", lang.pick("Administration", "Administration")),

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_location;
 use crate::domain::Role;
 use crate::page_context::use_page_context;
 
-/// Renders `children` only for a logged-in member of `role`: anonymous visitors are sent to
+/// Renders `children` only for a logged-in member of `role` (or a role that acts as it): anonymous visitors are sent to
 /// the login page, other roles get a 403 page. The server functions check again.
 #[component]
 pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
@@ -16,7 +16,7 @@ pub fn RequireRole(role: Role, children: ChildrenFn) -> impl IntoView {
             let path = use_location().pathname.get_untracked();
             view! { <Redirect path=format!("/login?next={path}")/> }.into_any()
         }
-        Some(user) if user.role != role => {
+        Some(user) if !user.role.acts_as(role) => {
             #[cfg(feature = "ssr")]
             if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
                 res.set_status(http::StatusCode::FORBIDDEN);

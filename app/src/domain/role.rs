@@ -13,20 +13,24 @@ pub enum Role {
     Borgerservice,
     /// Staff accounts, knowledge base, settings.
     Admin,
+    /// Team lead on the support line: everything a supporter does, plus the dashboard and
+    /// incidents.
+    Lead,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?}: expected supporter, borgerservice or admin")]
+#[error("unknown role {0:?}: expected supporter, lead, borgerservice or admin")]
 pub struct UnknownRole(pub String);
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Supporter, Role::Borgerservice, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Supporter, Role::Lead, Role::Borgerservice, Role::Admin];
 
     pub fn parse(value: &str) -> Result<Self, UnknownRole> {
         match value.trim().to_ascii_lowercase().as_str() {
             "supporter" => Ok(Role::Supporter),
             "borgerservice" => Ok(Role::Borgerservice),
             "admin" => Ok(Role::Admin),
+            "lead" => Ok(Role::Lead),
             _ => Err(UnknownRole(value.to_owned())),
         }
     }
@@ -37,6 +41,7 @@ impl Role {
             Role::Supporter => "supporter",
             Role::Borgerservice => "borgerservice",
             Role::Admin => "admin",
+            Role::Lead => "lead",
         }
     }
 
@@ -46,6 +51,7 @@ impl Role {
             Role::Supporter => "/support",
             Role::Borgerservice => "/borgerservice",
             Role::Admin => "/admin",
+            Role::Lead => "/leder",
         }
     }
 
@@ -54,7 +60,14 @@ impl Role {
             Role::Supporter => lang.pick("Supporter", "Supporter"),
             Role::Borgerservice => lang.pick("Borgerservice", "Citizen service counter"),
             Role::Admin => lang.pick("Administrator", "Administrator"),
+            Role::Lead => lang.pick("Teamleder", "Team lead"),
         }
+    }
+
+    /// Whether a member of this role may do what `required` may: a team lead does all a
+    /// supporter does (the queue, cases, blocks, calls); every other role only its own.
+    pub fn acts_as(self, required: Role) -> bool {
+        self == required || (self == Role::Lead && required == Role::Supporter)
     }
 }
 
@@ -68,6 +81,17 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert_eq!(Role::parse(" Admin "), Ok(Role::Admin));
+    }
+
+    #[test]
+    fn a_lead_acts_as_a_supporter_and_nobody_acts_as_a_lead_but_a_lead() {
+        assert!(Role::Lead.acts_as(Role::Supporter));
+        assert!(Role::Lead.acts_as(Role::Lead));
+        assert!(!Role::Lead.acts_as(Role::Admin));
+        assert!(!Role::Lead.acts_as(Role::Borgerservice));
+        assert!(!Role::Supporter.acts_as(Role::Lead));
+        assert!(!Role::Admin.acts_as(Role::Lead));
+        assert!(!Role::Admin.acts_as(Role::Supporter));
     }
 
     #[test]

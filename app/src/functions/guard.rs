@@ -8,14 +8,15 @@ use crate::errors::AppError;
 use crate::page_context::PageContext;
 use crate::state::AppState;
 
-/// The logged-in staff member, if their role is one of `allowed`.
+/// The logged-in staff member, if their role is one of `allowed` (or acts as one: a lead is
+/// also a supporter).
 pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
     let user = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<PageContext>().cloned())
         .and_then(|ctx| ctx.user);
     match user {
         None => Err(crate::functions::reject(AppError::Unauthenticated)),
-        Some(u) if !allowed.contains(&u.role) => Err(crate::functions::reject(AppError::Forbidden)),
+        Some(u) if !allowed.iter().any(|r| u.role.acts_as(*r)) => Err(crate::functions::reject(AppError::Forbidden)),
         Some(u) => Ok(u),
     }
 }

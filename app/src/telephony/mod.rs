@@ -178,7 +178,7 @@ pub async fn backfill_phone_hashes(db: &Db, vault: &CprVault) -> Result<usize, S
 /// The agent an event names, if they are an active supporter.
 async fn check_agent(db: &Db, username: &str) -> Result<(), TelephonyError> {
     match users::find_by_username(db, username).await? {
-        Some(u) if u.active && u.role == Role::Supporter => Ok(()),
+        Some(u) if u.active && u.role.acts_as(Role::Supporter) => Ok(()),
         _ => Err(TelephonyError::UnknownAgent),
     }
 }

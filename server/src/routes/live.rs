@@ -32,7 +32,7 @@ pub async fn events(
 ) -> Response {
     match ctx.user.as_ref().map(|u| u.role) {
         None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(role) if role != Role::Supporter => return StatusCode::FORBIDDEN.into_response(),
+        Some(role) if !role.acts_as(Role::Supporter) => return StatusCode::FORBIDDEN.into_response(),
         Some(_) => {}
     }
     let Some(Extension(SessionTokenHash(session))) = session else {
@@ -85,7 +85,7 @@ pub async fn events(
 
 async fn session_is_live(db: &Db, session: &[u8]) -> bool {
     match sessions::find_user(db, session, unix_now()).await {
-        Ok(user) => user.is_some_and(|u| u.role == Role::Supporter),
+        Ok(user) => user.is_some_and(|u| u.role.acts_as(Role::Supporter)),
         // A failed look-up is no reason to cut a console off; the next check decides.
         Err(e) => {
             tracing::warn!(error = %e, "live stream: session check failed");
