@@ -35,6 +35,8 @@ pub mod powers;
 #[cfg(feature = "ssr")]
 pub mod privacy;
 #[cfg(feature = "ssr")]
+pub mod ratings;
+#[cfg(feature = "ssr")]
 pub mod registry;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -12,6 +12,7 @@ use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
 use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
+use crate::pages::rating::RatingPage;
 use crate::pages::{
     article::ArticleView, help_home::HelpHome, login::LoginPage, not_found::NotFound,
     search::SearchResults,
@@ -75,10 +76,12 @@ pub fn staff_stylesheet_href() -> &'static str {
 /// The three consoles' pages.
 #[cfg(feature = "ssr")]
 fn is_staff_page(path: &str) -> bool {
-    ["/support", "/borgerservice", "/admin", "/leder"].iter().any(|area| {
-        path.strip_prefix(area)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    ["/support", "/borgerservice", "/admin", "/leder"]
+        .iter()
+        .any(|area| {
+            path.strip_prefix(area)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 /// This request's path (the server renders the shell; the browser never does).
@@ -177,6 +180,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/kontakt") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("/kontakt/kvittering") view=ContactReceipt ssr=SsrMode::Async/>
                     <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/vurdering/:token") view=RatingPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/soeg") view=console(SupporterConsole) ssr=SsrMode::Async/>

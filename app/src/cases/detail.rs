@@ -36,6 +36,7 @@ pub async fn case_page(
     let identity = identities::for_case(db, case.id).await?;
     let (related, merged_into) = case_links::related(db, case.id).await?;
     let (party, organisation) = organisations::for_case(db, case.id).await?;
+    let rating = crate::ratings::for_case(db, case.id).await?;
     let row = case.row;
     Ok(Some(CaseDetail {
         assigned_to_me: case.assignee_username.as_deref() == Some(username),
@@ -58,6 +59,7 @@ pub async fn case_page(
         party,
         organisation,
         related,
+        rating,
         merged_into,
         timeline,
     }))

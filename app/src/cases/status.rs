@@ -1,11 +1,13 @@
 //! Moving cases between statuses, one at a time or many at once. Resolving tells the citizen
-//! by e-mail when there is an address; each change commits with its audit entry.
+//! by e-mail when there is an address, with a satisfaction link unless the case was rated
+//! before; each change commits with its audit entry.
 
 use crate::domain::audit::AuditEntry;
 use crate::domain::email::CaseEmail;
 use crate::domain::{Status, can_transition};
 use crate::i18n::Lang;
 use crate::mail::{self, Template, templates::render};
+use crate::ratings;
 use crate::store::cases::CaseRecord;
 use crate::store::{Db, StoreError};
 
@@ -103,6 +105,17 @@ async fn apply(
     to: Status,
     username: &str,
 ) -> Result<(), StoreError> {
+    let resolving_with_mail =
+        to == Status::Resolved && case.citizen.as_ref().is_some_and(|c| c.email.is_some());
+    // A case the citizen has rated gets no new link (one rating per case).
+    let link = if resolving_with_mail && ratings::wants_link(db, case.id).await? {
+        Some(ratings::new_link(case.row.system.name(), None))
+    } else {
+        None
+    };
+    let rating_url = link
+        .as_ref()
+        .map(|(token, _)| mailer.mail.rating_url(token));
     let notify = match (to, &case.citizen) {
         (Status::Resolved, Some(citizen)) => citizen.email.as_deref().map(|to| CaseEmail {
             to,
@@ -111,6 +124,7 @@ async fn apply(
                 &Template::CaseResolved {
                     reference: &case.row.reference,
                     subject: &case.row.subject,
+                    rating_url: rating_url.as_deref(),
                 },
                 Lang::parse(&citizen.lang).unwrap_or_default(),
                 mailer.contacts,
@@ -126,7 +140,9 @@ async fn apply(
         &case.row.reference,
         to,
         username,
-        notify.as_ref(),
+        notify
+            .as_ref()
+            .map(|email| (email, link.as_ref().map(|(_, row)| row))),
         &AuditEntry::new(username, "case.status", &case.row.reference)
             .details(serde_json::json!({ "from": case.row.status.as_str(), "to": to.as_str() })),
     )

@@ -132,6 +132,8 @@ pub struct CaseDetail {
     pub related: Vec<RelatedCase>,
     /// The case this duplicate was merged into.
     pub merged_into: Option<String>,
+    /// The citizen's satisfaction rating, once given.
+    pub rating: Option<crate::domain::rating::RatingView>,
     pub timeline: Vec<TimelineEntry>,
 }
 

@@ -36,6 +36,7 @@ mod mitid_user_id_props;
 pub mod phone;
 pub mod power_of_attorney;
 pub mod queue_order;
+pub mod rating;
 #[cfg(feature = "ssr")]
 pub mod registry_command;
 pub mod role;

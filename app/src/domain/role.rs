@@ -23,7 +23,12 @@ pub enum Role {
 pub struct UnknownRole(pub String);
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Supporter, Role::Lead, Role::Borgerservice, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Supporter,
+        Role::Lead,
+        Role::Borgerservice,
+        Role::Admin,
+    ];
 
     pub fn parse(value: &str) -> Result<Self, UnknownRole> {
         match value.trim().to_ascii_lowercase().as_str() {

@@ -16,7 +16,9 @@ pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
         .and_then(|ctx| ctx.user);
     match user {
         None => Err(crate::functions::reject(AppError::Unauthenticated)),
-        Some(u) if !allowed.iter().any(|r| u.role.acts_as(*r)) => Err(crate::functions::reject(AppError::Forbidden)),
+        Some(u) if !allowed.iter().any(|r| u.role.acts_as(*r)) => {
+            Err(crate::functions::reject(AppError::Forbidden))
+        }
         Some(u) => Ok(u),
     }
 }

@@ -15,6 +15,7 @@ pub mod help;
 pub mod kb_admin;
 pub mod organisations;
 pub mod powers;
+pub mod ratings;
 pub mod staff_search;
 
 #[cfg(feature = "ssr")]

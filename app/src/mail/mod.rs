@@ -37,6 +37,14 @@ impl MailSettings {
             self.public_url.trim_end_matches('/')
         )
     }
+
+    /// The satisfaction link, without its score.
+    pub fn rating_url(&self, token: &str) -> String {
+        format!(
+            "{}/vurdering/{token}",
+            self.public_url.trim_end_matches('/')
+        )
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use html_escape::encode_text;
 
 use crate::domain::email::{Confirmation, Rendered};
+use crate::domain::rating::Score;
 use crate::domain::{SupportContacts, cpr};
 use crate::i18n::Lang;
 
@@ -32,6 +33,9 @@ pub enum Template<'a> {
     CaseResolved {
         reference: &'a str,
         subject: &'a str,
+        /// The one-click satisfaction link without its score (`…/vurdering/<token>`), when
+        /// the case is not rated yet.
+        rating_url: Option<&'a str>,
     },
     /// A login means or the whole MitID was blocked.
     BlockConfirmed {
@@ -82,23 +86,42 @@ pub fn received_confirmation(
     })
 }
 
-/// One paragraph of a message: plain text, with an optional link at the end.
+/// One paragraph of a message: plain text, with an optional link at the end, or a list of
+/// labelled links to choose from.
 struct Para {
     text: String,
     link: Option<String>,
+    choices: Vec<(String, String)>,
 }
 
 fn para(text: impl Into<String>) -> Para {
     Para {
         text: text.into(),
         link: None,
+        choices: Vec::new(),
     }
 }
 
 fn link(text: impl Into<String>, url: &str) -> Para {
     Para {
-        text: text.into(),
         link: Some(url.to_owned()),
+        ..para(text)
+    }
+}
+
+/// The five scores of a rating link, each its own link (one click records it).
+fn rating_choices(text: String, rating_url: &str, lang: Lang) -> Para {
+    Para {
+        choices: Score::ALL
+            .iter()
+            .map(|s| {
+                (
+                    format!("{} – {}", s.value(), s.label(lang)),
+                    format!("{rating_url}?karakter={}", s.value()),
+                )
+            })
+            .collect(),
+        ..para(text)
     }
 }
 
@@ -179,13 +202,17 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
                 })])
                 .collect(),
         ),
-        Template::CaseResolved { reference, subject } => (
+        Template::CaseResolved {
+            reference,
+            subject,
+            rating_url,
+        } => (
             format!(
                 "{reference}: {}",
                 pick("Din sag er løst", "Your case is resolved")
             ),
             pick("Kære borger", "Dear citizen"),
-            vec![
+            [
                 para(if da {
                     format!("Vi har løst din sag {reference} «{subject}».")
                 } else {
@@ -195,7 +222,19 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
                     "Er der stadig noget, du mangler hjælp til, så svar på denne e-mail, så åbner vi sagen igen.",
                     "If you still need help, reply to this e-mail and we will reopen the case.",
                 )),
-            ],
+            ]
+            .into_iter()
+            .chain(rating_url.map(|url| {
+                rating_choices(
+                    pick(
+                        "Hvor tilfreds er du med hjælpen? Klik på et tal fra 1 (meget utilfreds) til 5 (meget tilfreds). Det tager ét klik, og du kan skrive en kommentar bagefter.",
+                        "How satisfied are you with the help? Click a number from 1 (very dissatisfied) to 5 (very satisfied). It takes one click, and you can add a comment afterwards.",
+                    ),
+                    url,
+                    lang,
+                )
+            }))
+            .collect(),
         ),
         Template::BlockConfirmed {
             reference,
@@ -364,6 +403,7 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
         .map(|p| Para {
             text: cpr::redact(&p.text),
             link: p.link.map(|url| cpr::redact(&url)),
+            choices: p.choices,
         })
         .collect();
     let mut text = format!("{greeting}\n\n");
@@ -388,6 +428,18 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
                 ));
             }
             None => html.push_str(&format!("<p>{body}</p>")),
+        }
+        if !p.choices.is_empty() {
+            html.push_str("<ul>");
+            for (label, url) in &p.choices {
+                text.push_str(&format!("\n{label}: {url}"));
+                html.push_str(&format!(
+                    "<li><a href=\"{}\">{}</a></li>",
+                    html_escape::encode_double_quoted_attribute(url),
+                    encode_text(label)
+                ));
+            }
+            html.push_str("</ul>");
         }
         text.push_str("\n\n");
     }
@@ -425,6 +477,7 @@ mod tests {
             Template::CaseResolved {
                 reference: "SAG-2026-000001",
                 subject: "CPR 010203 1234",
+                rating_url: Some("https://desk.example/vurdering/tok"),
             },
             Template::BlockConfirmed {
                 reference: "SAG-2026-000001",
@@ -443,6 +496,38 @@ mod tests {
                 lines,
             },
         ]
+    }
+
+    #[test]
+    fn a_resolution_carries_five_one_click_rating_links_only_when_given_one() {
+        for lang in [Lang::Da, Lang::En] {
+            let with = render(
+                &Template::CaseResolved {
+                    reference: "SAG-2026-000009",
+                    subject: "Kodeviser",
+                    rating_url: Some("https://desk.example/vurdering/tok\"x"),
+                },
+                lang,
+                &SupportContacts::default(),
+            );
+            for n in 1..=5 {
+                let url = format!("https://desk.example/vurdering/tok\"x?karakter={n}");
+                assert!(with.text.contains(&url), "{}", with.text);
+                let attr =
+                    format!("href=\"https://desk.example/vurdering/tok&quot;x?karakter={n}\"");
+                assert!(with.html.contains(&attr), "{}", with.html);
+            }
+            let without = render(
+                &Template::CaseResolved {
+                    reference: "SAG-2026-000009",
+                    subject: "Kodeviser",
+                    rating_url: None,
+                },
+                lang,
+                &SupportContacts::default(),
+            );
+            assert!(!without.text.contains("karakter="));
+        }
     }
 
     #[test]

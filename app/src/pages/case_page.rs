@@ -270,6 +270,14 @@ fn CaseView() -> impl IntoView {
                                                 {c.sla_paused.then(|| lang.pick(" (pause: venter på borger)", " (paused: waiting on citizen)"))}
                                                 {c.overdue.then(|| lang.pick(" – overskredet", " – overdue"))}
                                             </dd>
+                                            {c.rating.clone().map(|r| view! {
+                                                <dt>{lang.pick("Borgerens vurdering", "Citizen's rating")}</dt>
+                                                <dd class="case-rating">
+                                                    <strong>{format!("{} / 5", r.score.value())}</strong>
+                                                    " · " {r.score.label(lang)} " · " {r.rated_at}
+                                                    {r.comment.map(|text| view! { <q class="rating-comment">{text}</q> })}
+                                                </dd>
+                                            })}
                                         </dl>
                                     </section>
                                     {c.party.has_organisation().then(|| view! {

@@ -16,6 +16,7 @@ pub mod help_home;
 pub mod login;
 pub mod not_found;
 pub mod queue;
+pub mod rating;
 pub mod search;
 
 /// The page's `:id` route parameter as a number (0 when missing or malformed, which no row has).

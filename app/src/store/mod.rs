@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod outbox;
 pub mod phone_calls;
 pub mod powers;
+pub mod ratings;
 pub mod registry_tables;
 pub mod search_misses;
 pub mod sessions;

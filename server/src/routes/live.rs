@@ -32,7 +32,9 @@ pub async fn events(
 ) -> Response {
     match ctx.user.as_ref().map(|u| u.role) {
         None => return StatusCode::UNAUTHORIZED.into_response(),
-        Some(role) if !role.acts_as(Role::Supporter) => return StatusCode::FORBIDDEN.into_response(),
+        Some(role) if !role.acts_as(Role::Supporter) => {
+            return StatusCode::FORBIDDEN.into_response();
+        }
         Some(_) => {}
     }
     let Some(Extension(SessionTokenHash(session))) = session else {

@@ -21,6 +21,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "kb",
         "mail",
         "powers",
+        "ratings",
         "privacy",
         "registry",
         "state",

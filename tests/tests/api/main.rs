@@ -21,5 +21,6 @@ mod intake;
 mod kb_admin;
 mod powers;
 mod queue_actions;
+mod ratings;
 mod storage;
 mod telephony;
