@@ -23,4 +23,5 @@ mod powers;
 mod queue_actions;
 mod ratings;
 mod storage;
+mod team_lead;
 mod telephony;

@@ -92,7 +92,7 @@ async fn resolved_case(
             ("name", "Karen Holm"),
             ("email", email),
             ("system", "mitid"),
-            ("category", "login"),
+            ("category", "activation_code"),
             ("message", "Jeg kan ikke logge ind med min app."),
         ],
     )
