@@ -12,6 +12,7 @@ pub mod demo {
     pub const SUPPORTER: (&str, &str) = ("supporter", "demo-telefon-2026");
     pub const BORGERSERVICE: (&str, &str) = ("borgerservice", "demo-skranke-2026");
     pub const ADMIN: (&str, &str) = ("admin", "demo-indstil-2026");
+    pub const LEAD: (&str, &str) = ("leder", "demo-overblik-2026");
 }
 
 fn workspace_root() -> PathBuf {
