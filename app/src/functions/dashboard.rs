@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use crate::domain::dashboard::{DashboardQuery, DashboardView};
+use crate::domain::dashboard::DashboardView;
 use crate::errors::AppError;
 
 /// The dashboard for `period` (`today`, `7d`, `30d`, `custom` with `from`/`to`), one system and
@@ -18,6 +18,7 @@ pub async fn lead_dashboard(
     channel: String,
 ) -> Result<DashboardView, AppError> {
     use crate::dashboard::DashboardError;
+    use crate::domain::dashboard::DashboardQuery;
     use crate::domain::Role;
     use crate::functions::guard::{Staff, staff};
     use crate::i18n::Lang;

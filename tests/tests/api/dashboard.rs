@@ -42,6 +42,18 @@ const HOSTILE_QUERIES: [&str; 5] = [
     "<script>alert(1)</script>",
 ];
 
+/// One case of the data set: reference, system, channel, created, first response, resolved,
+/// within SLA.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    i64,
+);
+
 fn write_data_set(data_dir: &Path) {
     let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open desk.db");
     db.busy_timeout(Duration::from_secs(10)).expect("timeout");
@@ -56,7 +68,7 @@ fn write_data_set(data_dir: &Path) {
         .query_row("SELECT MIN(id) FROM identities", [], |r| r.get(0))
         .expect("a demo identity");
     // (reference, system, channel, created, first response, resolved, within SLA)
-    let cases: [(&str, &str, &str, &str, Option<&str>, &str, i64); 5] = [
+    let cases: [Row; 5] = [
         (
             "SAG-2026-900001",
             "MitID",
