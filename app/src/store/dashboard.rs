@@ -192,7 +192,7 @@ pub async fn first_response_histogram(
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT CAST((julianday(first_response_at) - julianday(created_at)) * 1440 AS INTEGER) * 60 AS v,
+        "SELECT CAST(ROUND((julianday(first_response_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
                 COUNT(*)
          FROM cases INDEXED BY cases_dash_created
          WHERE created_at >= ?3 AND created_at < ?4 AND first_response_at IS NOT NULL
@@ -215,7 +215,7 @@ pub async fn resolution_histogram(
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT CAST((julianday(resolved_at) - julianday(created_at)) * 1440 AS INTEGER) * 60 AS v,
+        "SELECT CAST(ROUND((julianday(resolved_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
                 COUNT(*)
          FROM cases INDEXED BY cases_dash_resolved
          WHERE resolved_at >= ?3 AND resolved_at < ?4
