@@ -451,16 +451,40 @@ async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> Strin
     panic!("Tab never reached the wanted element");
 }
 
+/// Waits up to 20 s for the page to hydrate; fails with the page's script errors if it does not.
+async fn hydrated_or_errors(c: &fantoccini::Client) {
+    for _ in 0..200 {
+        if c.find(HYDRATED).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let errs = c
+        .execute("return sessionStorage.getItem('errs') || '(none)';", vec![])
+        .await
+        .unwrap();
+    let png = c.screenshot().await.unwrap();
+    std::fs::write("/tmp/lead-dashboard-not-hydrated.png", &png).unwrap();
+    panic!("the dashboard did not hydrate; script errors: {errs}");
+}
+
 #[tokio::test]
 async fn a_team_lead_uses_the_dashboard_with_the_keyboard_alone() {
     let server = TestServer::start().await;
     write_data_set(server.data_dir());
     let browser = Browser::start().await;
     let c = &browser.client;
+    // Keep the page's script errors, across navigations, for the failure message.
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": "(() => { const keep = (m) => { try { sessionStorage.setItem('errs', (sessionStorage.getItem('errs') || '') + '\\n' + m); } catch (e) {} }; const e = console.error.bind(console); console.error = (...a) => { keep(a.map(String).join(' ')); e(...a); }; addEventListener('error', (ev) => keep('error: ' + ev.message)); addEventListener('unhandledrejection', (ev) => keep('rejection: ' + ev.reason)); })();" }),
+        )
+        .await;
     browser.log_in_by_keyboard(&server, demo::LEAD).await;
     wait_for(c, Locator::Id("lead-period")).await;
     assert_eq!(c.current_url().await.unwrap().path(), "/leder");
-    wait_for(c, HYDRATED).await;
+    hydrated_or_errors(c).await;
 
     // Tab to the period, choose "Sidste 30 dage" by typing, Tab on to the button, Enter.
     tab_until(c, |id| id == "lead-period-select").await;
@@ -484,7 +508,7 @@ async fn a_team_lead_uses_the_dashboard_with_the_keyboard_alone() {
         "{url}"
     );
     wait_for(c, Locator::Id("table-flow")).await;
-    wait_for(c, HYDRATED).await;
+    hydrated_or_errors(c).await;
     // On to the first CSV link by keyboard.
     let link = tab_until(c, |id| id.starts_with("csv-")).await;
     assert_eq!(link, "csv-open");

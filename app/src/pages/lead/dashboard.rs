@@ -69,10 +69,12 @@ pub fn LeadDashboard() -> impl IntoView {
     });
     // Announce live refreshes (not the first load) once their figures are in.
     Effect::new(move |_| {
+        // Read the figures first, so that the effect runs again whenever they change.
+        let latest = figures.get();
         if refresh.get_untracked() == 0 {
             return;
         }
-        if let Some(Ok(view)) = figures.get() {
+        if let Some(Ok(view)) = latest {
             announce.set(format!(
                 "{} {}",
                 lang.pick("Tallene er opdateret", "The figures were updated at"),
