@@ -20,6 +20,7 @@ pub fn page_has_islands(path: &str) -> bool {
         || under("/support")
         || under("/borgerservice")
         || under("/admin")
+        || under("/leder")
 }
 
 /// Placed inside every island: counts it as hydrated once its effects run (in the browser,
@@ -103,6 +104,7 @@ mod tests {
             "/support/sag/SAG-2026-000001",
             "/borgerservice/besoeg/3",
             "/admin/vidensbase",
+            "/leder",
         ] {
             assert!(page_has_islands(path), "{path}");
         }
@@ -114,6 +116,7 @@ mod tests {
             "/findes-ikke",
             "/supporters",
             "/administration",
+            "/ledere",
         ] {
             assert!(!page_has_islands(path), "{path}");
         }

@@ -10,7 +10,7 @@ use crate::components::header::SiteHeader;
 use crate::components::page_title::PageTitle;
 use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
-use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
+use crate::pages::consoles::{AdminDesk, CounterDesk, LeadDesk, SupporterConsole, console};
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::rating::RatingPage;
 use crate::pages::{
@@ -196,6 +196,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/vidensbase") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/leder") view=console(LeadDesk) ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -332,6 +332,12 @@ fn router(state: ServerState, app_state: AppState, cti: routes::cti::Cti) -> Rou
         .route("/lang/{code}", get(routes::lang::switch))
         // Inside the session layer below: it needs the logged-in supporter.
         .route(EVENTS_PATH, get(routes::live::events))
+        // The lead's dashboard: its CSV tables and its live stream (role checked inside).
+        .route("/leder/csv/{table}", get(routes::dashboard::csv))
+        .route(
+            app::domain::dashboard::EVENTS_PATH,
+            get(routes::dashboard::events),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos_options.clone())
         })

@@ -16,6 +16,9 @@ pub mod counter;
 pub mod cpr;
 pub mod cvr;
 pub mod danish_time;
+pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod dashboard_figures;
 pub mod delivery;
 pub mod digital_post_exemption;
 pub mod email;

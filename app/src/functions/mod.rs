@@ -9,6 +9,7 @@ pub mod cases;
 pub mod citizens;
 pub mod contact;
 pub mod counter;
+pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod help;

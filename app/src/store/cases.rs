@@ -441,14 +441,24 @@ pub async fn set_status_in(
     sla_clock::on_status_change(&mut clock, to, now_local);
     let (first_due, resolution_due) = sla_clock::due_times(priority, &clock, now_local);
     let stored = sla_clock::store(&clock);
+    // The dashboard's resolution facts: set on entering resolved/closed (kept when moving
+    // between the two), judged against the deadline in force before this change; cleared on
+    // reopening. The right-hand `resolution_due` is the stored (old) value.
+    let done = matches!(to, Status::Resolved | Status::Closed);
     sqlx::query(
         "UPDATE cases SET status = ?, updated_at = ?, sla_pauses = ?, sla_paused_since = ?,
+            resolved_at = CASE WHEN ? THEN COALESCE(resolved_at, ?) END,
+            resolved_within_sla = CASE WHEN ? THEN COALESCE(resolved_within_sla, resolution_due >= ?) END,
             first_response_due = ?, resolution_due = ? WHERE id = ?",
     )
     .bind(to.as_str())
     .bind(&now)
     .bind(&stored.pauses)
     .bind(&stored.paused_since)
+    .bind(done)
+    .bind(&now)
+    .bind(done)
+    .bind(sla_clock::format(now_local))
     .bind(first_due)
     .bind(resolution_due)
     .bind(case_id)

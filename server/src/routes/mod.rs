@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod cti;
+pub mod dashboard;
 pub mod health;
 pub mod inbound_mail;
 pub mod lang;

@@ -97,6 +97,8 @@ use Access::{Only, Public};
 const SUPPORTER: Access = Only(&[Who::Supporter, Who::Lead]);
 const COUNTER: Access = Only(&[Who::Borgerservice]);
 const ADMIN: Access = Only(&[Who::Admin]);
+/// Team leads only (no role in the matrix may).
+const LEAD: Access = Only(&[]);
 
 /// Every server function: who may call it, and arguments of the right shape (the role check
 /// runs after the arguments are decoded, so a shapeless request would test nothing).
@@ -122,6 +124,11 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
     ("/api/admin/kb/insights", ADMIN, ""),
     ("/api/admin/kb/editor", ADMIN, "id=1"),
     ("/api/admin/kb/save", ADMIN, "slug=x&lang=da&title=x"),
+    (
+        "/api/lead/dashboard",
+        LEAD,
+        "period=today&from=&to=&system=&channel=",
+    ),
     ("/api/cases/queue", SUPPORTER, ""),
     ("/api/cases/get", SUPPORTER, "reference=SAG-2026-000001"),
     (

@@ -13,6 +13,7 @@ mod businesses;
 mod case_search;
 mod cases;
 mod counter;
+mod dashboard;
 mod email;
 mod help;
 mod hostile;
