@@ -97,8 +97,8 @@ use Access::{Only, Public};
 const SUPPORTER: Access = Only(&[Who::Supporter, Who::Lead]);
 const COUNTER: Access = Only(&[Who::Borgerservice]);
 const ADMIN: Access = Only(&[Who::Admin]);
-/// Team leads only (no role in the matrix may).
-const LEAD: Access = Only(&[]);
+/// Team leads only.
+const LEAD: Access = Only(&[Who::Lead]);
 
 /// Every server function: who may call it, and arguments of the right shape (the role check
 /// runs after the arguments are decoded, so a shapeless request would test nothing).
