@@ -20,6 +20,7 @@ pub fn page_has_islands(path: &str) -> bool {
         || under("/support")
         || under("/borgerservice")
         || under("/admin")
+        || under("/leder")
 }
 
 /// Placed inside every island: counts it as hydrated once its effects run (in the browser,

@@ -25,6 +25,8 @@ pub mod cases;
 #[cfg(feature = "ssr")]
 pub mod counter;
 #[cfg(feature = "ssr")]
+pub mod incidents;
+#[cfg(feature = "ssr")]
 pub mod index_sync;
 #[cfg(feature = "ssr")]
 pub mod kb;

@@ -7,10 +7,11 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
+use crate::components::incident_banner::IncidentBanner;
 use crate::components::page_title::PageTitle;
 use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
-use crate::pages::consoles::{AdminDesk, CounterDesk, SupporterConsole, console};
+use crate::pages::consoles::{AdminDesk, CounterDesk, LeadDesk, SupporterConsole, console};
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::{
     article::ArticleView, help_home::HelpHome, login::LoginPage, not_found::NotFound,
@@ -75,10 +76,12 @@ pub fn staff_stylesheet_href() -> &'static str {
 /// The three consoles' pages.
 #[cfg(feature = "ssr")]
 fn is_staff_page(path: &str) -> bool {
-    ["/support", "/borgerservice", "/admin", "/leder"].iter().any(|area| {
-        path.strip_prefix(area)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    ["/support", "/borgerservice", "/admin", "/leder"]
+        .iter()
+        .any(|area| {
+            path.strip_prefix(area)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
 }
 
 /// This request's path (the server renders the shell; the browser never does).
@@ -169,6 +172,7 @@ pub fn App() -> impl IntoView {
         <PageTitle/>
         <Router>
             <SiteHeader/>
+            <IncidentBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HelpHome ssr=SsrMode::Async/>
@@ -192,6 +196,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/vidensbase") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/leder/drift") view=console(LeadDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/leder/drift/:id") view=console(LeadDesk) ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

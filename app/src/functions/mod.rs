@@ -12,6 +12,7 @@ pub mod counter;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod help;
+pub mod incidents;
 pub mod kb_admin;
 pub mod organisations;
 pub mod powers;

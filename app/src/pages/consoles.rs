@@ -28,6 +28,7 @@ use crate::pages::citizen_page::CitizenPage;
 use crate::pages::counter::receipt::ReceiptPage;
 use crate::pages::counter::today::CounterHome;
 use crate::pages::counter::visit::VisitPage;
+use crate::pages::incidents::{IncidentHistory, IncidentPage};
 use crate::pages::queue::SupporterHome;
 
 /// A console's page renders, on the server and in the browser, entirely in hydration mode: the
@@ -132,6 +133,19 @@ pub fn AdminDesk() -> impl IntoView {
                 <Route path=path!("/admin/vidensbase") view=AdminKbList/>
                 <Route path=path!("/admin/vidensbase/ny") view=AdminKbNew/>
                 <Route path=path!("/admin/vidensbase/:id") view=AdminKbEdit/>
+            </Routes>
+        </ConsoleFrame>
+    }
+}
+
+/// The team lead's desk: incidents (driftsstatus) and their history.
+#[island(lazy)]
+pub fn LeadDesk() -> impl IntoView {
+    view! {
+        <ConsoleFrame>
+            <Routes fallback=LeaveConsole>
+                <Route path=path!("/leder/drift") view=IncidentHistory/>
+                <Route path=path!("/leder/drift/:id") view=IncidentPage/>
             </Routes>
         </ConsoleFrame>
     }

@@ -17,6 +17,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "blocks",
         "cases",
         "counter",
+        "incidents",
         "index_sync",
         "kb",
         "mail",

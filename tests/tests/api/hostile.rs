@@ -95,6 +95,9 @@ use Access::{Only, Public};
 const SUPPORTER: Access = Only(&[Who::Supporter]);
 const COUNTER: Access = Only(&[Who::Borgerservice]);
 const ADMIN: Access = Only(&[Who::Admin]);
+/// Team leads only: none of the roles in the matrix (a lead acts as a supporter, not the
+/// other way round).
+const LEAD_ONLY: Access = Only(&[]);
 
 /// Every server function: who may call it, and arguments of the right shape (the role check
 /// runs after the arguments are decoded, so a shapeless request would test nothing).
@@ -118,6 +121,28 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
     ("/api/admin/kb/insights", ADMIN, ""),
     ("/api/admin/kb/editor", ADMIN, "id=1"),
     ("/api/admin/kb/save", ADMIN, "slug=x&lang=da&title=x"),
+    ("/api/incidents/list", SUPPORTER, ""),
+    ("/api/incidents/get", SUPPORTER, "id=1"),
+    (
+        "/api/incidents/declare",
+        LEAD_ONLY,
+        "systems[0]=mitid&text_da=x&text_en=x&search_words=x&starts_at=x&expected_end=x",
+    ),
+    (
+        "/api/incidents/link",
+        SUPPORTER,
+        "incident_id=1&references[0]=SAG-2026-000001",
+    ),
+    (
+        "/api/incidents/unlink",
+        SUPPORTER,
+        "incident_id=1&references[0]=SAG-2026-000001",
+    ),
+    (
+        "/api/incidents/resolve",
+        LEAD_ONLY,
+        "incident_id=1&closing_da=x&closing_en=x",
+    ),
     ("/api/cases/queue", SUPPORTER, ""),
     ("/api/cases/get", SUPPORTER, "reference=SAG-2026-000001"),
     (
