@@ -27,6 +27,8 @@ pub mod counter;
 #[cfg(feature = "ssr")]
 pub mod dashboard;
 #[cfg(feature = "ssr")]
+pub mod incidents;
+#[cfg(feature = "ssr")]
 pub mod index_sync;
 #[cfg(feature = "ssr")]
 pub mod kb;

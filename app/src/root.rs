@@ -7,6 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::footer::SiteFooter;
 use crate::components::header::SiteHeader;
+use crate::components::incident_banner::IncidentBanner;
 use crate::components::page_title::PageTitle;
 use crate::hydration::page_has_islands;
 use crate::page_context::{ELEMENT_ID, PageContext};
@@ -172,6 +173,7 @@ pub fn App() -> impl IntoView {
         <PageTitle/>
         <Router>
             <SiteHeader/>
+            <IncidentBanner/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=HelpHome ssr=SsrMode::Async/>
@@ -197,6 +199,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/leder") view=console(LeadDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/leder/drift") view=console(LeadDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/leder/drift/:id") view=console(LeadDesk) ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

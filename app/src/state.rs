@@ -37,6 +37,8 @@ pub struct AppState {
     pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
     /// Citizens' searches without a hit, counted in memory and written in batches.
     pub search_misses: Arc<crate::store::search_misses::MissCounter>,
+    /// The open incidents, for the banner on every page (see `incidents`).
+    pub incidents: Arc<crate::domain::incident::Board>,
 }
 
 /// Runtime settings that server functions need (the server's own config is wider).

@@ -263,12 +263,22 @@ impl Application {
                 config.contact_per_recipient_per_day,
             )),
             search_misses: search_misses.clone(),
+            incidents: Arc::new(app::domain::incident::Board::new(
+                std::env::var("DESK_INCIDENT_BATCH_PAUSE_MS")
+                    .ok()
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0),
+            )),
             registry: if config.registry_url.is_some() {
                 Arc::new(HttpRegistry)
             } else {
                 Arc::new(EmbeddedRegistry)
             },
         };
+        let resumed = app::incidents::resume(&app_state).await?;
+        if resumed > 0 {
+            tracing::info!(resumed, "incident resolutions left by a restart resumed");
+        }
         let state = ServerState {
             leptos_options,
             app: app_state.clone(),

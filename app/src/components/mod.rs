@@ -5,6 +5,7 @@ pub mod csrf_field;
 pub mod footer;
 pub mod header;
 pub mod identity_panel;
+pub mod incident_banner;
 pub mod kb_panel;
 #[cfg(feature = "hydrate")]
 pub mod live_feed;

@@ -24,6 +24,7 @@ pub mod digital_post_exemption;
 pub mod email;
 pub mod identity_document;
 pub mod identity_views;
+pub mod incident;
 pub mod kb_admin_views;
 pub mod kb_views;
 pub mod live_case;

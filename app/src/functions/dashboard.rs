@@ -18,8 +18,8 @@ pub async fn lead_dashboard(
     channel: String,
 ) -> Result<DashboardView, AppError> {
     use crate::dashboard::DashboardError;
-    use crate::domain::dashboard::DashboardQuery;
     use crate::domain::Role;
+    use crate::domain::dashboard::DashboardQuery;
     use crate::functions::guard::{Staff, staff};
     use crate::i18n::Lang;
     use crate::page_context::PageContext;

@@ -13,6 +13,7 @@ pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod help;
+pub mod incidents;
 pub mod kb_admin;
 pub mod organisations;
 pub mod powers;

@@ -59,6 +59,13 @@ pub enum Template<'a> {
         when: &'a str,
         permanent: bool,
     },
+    /// A known problem (incident) the case was linked to is over: the lead's closing text,
+    /// in the citizen's language.
+    IncidentResolved {
+        reference: &'a str,
+        subject: &'a str,
+        closing: &'a str,
+    },
     /// The Borgerservice visit, summed up.
     CounterReceipt {
         reference: &'a str,
@@ -357,6 +364,33 @@ pub fn render(template: &Template<'_>, lang: Lang, contacts: &SupportContacts) -
                 }),
             ],
         ),
+        Template::IncidentResolved {
+            reference,
+            subject,
+            closing,
+        } => (
+            format!(
+                "{reference}: {}",
+                pick("Driftsproblemet er løst", "The service problem is resolved")
+            ),
+            pick("Kære borger", "Dear citizen"),
+            vec![
+                para(*closing),
+                para(if da {
+                    format!(
+                        "Din sag {reference} «{subject}» handlede om dette problem, og vi har derfor lukket den som løst."
+                    )
+                } else {
+                    format!(
+                        "Your case {reference} “{subject}” was about this problem, so we have marked it as resolved."
+                    )
+                }),
+                para(pick(
+                    "Er der stadig noget, du mangler hjælp til, så svar på denne e-mail, så åbner vi sagen igen.",
+                    "If you still need help, reply to this e-mail and we will reopen the case.",
+                )),
+            ],
+        ),
         Template::CounterReceipt {
             reference,
             when,
@@ -494,6 +528,11 @@ mod tests {
                 reference: "SAG-2026-000001",
                 when: "23-11-2026",
                 lines,
+            },
+            Template::IncidentResolved {
+                reference: "SAG-2026-000001",
+                subject: "MitID virker ikke",
+                closing: "MitID virker igen. Borger 010203-1234 skrev.",
             },
         ]
     }

@@ -28,6 +28,7 @@ use crate::pages::citizen_page::CitizenPage;
 use crate::pages::counter::receipt::ReceiptPage;
 use crate::pages::counter::today::CounterHome;
 use crate::pages::counter::visit::VisitPage;
+use crate::pages::incidents::{IncidentHistory, IncidentPage};
 use crate::pages::lead::dashboard::LeadDashboard;
 use crate::pages::queue::SupporterHome;
 
@@ -138,13 +139,15 @@ pub fn AdminDesk() -> impl IntoView {
     }
 }
 
-/// The team lead's area: the dashboard.
+/// The team lead's desk: the dashboard, and incidents (driftsstatus) with their history.
 #[island(lazy)]
 pub fn LeadDesk() -> impl IntoView {
     view! {
         <ConsoleFrame>
             <Routes fallback=LeaveConsole>
                 <Route path=path!("/leder") view=LeadDashboard/>
+                <Route path=path!("/leder/drift") view=IncidentHistory/>
+                <Route path=path!("/leder/drift/:id") view=IncidentPage/>
             </Routes>
         </ConsoleFrame>
     }

@@ -13,6 +13,7 @@ pub mod consoles;
 pub mod contact;
 pub mod counter;
 pub mod help_home;
+pub mod incidents;
 pub mod lead;
 pub mod login;
 pub mod not_found;

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod db;
 pub mod group_commit;
 pub mod identities;
+pub mod incidents;
 pub mod intake;
 pub mod kb_admin;
 pub mod login_failures;

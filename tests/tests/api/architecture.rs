@@ -18,6 +18,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "cases",
         "counter",
         "dashboard",
+        "incidents",
         "index_sync",
         "kb",
         "mail",

@@ -129,6 +129,28 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
         LEAD,
         "period=today&from=&to=&system=&channel=",
     ),
+    ("/api/incidents/list", SUPPORTER, ""),
+    ("/api/incidents/get", SUPPORTER, "id=1"),
+    (
+        "/api/incidents/declare",
+        LEAD,
+        "systems[0]=mitid&text_da=x&text_en=x&search_words=x&starts_at=x&expected_end=x",
+    ),
+    (
+        "/api/incidents/link",
+        SUPPORTER,
+        "incident_id=1&references[0]=SAG-2026-000001",
+    ),
+    (
+        "/api/incidents/unlink",
+        SUPPORTER,
+        "incident_id=1&references[0]=SAG-2026-000001",
+    ),
+    (
+        "/api/incidents/resolve",
+        LEAD,
+        "incident_id=1&closing_da=x&closing_en=x",
+    ),
     ("/api/cases/queue", SUPPORTER, ""),
     ("/api/cases/get", SUPPORTER, "reference=SAG-2026-000001"),
     (

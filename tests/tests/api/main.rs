@@ -18,6 +18,7 @@ mod email;
 mod help;
 mod hostile;
 mod http;
+mod incidents;
 mod intake;
 mod kb_admin;
 mod powers;
