@@ -768,9 +768,10 @@ async fn focused_id(c: &fantoccini::Client) -> String {
 /// 150 KiB. The consoles' code is in lazy chunks and their CSS in a stylesheet of its own
 /// (`style/staff.css`, 2.5 KB off every citizen page), but wasm-split leaves every string in
 /// the main module's data segment, and the staff texts are most of it (the MitID Erhverv block
-/// flow and the powers-of-attorney panel and counter step added 3.6 KB), so this is 155 KiB
-/// until the staff texts leave the citizen bundle (open work, see the closing note).
-const CITIZEN_PAGE_BUDGET: u64 = 155 * 1024;
+/// flow and the powers-of-attorney panel and counter step added 3.6 KB; the team lead's
+/// incident pages and dashboard another 3.5 KB), so this is 158 KiB until the staff texts
+/// leave the citizen bundle (open work, see the closing note).
+const CITIZEN_PAGE_BUDGET: u64 = 158 * 1024;
 /// The same page again: the bundle is kept (immutable, hashed names); only the page comes.
 const WARM_PAGE_BUDGET: u64 = 10 * 1024;
 

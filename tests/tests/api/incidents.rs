@@ -221,8 +221,22 @@ async fn an_incident_with_50_linked_cases_mails_each_citizen_once_across_a_kill_
     }
     // Anything sent twice would arrive now.
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let mails = incident_mails(&smtp);
-    assert_eq!(mails.len(), 50, "fifty incident e-mails");
+    // The outbox delivers at least once: a delivery whose outcome was not recorded is sent
+    // again under the same Message-ID, which a receiving system drops as a repeat. "Once" is
+    // one distinct message per citizen (and a second, different message fails below).
+    let delivered = incident_mails(&smtp);
+    let mut seen = std::collections::BTreeSet::new();
+    let mails: Vec<Received> = delivered
+        .iter()
+        .filter(|m| seen.insert(m.header("Message-ID").unwrap_or_default()))
+        .cloned()
+        .collect();
+    assert_eq!(
+        mails.len(),
+        50,
+        "fifty distinct incident e-mails ({} deliveries)",
+        delivered.len()
+    );
     let counts = per_recipient(&mails);
     assert_eq!(counts.len(), 50, "{counts:?}");
     for i in 0..50 {
@@ -406,8 +420,6 @@ async fn hostile_declarations_are_refused_with_a_message_and_store_nothing() {
         (with(&[("text_da", "")]), "Skriv den danske tekst"),
         (with(&[("text_en", "   ")]), "Skriv den engelske tekst"),
         (with(&[("text_da", long_ref)]), "højst være 600 tegn"),
-        // Over the body limit: refused before the function runs (413).
-        (with(&[("text_en", huge_ref)]), ""),
         (
             with(&[("text_da", "Linje et\r\nSubject: hacked")]),
             "uden styretegn",
@@ -429,6 +441,9 @@ async fn hostile_declarations_are_refused_with_a_message_and_store_nothing() {
             with(&[("expected_end", "2026-12-01T08:00")]),
             "skal ligge efter starttidspunktet",
         ),
+        // Over the body limit: refused before the function runs (413). Last: the server may
+        // close the connection without reading the body, and this client would reuse it.
+        (with(&[("text_en", huge_ref)]), ""),
     ];
     for (fields, message) in &cases {
         let res = lead.call("/api/incidents/declare", fields).await;

@@ -113,7 +113,7 @@ async fn seed_is_idempotent() {
     let data = temp.path().join("data");
     let (ok, out, err) = run_cli(&data, &["seed"], "").await;
     assert!(ok, "{err}");
-    assert!(out.contains("3 staff account(s) added"), "{out}");
+    assert!(out.contains("4 staff account(s) added"), "{out}");
     let (ok, out, _) = run_cli(&data, &["seed"], "").await;
     assert!(ok && out.contains("0 staff account(s) added"), "{out}");
 }
