@@ -35,8 +35,9 @@ pub struct AppState {
     pub calls: tokio::sync::broadcast::Sender<crate::domain::telephony::AgentCall>,
     /// The contact form's allowances per client and per recipient address.
     pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
-    /// Citizens' searches without a hit, counted in memory and written in batches.
-    pub search_misses: Arc<crate::store::search_misses::MissCounter>,
+    /// The citizens' help (misses, searches, guides opened, forms sent), counted in memory and
+    /// written in batches.
+    pub help_counts: Arc<crate::store::help_counts::HelpCounts>,
     /// The open incidents, for the banner on every page (see `incidents`).
     pub incidents: Arc<crate::domain::incident::Board>,
 }

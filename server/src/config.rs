@@ -61,6 +61,9 @@ pub struct Config {
     pub outbox_retry_ms: u64,
     /// Attempts before an e-mail is marked failed (registry calls retry until acknowledged).
     pub outbox_max_attempts: i64,
+    /// `DESK_INCIDENT_BATCH_PAUSE_MS`: a pause between the batches of ten cases when an
+    /// incident is resolved (0: none; the tests use it to stop the server mid-way).
+    pub incident_batch_pause_ms: u64,
     /// `DESK_CONTACT_PER_CLIENT_PER_HOUR`: contact-form requests one client address may send
     /// per hour (an IPv6 client is its /64).
     pub contact_per_client_per_hour: u32,
@@ -150,6 +153,7 @@ impl Config {
             outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
             outbox_max_attempts: i64::try_from(number("DESK_OUTBOX_MAX_ATTEMPTS", 8)?)
                 .unwrap_or(i64::MAX),
+            incident_batch_pause_ms: number("DESK_INCIDENT_BATCH_PAUSE_MS", 0)?,
             contact_per_client_per_hour: u32::try_from(number(
                 "DESK_CONTACT_PER_CLIENT_PER_HOUR",
                 10,

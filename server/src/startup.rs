@@ -15,8 +15,8 @@ use app::privacy::secret_file;
 use app::registry::port::{EmbeddedRegistry, HttpRegistry};
 use app::root::{App, shell};
 use app::state::{AppState, Settings};
+use app::store::help_counts::{FLUSH_EVERY, HelpCounts};
 use app::store::intake::Intake;
-use app::store::search_misses::{FLUSH_EVERY, MissCounter};
 use app::store::{Db, StoreError, articles, users};
 use axum::Router;
 use axum::routing::get;
@@ -83,7 +83,7 @@ pub struct Application {
     db: Db,
     worker: Worker,
     /// Written once more on shutdown, so a stop loses no counted misses.
-    search_misses: Arc<MissCounter>,
+    help_counts: Arc<HelpCounts>,
 }
 
 impl Application {
@@ -235,8 +235,8 @@ impl Application {
         if applied > 0 {
             tracing::info!(applied, "case search index caught up with the database");
         }
-        let search_misses = Arc::new(MissCounter::default());
-        search_misses.spawn_flusher(db.clone(), FLUSH_EVERY);
+        let help_counts = Arc::new(HelpCounts::default());
+        help_counts.spawn_flusher(db.clone(), FLUSH_EVERY);
         let app_state = AppState {
             db: db.clone(),
             intake: Intake::spawn(db.clone()),
@@ -262,12 +262,9 @@ impl Application {
                 config.contact_per_client_per_hour,
                 config.contact_per_recipient_per_day,
             )),
-            search_misses: search_misses.clone(),
+            help_counts: help_counts.clone(),
             incidents: Arc::new(app::domain::incident::Board::new(
-                std::env::var("DESK_INCIDENT_BATCH_PAUSE_MS")
-                    .ok()
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0),
+                config.incident_batch_pause_ms,
             )),
             registry: if config.registry_url.is_some() {
                 Arc::new(HttpRegistry)
@@ -295,7 +292,7 @@ impl Application {
             router,
             db,
             worker,
-            search_misses,
+            help_counts,
         })
     }
 
@@ -321,8 +318,8 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         worker.abort();
-        if let Err(err) = self.search_misses.flush(&self.db).await {
-            tracing::warn!(error = %err, "searches without a hit lost at shutdown");
+        if let Err(err) = self.help_counts.flush(&self.db).await {
+            tracing::warn!(error = %err, "help counts (searches, misses) lost at shutdown");
         }
         self.db.close().await;
         Ok(())

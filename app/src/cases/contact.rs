@@ -16,6 +16,8 @@ pub struct ContactForm {
     pub system: String,
     pub category: String,
     pub message: String,
+    /// Sent from a guide the citizen found by searching (see `domain::help_activity`).
+    pub after_search: bool,
 }
 
 /// Why the form was not accepted.
@@ -123,6 +125,8 @@ pub struct IntakeDesk<'a> {
     pub contacts: SupportContacts,
     /// Hashes the citizen's phone number, so a call from it finds them.
     pub vault: &'a crate::privacy::cpr_vault::CprVault,
+    /// Counts a form sent after a search (the deflection figures).
+    pub help_counts: &'a crate::store::help_counts::HelpCounts,
 }
 
 /// Checks the form, holds back floods (per client address and per recipient) and creates the
@@ -223,6 +227,10 @@ pub async fn submit(
             organisation: crate::domain::Cvr::find_in_text(message),
         })
         .await?;
+    if form.after_search {
+        desk.help_counts
+            .count(crate::domain::help_activity::Activity::WroteIn);
+    }
     Ok(Received {
         reference,
         token,

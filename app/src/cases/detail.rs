@@ -38,6 +38,7 @@ pub async fn case_page(
     let (party, organisation) = organisations::for_case(db, case.id).await?;
     let rating = crate::ratings::for_case(db, case.id).await?;
     let row = case.row;
+    let incidents = crate::store::incidents::for_case(db, case.id, row.system.name()).await?;
     Ok(Some(CaseDetail {
         assigned_to_me: case.assignee_username.as_deref() == Some(username),
         sla_paused: case.clock.paused_since.is_some(),
@@ -60,6 +61,7 @@ pub async fn case_page(
         organisation,
         related,
         rating,
+        incidents,
         merged_into,
         timeline,
     }))

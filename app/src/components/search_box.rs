@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::domain::help_activity::guide_from_search;
 use crate::domain::kb_views::SearchHitView;
-use crate::functions::help::search_help;
+use crate::functions::help::suggest_help;
 use crate::hydration::IslandReady;
 use crate::page_context::use_page_context;
 
@@ -27,7 +28,7 @@ pub fn use_article_suggestions(
             return;
         }
         spawn_local(async move {
-            let found = search_help(text, None, Some(limit))
+            let found = suggest_help(text, Some(limit))
                 .await
                 .map(|p| p.hits)
                 .unwrap_or_default();
@@ -78,7 +79,7 @@ pub fn SearchBox(#[prop(into)] initial: String) -> impl IntoView {
                         </p>
                         <ul>
                             {list.into_iter().map(|h| view! {
-                                <li><a href=format!("/hjaelp/{}", h.slug) hreflang=h.lang.clone()>{h.title}</a></li>
+                                <li><a href=guide_from_search(&h.slug) hreflang=h.lang.clone()>{h.title}</a></li>
                             }).collect_view()}
                         </ul>
                     })

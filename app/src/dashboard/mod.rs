@@ -11,10 +11,12 @@ use crate::domain::dashboard::{DashSection, DashTable, DashboardQuery, Dashboard
 use crate::domain::dashboard_figures::{
     self as fig, Bounds, Period, QueryError, Series, bar_chart, duration_text, percent, percentile,
 };
+use crate::domain::help_activity::Activity;
 use crate::domain::sla_clock;
 use crate::domain::{Channel, Role, Status, System};
 use crate::i18n::Lang;
-use crate::store::dashboard::{self as facts, Filter, RatingCount, Span};
+use crate::store::dashboard::{self as facts, Filter, HourCount, RatingCount, Span};
+use crate::store::help_counts::HelpCounts;
 use crate::store::{Db, StoreError};
 
 /// Rows in the lists (breaching cases, top searches, articles).
@@ -70,12 +72,16 @@ fn normalised(p: &Parsed) -> DashboardQuery {
     }
 }
 
-/// Everything the page shows, read now.
+/// Everything the page shows, read now. The help's counts wait in memory for their batch
+/// write: what is pending is written first (one write, only when there is something), so the
+/// figures are current.
 pub async fn build(
     db: &Db,
+    help: &HelpCounts,
     query: &DashboardQuery,
     lang: Lang,
 ) -> Result<DashboardView, DashboardError> {
+    help.flush(db).await?;
     build_at(db, query, lang, OffsetDateTime::now_utc()).await
 }
 
@@ -83,11 +89,12 @@ pub async fn build(
 /// has no table of that name.
 pub async fn table_csv(
     db: &Db,
+    help: &HelpCounts,
     query: &DashboardQuery,
     lang: Lang,
     table: &str,
 ) -> Result<Option<(String, String)>, DashboardError> {
-    let view = build(db, query, lang).await?;
+    let view = build(db, help, query, lang).await?;
     let found = view
         .sections
         .into_iter()
@@ -139,6 +146,75 @@ async fn build_at(
 
 fn s(text: &str) -> String {
     text.to_owned()
+}
+
+/// A table with a row per bucket of the period, a total row, and its bar chart.
+struct BucketTable<'a> {
+    id: &'a str,
+    caption: &'a str,
+    /// The first column's heading ("Dag", "Time (dansk tid)").
+    bucket_name: &'a str,
+    /// A column and a series of bars each: name and one value per bucket.
+    series: &'a [(&'a str, &'a [i64])],
+    note: &'a str,
+}
+
+fn bucket_table(bounds: &Bounds, t: &BucketTable<'_>, lang: Lang) -> DashTable {
+    let totals: Vec<i64> = t.series.iter().map(|(_, v)| v.iter().sum()).collect();
+    let values: Vec<Vec<f64>> = t
+        .series
+        .iter()
+        .map(|(_, v)| v.iter().map(|x| *x as f64).collect())
+        .collect();
+    let mut columns = vec![s(t.bucket_name)];
+    columns.extend(t.series.iter().map(|(name, _)| s(name)));
+    let mut rows: Vec<Vec<String>> = bounds
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, bucket)| {
+            let mut row = vec![bucket.clone()];
+            row.extend(
+                t.series
+                    .iter()
+                    .map(|(_, v)| n(v.get(i).copied().unwrap_or(0))),
+            );
+            row
+        })
+        .collect();
+    let mut total_row = vec![s(lang.pick("I alt", "Total"))];
+    total_row.extend(totals.iter().map(|v| n(*v)));
+    rows.push(total_row);
+    let desc: String = t
+        .series
+        .iter()
+        .zip(&totals)
+        .map(|((name, _), total)| format!("{name}: {total}. "))
+        .chain(std::iter::once(s(lang.pick(
+            "Tallene står i tabellen under grafen.",
+            "The figures are in the table below the chart.",
+        ))))
+        .collect();
+    let series: Vec<Series<'_>> = t
+        .series
+        .iter()
+        .zip(&values)
+        .map(|((name, _), values)| Series { name, values })
+        .collect();
+    DashTable {
+        id: s(t.id),
+        caption: s(t.caption),
+        columns,
+        rows,
+        chart_svg: Some(bar_chart(
+            &format!("chart-{}", t.id),
+            t.caption,
+            &desc,
+            &bounds.buckets,
+            &series,
+        )),
+        note: Some(s(t.note)),
+    }
 }
 
 fn n(value: i64) -> String {
@@ -414,54 +490,23 @@ async fn period_section(
 
     let created_s = fig::series(bounds, &created);
     let resolved_s = fig::series(bounds, &resolved);
-    let created_f: Vec<f64> = created_s.iter().map(|v| *v as f64).collect();
-    let resolved_f: Vec<f64> = resolved_s.iter().map(|v| *v as f64).collect();
-    let (created_sum, resolved_sum): (i64, i64) = (created_s.iter().sum(), resolved_s.iter().sum());
-    let flow = DashTable {
-        id: "flow".into(),
-        caption: s(lang.pick("Oprettede og løste sager", "Cases created and resolved")),
-        columns: vec![
-            s(bucket_name),
-            s(lang.pick("Oprettet", "Created")),
-            s(lang.pick("Løst", "Resolved")),
-        ],
-        rows: bounds
-            .buckets
-            .iter()
-            .zip(created_s.iter().zip(&resolved_s))
-            .map(|(b, (c, r))| vec![b.clone(), n(*c), n(*r)])
-            .chain(std::iter::once(vec![
-                s(lang.pick("I alt", "Total")),
-                n(created_sum),
-                n(resolved_sum),
-            ]))
-            .collect(),
-        chart_svg: Some(bar_chart(
-            "chart-flow",
-            lang.pick("Oprettede og løste sager", "Cases created and resolved"),
-            &format!(
-                "{}: {created_sum}. {}: {resolved_sum}. {}",
-                lang.pick("Oprettet", "Created"),
-                lang.pick("Løst", "Resolved"),
-                lang.pick("Tallene står i tabellen under grafen.", "The figures are in the table below the chart."),
-            ),
-            &bounds.buckets,
-            &[
-                Series {
-                    name: lang.pick("Oprettet", "Created"),
-                    values: &created_f,
-                },
-                Series {
-                    name: lang.pick("Løst", "Resolved"),
-                    values: &resolved_f,
-                },
+    let flow = bucket_table(
+        bounds,
+        &BucketTable {
+            id: "flow",
+            caption: lang.pick("Oprettede og løste sager", "Cases created and resolved"),
+            bucket_name,
+            series: &[
+                (lang.pick("Oprettet", "Created"), &created_s),
+                (lang.pick("Løst", "Resolved"), &resolved_s),
             ],
-        )),
-        note: Some(s(lang.pick(
-            "Løst: sager, der blev løst eller lukket i perioden (en genåbnet sag tæller, når den løses igen).",
-            "Resolved: cases resolved or closed in the period (a reopened case counts when it is resolved again).",
-        ))),
-    };
+            note: lang.pick(
+                "Løst: sager, der blev løst eller lukket i perioden (en genåbnet sag tæller, når den løses igen).",
+                "Resolved: cases resolved or closed in the period (a reopened case counts when it is resolved again).",
+            ),
+        },
+        lang,
+    );
 
     let count = |h: &[(i64, i64)]| h.iter().map(|(_, c)| c).sum::<i64>();
     let times = DashTable {
@@ -511,44 +556,20 @@ async fn period_section(
     };
 
     let blocks_s = fig::series(bounds, &blocks);
-    let blocks_f: Vec<f64> = blocks_s.iter().map(|v| *v as f64).collect();
-    let blocks_sum: i64 = blocks_s.iter().sum();
-    let blocks_table = DashTable {
-        id: "blocks".into(),
-        caption: s(lang.pick("Spærringer", "Blocks")),
-        columns: vec![s(bucket_name), s(lang.pick("Spærringer", "Blocks"))],
-        rows: bounds
-            .buckets
-            .iter()
-            .zip(&blocks_s)
-            .map(|(b, c)| vec![b.clone(), n(*c)])
-            .chain(std::iter::once(vec![
-                s(lang.pick("I alt", "Total")),
-                n(blocks_sum),
-            ]))
-            .collect(),
-        chart_svg: Some(bar_chart(
-            "chart-blocks",
-            lang.pick("Spærringer", "Blocks"),
-            &format!(
-                "{}: {blocks_sum}. {}",
-                lang.pick("Spærringer i perioden", "Blocks in the period"),
-                lang.pick(
-                    "Tallene står i tabellen under grafen.",
-                    "The figures are in the table below the chart."
-                ),
+    let blocks_table = bucket_table(
+        bounds,
+        &BucketTable {
+            id: "blocks",
+            caption: lang.pick("Spærringer", "Blocks"),
+            bucket_name,
+            series: &[(lang.pick("Spærringer", "Blocks"), &blocks_s)],
+            note: lang.pick(
+                "MitID- og MitID Erhverv-spærringer bekræftet i perioden.",
+                "MitID and MitID Erhverv blocks confirmed in the period.",
             ),
-            &bounds.buckets,
-            &[Series {
-                name: lang.pick("Spærringer", "Blocks"),
-                values: &blocks_f,
-            }],
-        )),
-        note: Some(s(lang.pick(
-            "MitID- og MitID Erhverv-spærringer bekræftet i perioden.",
-            "MitID and MitID Erhverv blocks confirmed in the period.",
-        ))),
-    };
+        },
+        lang,
+    );
     let (under, block_total) = fig::share_below(&block_secs, BLOCK_GOAL_SECONDS);
     let block_time = DashTable {
         id: "block-time".into(),
@@ -715,11 +736,13 @@ async fn knowledge_section(
         start: &start,
         end: &end,
     };
-    let (visits, misses, helpful) = tokio::try_join!(
+    let (visits, misses, helpful, activity) = tokio::try_join!(
         facts::counter_visits(db, span),
         facts::top_misses(db, span, LIST_LIMIT),
         facts::helpfulness(db, span, LIST_LIMIT),
+        facts::help_activity(db, span),
     )?;
+    let (help_table, help_headlines) = help_activity_table(bounds, &activity, lang);
     let visits_table = DashTable {
         id: "counter".into(),
         caption: s(lang.pick(
@@ -803,9 +826,87 @@ async fn knowledge_section(
             "Besøg ved skranken, og hvad borgerne søger efter og finder i hjælpen.",
             "Visits at the counter, and what citizens search for and find in the help pages.",
         )),
-        headlines: vec![],
-        tables: vec![visits_table, misses_table, helpful_table],
+        headlines: help_headlines,
+        tables: vec![help_table, misses_table, helpful_table, visits_table],
     })
+}
+
+/// Searches, misses, guides opened from a search and forms sent after one, per bucket; and the
+/// headlines: how many searched, found nothing, and found a guide without writing in.
+fn help_activity_table(
+    bounds: &Bounds,
+    activity: &[HourCount],
+    lang: Lang,
+) -> (DashTable, Vec<Headline>) {
+    let series_of = |kind: Activity| {
+        let hours: Vec<(String, i64)> = activity
+            .iter()
+            .filter(|c| Activity::parse(&c.kind) == Some(kind))
+            .map(|c| (c.hour.clone(), c.n))
+            .collect();
+        fig::series(bounds, &hours)
+    };
+    let [searched, missed, opened, wrote_in] = Activity::ALL.map(series_of);
+    let stayed: Vec<i64> = opened
+        .iter()
+        .zip(&wrote_in)
+        .map(|(o, w)| (o - w).max(0))
+        .collect();
+    let bucket_name = if bounds.by_hour {
+        lang.pick("Time (dansk tid)", "Hour (Danish time)")
+    } else {
+        lang.pick("Dag", "Day")
+    };
+    let table = bucket_table(
+        bounds,
+        &BucketTable {
+            id: "help",
+            caption: lang.pick("Selvbetjening: søgt, fundet, skrev ikke", "Self-service: searched, found, did not write in"),
+            bucket_name,
+            series: &[
+                (lang.pick("Søgninger", "Searches"), &searched),
+                (lang.pick("Uden hit", "Without a hit"), &missed),
+                (lang.pick("Åbnede en vejledning", "Opened a guide"), &opened),
+                (lang.pick("Skrev alligevel", "Wrote in anyway"), &wrote_in),
+                (lang.pick("Skrev ikke", "Did not write in"), &stayed),
+            ],
+            note: lang.pick(
+                "Søgninger: søgninger på resultatsiden (ikke forslag undervejs). Åbnede en vejledning: vejledninger åbnet fra søgeresultater eller forslag. Skrev alligevel: henvendelser sendt via »Skriv til supporten« på en vejledning fundet ved søgning. Talt uden cookies, pr. sidevisning: en borger, der åbner tre vejledninger, tæller tre gange, og en borger, der finder kontaktformularen ad anden vej, tælles ikke som »skrev alligevel«.",
+                "Searches: searches on the results page (not suggestions while typing). Opened a guide: guides opened from search results or suggestions. Wrote in anyway: requests sent through “Write to the support line” on a guide found by searching. Counted without cookies, per page view: a citizen who opens three guides counts three times, and one who finds the contact form another way is not counted as “wrote in anyway”.",
+            ),
+        },
+        lang,
+    );
+    let sum = |v: &[i64]| v.iter().sum::<i64>();
+    let (searched, missed, opened, stayed) =
+        (sum(&searched), sum(&missed), sum(&opened), sum(&stayed));
+    let headline = |id: &str, label: &str, value: String| Headline {
+        id: s(id),
+        label: s(label),
+        value,
+        href: None,
+    };
+    let headlines = vec![
+        headline(
+            "help-searched",
+            lang.pick("Søgninger i vejledningerne", "Searches in the guides"),
+            n(searched),
+        ),
+        headline(
+            "help-missed",
+            lang.pick("Søgninger uden hit", "Searches without a hit"),
+            format!("{} ({})", n(missed), percent(missed, searched, lang)),
+        ),
+        headline(
+            "help-deflected",
+            lang.pick(
+                "Fandt en vejledning og skrev ikke",
+                "Found a guide and did not write in",
+            ),
+            format!("{} ({})", n(stayed), percent(stayed, opened, lang)),
+        ),
+    ];
+    (table, headlines)
 }
 
 /// A number that changes whenever a case is created or changed, for the live stream.

@@ -134,6 +134,8 @@ pub struct CaseDetail {
     pub merged_into: Option<String>,
     /// The citizen's satisfaction rating, once given.
     pub rating: Option<crate::domain::rating::RatingView>,
+    /// Incidents the case is linked to, and open ones about its system.
+    pub incidents: Vec<crate::domain::incident::CaseIncident>,
     pub timeline: Vec<TimelineEntry>,
 }
 

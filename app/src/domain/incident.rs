@@ -294,6 +294,29 @@ pub fn systems_of_column(column: &str) -> Vec<System> {
     column.split('|').filter_map(System::parse).collect()
 }
 
+/// An incident as a case's page shows it: one the case is linked to, or an open one about the
+/// case's system that it may be linked to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseIncident {
+    pub id: i64,
+    pub state: IncidentState,
+    pub text_da: String,
+    pub text_en: String,
+    pub linked: bool,
+}
+
+impl CaseIncident {
+    pub fn text(&self, lang: Lang) -> &str {
+        lang.pick(&self.text_da, &self.text_en)
+    }
+
+    /// Whether the page offers to link the case: the incident is open and the case is not
+    /// linked yet.
+    pub fn may_link(&self) -> bool {
+        !self.linked && self.state == IncidentState::Open
+    }
+}
+
 /// An open incident as the banner shows it (kept in memory, refreshed when incidents change).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Banner {

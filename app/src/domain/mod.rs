@@ -22,6 +22,7 @@ pub mod dashboard_figures;
 pub mod delivery;
 pub mod digital_post_exemption;
 pub mod email;
+pub mod help_activity;
 pub mod identity_document;
 pub mod identity_views;
 pub mod incident;

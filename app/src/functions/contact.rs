@@ -10,24 +10,26 @@ use crate::errors::AppError;
 use crate::functions::invalid;
 
 /// Creates a case from the contact form and sends the citizen to its receipt page.
+/// The form's CSRF token is checked by the server's middleware before this runs (the field is
+/// not an argument: serde ignores it).
 #[server(prefix = "/api", endpoint = "contact/submit")]
 pub async fn submit_contact(
-    csrf_token: String,
     name: String,
     email: String,
     phone: Option<String>,
     system: String,
     category: String,
     message: String,
+    fra: Option<String>,
 ) -> Result<(), AppError> {
     use crate::cases::contact::{self, ContactError, ContactForm, IntakeDesk};
     use crate::domain::Priority;
+    use crate::domain::help_activity::came_from_search;
     use crate::domain::live_case::LiveCase;
     use crate::i18n::Lang;
     use crate::page_context::PageContext;
     use crate::state::AppState;
 
-    let _ = csrf_token;
     let lang = PageContext::current().lang;
     let state = AppState::from_context()?;
     let desk = IntakeDesk {
@@ -36,6 +38,7 @@ pub async fn submit_contact(
         mail: &state.mail,
         contacts: state.settings.contacts.clone(),
         vault: &state.cpr_vault,
+        help_counts: &state.help_counts,
     };
     let form = ContactForm {
         name,
@@ -44,6 +47,7 @@ pub async fn submit_contact(
         system,
         category,
         message,
+        after_search: came_from_search(fra.as_deref()),
     };
     let client = crate::functions::client_address();
     let received = contact::submit(desk, form, &client, lang)

@@ -33,7 +33,7 @@ pub async fn lead_dashboard(
         system,
         channel,
     };
-    match crate::dashboard::build(&state.db, &query, lang).await {
+    match crate::dashboard::build(&state.db, &state.help_counts, &query, lang).await {
         Ok(view) => Ok(view),
         Err(DashboardError::Query(e)) => Err(crate::functions::invalid(
             e.field(),

@@ -29,7 +29,7 @@ pub async fn search_help(
     let limit = limit.unwrap_or(PAGE_SIZE).clamp(1, PAGE_SIZE);
     crate::kb::search::help(
         state.kb.clone(),
-        &state.search_misses,
+        &state.help_counts,
         query,
         system,
         limit,
@@ -38,14 +38,39 @@ pub async fn search_help(
     .await
 }
 
+/// Guides matching what a citizen is typing: the search box's and the contact form's
+/// suggestions (not counted as searches).
+#[server(prefix = "/api", endpoint = "help/suggest", input = GetUrl)]
+pub async fn suggest_help(q: String, limit: Option<usize>) -> Result<SearchPage, AppError> {
+    use crate::state::AppState;
+
+    let state = AppState::from_context()?;
+    let query: String = q.chars().take(200).collect();
+    let limit = limit.unwrap_or(PAGE_SIZE).clamp(1, PAGE_SIZE);
+    crate::kb::search::suggest(state.kb.clone(), query, None, limit).await
+}
+
+/// One article; `fra=soeg` marks a link followed from the help search.
 #[server(prefix = "/api", endpoint = "help/article", input = GetUrl)]
-pub async fn get_article(slug: String) -> Result<Option<ArticlePage>, AppError> {
+pub async fn get_article(
+    slug: String,
+    fra: Option<String>,
+) -> Result<Option<ArticlePage>, AppError> {
+    use crate::domain::help_activity::came_from_search;
     use crate::page_context::PageContext;
     use crate::state::AppState;
 
     let state = AppState::from_context()?;
     let lang = PageContext::current().lang;
-    crate::kb::article_page::public_article(&state.db, state.kb.clone(), &slug, lang).await
+    crate::kb::article_page::public_article(
+        &state.db,
+        state.kb.clone(),
+        &state.help_counts,
+        &slug,
+        came_from_search(fra.as_deref()),
+        lang,
+    )
+    .await
 }
 
 #[server(prefix = "/api", endpoint = "help/feedback")]

@@ -110,14 +110,17 @@ pub async fn declare_incident(
     Ok(())
 }
 
-/// The lead or a supporter links the selected open cases to the open incident.
+/// The lead or a supporter links the selected open cases to the open incident; from a case's
+/// page (`from_case`: its reference) the answer goes back to that page.
 #[server(prefix = "/api", endpoint = "incidents/link")]
 pub async fn link_incident_cases(
     csrf_token: String,
     incident_id: i64,
     references: Option<Vec<String>>,
+    from_case: Option<String>,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
+    use crate::domain::case_category::CaseRef;
     use crate::functions::guard::{Staff, staff};
 
     let _ = csrf_token;
@@ -126,9 +129,15 @@ pub async fn link_incident_cases(
     let (linked, skipped) = crate::incidents::link(&state, &me.username, incident_id, &references)
         .await
         .map_err(failed)?;
-    leptos_axum::redirect(&format!(
-        "/leder/drift/{incident_id}?knyttet={linked}&sprunget={skipped}"
-    ));
+    // Only a well-formed reference becomes part of the redirect.
+    match from_case.as_deref().map(CaseRef::parse) {
+        Some(Ok(case)) => leptos_axum::redirect(&format!(
+            "/support/sag/{case}?drift={incident_id}&knyttet={linked}#incidents"
+        )),
+        _ => leptos_axum::redirect(&format!(
+            "/leder/drift/{incident_id}?knyttet={linked}&sprunget={skipped}"
+        )),
+    }
     Ok(())
 }
 

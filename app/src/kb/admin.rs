@@ -25,7 +25,7 @@ pub async fn articles(
 pub async fn insights(state: &AppState) -> Result<KbInsightsPage, AppError> {
     // Misses are counted in memory and written in batches: the report writes what is pending
     // first, so it is up to date.
-    state.search_misses.flush(&state.db).await?;
+    state.help_counts.flush(&state.db).await?;
     let misses = kb_admin::search_misses(&state.db, 50).await?;
     let unhelpful = kb_admin::most_unhelpful(&state.db, 10).await?;
     Ok(KbInsightsPage {

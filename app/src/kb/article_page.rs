@@ -3,19 +3,24 @@
 
 use std::sync::Arc;
 
+use crate::domain::help_activity::Activity;
 use crate::domain::kb_views::{ArticleLink, ArticlePage};
 use crate::errors::AppError;
 use crate::i18n::Lang;
 use crate::index_sync::kb::KbSearch;
 use crate::store::articles::{self, ArticleRow};
+use crate::store::help_counts::HelpCounts;
 use crate::store::{Db, StoreError};
 
 /// The public article with this slug in the reader's language (or its only language); staff
-/// articles are not for citizens.
+/// articles are not for citizens. `from_search`: the link was followed from the help search
+/// (counted for the deflection figures).
 pub async fn public_article(
     db: &Db,
     kb: Arc<KbSearch>,
+    counts: &HelpCounts,
     slug: &str,
+    from_search: bool,
     lang: Lang,
 ) -> Result<Option<ArticlePage>, AppError> {
     let Some(row) = articles::find_published(db, slug, lang.code()).await? else {
@@ -24,6 +29,10 @@ pub async fn public_article(
     // Staff articles are not for citizens.
     if row.audience != "public" {
         return Ok(None);
+    }
+    // A guide found through the search: the deflection figures' middle step (in memory).
+    if from_search {
+        counts.count(Activity::Opened);
     }
     let link = |r: &ArticleRow| ArticleLink {
         slug: r.slug.clone(),

@@ -1,23 +1,49 @@
-//! Searching the knowledge base: the citizens' help search (which counts the searches that
-//! found nothing) and the supporters' side panel beside a case (public and internal articles).
+//! Searching the knowledge base: the citizens' help search (which counts the searches, and
+//! what the ones that found nothing asked), the suggestions while a citizen types (not
+//! counted: half-typed words are not searches), and the supporters' side panel beside a case
+//! (public and internal articles).
 
 use std::sync::Arc;
 
+use crate::domain::help_activity::Activity;
 use crate::domain::kb_views::{SearchHitView, SearchPage};
 use crate::errors::AppError;
 use crate::i18n::Lang;
 use crate::index_sync::kb::KbSearch;
-use crate::store::search_misses::MissCounter;
+use crate::store::help_counts::HelpCounts;
 
-/// The citizens' help search over public articles. A search that finds nothing is counted
-/// (unless it may hold a personal number), so the editors learn what is missing.
+/// The citizens' help search over public articles (the results page). Every search with words
+/// is counted, and one that finds nothing is counted with its words (unless they may hold a
+/// personal number), so the editors learn what is missing. Counted in memory and written in
+/// batches: a search costs no write of its own.
 pub async fn help(
     kb: Arc<KbSearch>,
-    misses: &MissCounter,
+    counts: &HelpCounts,
     query: String,
     system: Option<String>,
     limit: usize,
     lang: Lang,
+) -> Result<SearchPage, AppError> {
+    let page = suggest(kb, query, system, limit).await?;
+    if !page.query.trim().is_empty() {
+        counts.count(Activity::Searched);
+        if page.total == 0 {
+            counts.count(Activity::Missed);
+            if !crate::domain::cpr::may_hold_personal_number(&page.query) {
+                counts.record(&page.query, lang.code());
+            }
+        }
+    }
+    Ok(page)
+}
+
+/// Guides matching what a citizen is typing (the search box and the contact form); nothing is
+/// counted.
+pub async fn suggest(
+    kb: Arc<KbSearch>,
+    query: String,
+    system: Option<String>,
+    limit: usize,
 ) -> Result<SearchPage, AppError> {
     if query.trim().is_empty() && system.is_none() {
         return Ok(SearchPage::default());
@@ -26,13 +52,6 @@ pub async fn help(
     request.system = system.clone();
     request.limit = limit;
     let results = crate::index_sync::search("help", move || kb.index().search(&request)).await?;
-    // Counted in memory and written in batches: a miss costs no write of its own.
-    if results.total == 0
-        && !query.trim().is_empty()
-        && !crate::domain::cpr::may_hold_personal_number(&query)
-    {
-        misses.record(&query, lang.code());
-    }
     Ok(SearchPage {
         query,
         system,

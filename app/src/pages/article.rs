@@ -4,6 +4,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::csrf_field::CsrfField;
+use crate::domain::help_activity::{FROM_SEARCH, TRAIL_PARAM, came_from_search};
 use crate::functions::help::{ArticleFeedback, get_article};
 use crate::page_context::use_page_context;
 use crate::pages::not_found::NotFound;
@@ -13,10 +14,13 @@ use crate::pages::not_found::NotFound;
 pub fn ArticleView() -> impl IntoView {
     let lang = use_page_context().lang;
     let params = use_params_map();
-    let thanked = use_query_map().read_untracked().get("tak").is_some();
+    let query = use_query_map();
+    let thanked = query.read_untracked().get("tak").is_some();
+    let trail = query.read_untracked().get(TRAIL_PARAM);
+    let from_search = came_from_search(trail.as_deref());
     let article = Resource::new(
         move || params.read().get("slug").unwrap_or_default(),
-        get_article,
+        move |slug| get_article(slug, trail.clone()),
     );
     view! {
         <Suspense fallback=move || view! { <p class="page">{lang.pick("Henter …", "Loading …")}</p> }>
@@ -44,6 +48,14 @@ pub fn ArticleView() -> impl IntoView {
                             </article>
                             <aside class="article-aside" aria-label=lang.pick("Mere hjælp", "More help")>
                                 <Feedback article_id=a.id slug=a.slug.clone() thanked=thanked/>
+                                <section class="panel" aria-labelledby="write-title">
+                                    <h2 id="write-title">{lang.pick("Fik du ikke svar?", "Still need help?")}</h2>
+                                    // The search trail goes on to the form: a citizen who writes
+                                    // in after this guide is counted as not helped by the search.
+                                    <p><a href=if from_search { format!("/kontakt?{TRAIL_PARAM}={FROM_SEARCH}") } else { "/kontakt".to_owned() }>
+                                        {lang.pick("Skriv til supporten", "Write to the support line")}
+                                    </a></p>
+                                </section>
                                 {(!a.related.is_empty()).then(|| view! {
                                     <section aria-labelledby="related-title">
                                         <h2 id="related-title">{lang.pick("Relaterede vejledninger", "Related guides")}</h2>

@@ -81,6 +81,7 @@ fn CaseView() -> impl IntoView {
     let reveal_action = ServerAction::<RevealCpr>::new();
     let link_action = ServerAction::<crate::functions::cases::LinkCase>::new();
     let party_action = ServerAction::<crate::functions::organisations::SetCaseParty>::new();
+    let incident_action = ServerAction::<crate::functions::incidents::LinkIncidentCases>::new();
     // The reply being written: the knowledge-base panel inserts article links into it.
     let reply = RwSignal::new(String::new());
     // Plain form posts come back with the error in the URL; these read it.
@@ -95,6 +96,7 @@ fn CaseView() -> impl IntoView {
             .or_else(|| reveal_action.value().get().and_then(Result::err))
             .or_else(|| link_action.value().get().and_then(Result::err))
             .or_else(|| party_action.value().get().and_then(Result::err))
+            .or_else(|| incident_action.value().get().and_then(Result::err))
     };
     let case = Resource::new(
         move || params.read().get("reference").unwrap_or_default(),
@@ -324,6 +326,9 @@ fn CaseView() -> impl IntoView {
                                     {(!c.party.has_organisation()).then(|| view! {
                                         <crate::components::organisation_panel::OrganisationPanel reference=reference.clone() party=c.party organisation=c.organisation.clone()/>
                                     })}
+                                    {(!c.incidents.is_empty()).then(|| view! {
+                                        <CaseIncidents reference=reference.clone() incidents=c.incidents.clone() open=!c.status.is_done()/>
+                                    })}
                                     <RelatedCases reference=reference.clone() related=c.related.clone() merged_into=c.merged_into.clone()/>
                                     {c.citizen.is_some().then(|| view! {
                                         <crate::components::identity_panel::IdentityPanel identity=c.identity.clone() heading_id="mitid-title"/>
@@ -337,6 +342,50 @@ fn CaseView() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The incidents the case is linked to, and a button per open incident about its system that
+/// links the case to it (a plain form: works without JavaScript).
+#[component]
+fn CaseIncidents(
+    reference: String,
+    incidents: Vec<crate::domain::incident::CaseIncident>,
+    open: bool,
+) -> impl IntoView {
+    use crate::functions::incidents::LinkIncidentCases;
+    use leptos::server_fn::ServerFn;
+    let lang = use_page_context().lang;
+    view! {
+        <section class="panel" id="incidents" aria-labelledby="incidents-title">
+            <h2 id="incidents-title">{lang.pick("Driftsforstyrrelser", "Incidents")}</h2>
+            <ul class="case-incidents">
+                {incidents.into_iter().map(|i| {
+                    let label = format!("{} {}", lang.pick("Knyt sagen til driftsforstyrrelse", "Link the case to incident"), i.id);
+                    view! {
+                        <li>
+                            <a href=format!("/leder/drift/{}", i.id)>{format!("#{}", i.id)}</a>
+                            " " {i.text(lang).to_owned()} " (" {i.state.label(lang)} ")"
+                            {if i.linked {
+                                view! { <p class="notice">{lang.pick("Sagen er knyttet hertil: den løses, og borgeren får besked, når driftsforstyrrelsen løses.", "The case is linked: it is resolved and the citizen told when the incident is resolved.")}</p> }.into_any()
+                            } else if open && i.may_link() {
+                                view! {
+                                    <form method="post" action=LinkIncidentCases::url()>
+                                        <CsrfField/>
+                                        <input type="hidden" name="incident_id" value=i.id.to_string()/>
+                                        <input type="hidden" name="references[0]" value=reference.clone()/>
+                                        <input type="hidden" name="from_case" value=reference.clone()/>
+                                        <button type="submit" class="secondary" aria-label=label>{lang.pick("Knyt sagen hertil", "Link the case")}</button>
+                                    </form>
+                                }.into_any()
+                            } else {
+                                ().into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

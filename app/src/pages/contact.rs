@@ -7,6 +7,7 @@ use crate::components::csrf_field::CsrfField;
 use crate::components::search_box::use_article_suggestions;
 use crate::components::urgent_box::UrgentBox;
 use crate::domain::contacts::tel_href;
+use crate::domain::help_activity::{FROM_SEARCH, TRAIL_PARAM, came_from_search, guide_from_search};
 use crate::domain::{Category, System};
 use crate::functions::contact::{SubmitContact, citizen_case_status};
 use crate::hydration::IslandReady;
@@ -22,6 +23,10 @@ pub fn ContactPage() -> impl IntoView {
     let theft_phone = ctx.contacts.identity_theft_phone;
     let action = ServerAction::<SubmitContact>::new();
     let error = move || action.value().get().and_then(Result::err);
+    // Came here from a guide found by searching: sent on with the form, for the deflection
+    // figures (no cookie; see `domain::help_activity`).
+    let trail = use_query_map().read_untracked().get(TRAIL_PARAM);
+    let from_search = came_from_search(trail.as_deref());
     view! {
         <Title text=lang.pick("Kontakt", "Contact")/>
         <div class="page narrow-wide">
@@ -41,6 +46,7 @@ pub fn ContactPage() -> impl IntoView {
             })}
             <form method="post" action=SubmitContact::url() class="stack">
                 <CsrfField/>
+                {from_search.then(|| view! { <input type="hidden" name=TRAIL_PARAM value=FROM_SEARCH/> })}
                 <div class="field">
                     <label for="name">{lang.pick("Dit navn", "Your name")}</label>
                     <input id="name" name="name" type="text" autocomplete="name" required/>
@@ -93,7 +99,7 @@ fn MessageField() -> impl IntoView {
                 let list = hits.get();
                 (!list.is_empty()).then(|| view! {
                     <p class="suggestions-title">{lang.pick("Måske kan disse vejledninger hjælpe dig med det samme:", "These guides may help you right away:")}</p>
-                    <ul>{list.into_iter().map(|h| view! { <li><a href=format!("/hjaelp/{}", h.slug)>{h.title}</a></li> }).collect_view()}</ul>
+                    <ul>{list.into_iter().map(|h| view! { <li><a href=guide_from_search(&h.slug)>{h.title}</a></li> }).collect_view()}</ul>
                 })
             }}
         </div>

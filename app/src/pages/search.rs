@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::search_box::SearchBox;
 use crate::components::urgent_box::UrgentBox;
 use crate::domain::System;
+use crate::domain::help_activity::guide_from_search;
 use crate::functions::help::search_help;
 use crate::page_context::use_page_context;
 
@@ -84,7 +85,7 @@ pub fn SearchResults() -> impl IntoView {
                                             {page.hits.into_iter().map(|hit| view! {
                                                 <li class="result">
                                                     <h3>
-                                                        <a href=format!("/hjaelp/{}", hit.slug) hreflang=hit.lang.clone()>
+                                                        <a href=guide_from_search(&hit.slug) hreflang=hit.lang.clone()>
                                                             {hit.title}
                                                         </a>
                                                         {(hit.lang != lang.code()).then(|| view! {

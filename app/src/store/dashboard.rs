@@ -23,6 +23,26 @@ pub struct Span<'a> {
 
 const OPEN: &str = "status IN ('new', 'open', 'waiting_on_citizen')";
 
+/// Runs `sql` with the filter bound as `?1` (system) and `?2` (channel) and the span as `?3`
+/// (start) and `?4` (end).
+async fn fetch_filtered<T>(
+    db: &Db,
+    sql: &str,
+    f: Filter<'_>,
+    s: Span<'_>,
+) -> Result<Vec<T>, StoreError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    Ok(sqlx::query_as(sql)
+        .bind(f.system)
+        .bind(f.channel)
+        .bind(s.start)
+        .bind(s.end)
+        .fetch_all(db.pool())
+        .await?)
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub struct OpenCount {
     pub system: String,
@@ -150,18 +170,16 @@ pub async fn created_per_hour(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT substr(created_at, 1, 13) AS h, COUNT(*) FROM cases INDEXED BY cases_dash_created
          WHERE created_at >= ?3 AND created_at < ?4
            AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
          GROUP BY h",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// Cases resolved (or closed) per UTC hour.
@@ -170,18 +188,16 @@ pub async fn resolved_per_hour(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT substr(resolved_at, 1, 13) AS h, COUNT(*) FROM cases INDEXED BY cases_dash_resolved
          WHERE resolved_at >= ?3 AND resolved_at < ?4
            AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
          GROUP BY h",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// First-response times of the cases created in the span, as a histogram of whole minutes
@@ -191,20 +207,18 @@ pub async fn first_response_histogram(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT CAST(ROUND((julianday(first_response_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
                 COUNT(*)
          FROM cases INDEXED BY cases_dash_created
          WHERE created_at >= ?3 AND created_at < ?4 AND first_response_at IS NOT NULL
            AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
          GROUP BY v",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// Resolution times of the cases resolved in the span, as a histogram of whole minutes (in
@@ -214,37 +228,35 @@ pub async fn resolution_histogram(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT CAST(ROUND((julianday(resolved_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
                 COUNT(*)
          FROM cases INDEXED BY cases_dash_resolved
          WHERE resolved_at >= ?3 AND resolved_at < ?4
            AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
          GROUP BY v",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// Of the cases resolved in the span: how many within their deadline, and how many in all
 /// (cases the backfill could not judge count as resolved, not as within).
 pub async fn sla_met(db: &Db, f: Filter<'_>, s: Span<'_>) -> Result<(i64, i64), StoreError> {
-    Ok(sqlx::query_as(
+    Ok(fetch_filtered(
+        db,
         "SELECT COALESCE(SUM(resolved_within_sla = 1), 0), COUNT(*)
          FROM cases INDEXED BY cases_dash_resolved
          WHERE resolved_at >= ?3 AND resolved_at < ?4
            AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_one(db.pool())
-    .await?)
+    .await?
+    .pop()
+    .unwrap_or_default())
 }
 
 #[derive(Debug, Default, sqlx::FromRow)]
@@ -288,7 +300,8 @@ pub async fn blocks_per_hour(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT h, COUNT(*) FROM (
              SELECT substr(b.blocked_at, 1, 13) AS h, b.case_id FROM blocks b
              WHERE b.blocked_at >= ?3 AND b.blocked_at < ?4
@@ -298,13 +311,10 @@ pub async fn blocks_per_hour(
          LEFT JOIN cases c ON c.id = x.case_id
          WHERE (?1 = '' OR c.system = ?1) AND (?2 = '' OR c.channel = ?2)
          GROUP BY h",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// Seconds from a case being opened to its block being confirmed, for blocks confirmed in the
@@ -314,7 +324,8 @@ pub async fn block_seconds(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT CAST(ROUND((julianday(x.blocked_at) - julianday(c.created_at)) * 86400) AS INTEGER) AS v,
                 COUNT(*)
          FROM (SELECT blocked_at, case_id FROM blocks WHERE blocked_at >= ?3 AND blocked_at < ?4
@@ -323,13 +334,10 @@ pub async fn block_seconds(
          JOIN cases c ON c.id = x.case_id
          WHERE (?1 = '' OR c.system = ?1) AND (?2 = '' OR c.channel = ?2)
          GROUP BY v",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -376,6 +384,27 @@ pub async fn top_misses(db: &Db, s: Span<'_>, limit: i64) -> Result<Vec<Miss>, S
 }
 
 #[derive(Debug, sqlx::FromRow)]
+pub struct HourCount {
+    /// UTC hour, `YYYY-MM-DDTHH`.
+    pub hour: String,
+    /// `kb_activity.kind`.
+    pub kind: String,
+    pub n: i64,
+}
+
+/// The help's hourly counters for the hours that begin in the span.
+pub async fn help_activity(db: &Db, s: Span<'_>) -> Result<Vec<HourCount>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT hour, kind, n FROM kb_activity
+         WHERE hour >= substr(?1, 1, 13) AND hour || ':00:00Z' >= ?1 AND hour || ':00:00Z' < ?2",
+    )
+    .bind(s.start)
+    .bind(s.end)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+#[derive(Debug, sqlx::FromRow)]
 pub struct Helpfulness {
     pub title: String,
     pub lang: String,
@@ -412,18 +441,16 @@ pub async fn ratings_by_system(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<RatingCount>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT r.system AS key, r.rating, COUNT(*) AS n FROM case_ratings r
          WHERE r.rated_at >= ?3 AND r.rated_at < ?4 AND (?1 = '' OR r.system = ?1)
            AND (?2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = ?2))
          GROUP BY r.system, r.rating",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// Ratings given in the span, by the supporter who resolved the case, and score.
@@ -432,19 +459,17 @@ pub async fn ratings_by_staff(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<RatingCount>, StoreError> {
-    Ok(sqlx::query_as(
+    fetch_filtered(
+        db,
         "SELECT COALESCE(u.display_name, '') AS key, r.rating, COUNT(*) AS n
          FROM case_ratings r LEFT JOIN staff_users u ON u.id = r.staff_id
          WHERE r.rated_at >= ?3 AND r.rated_at < ?4 AND (?1 = '' OR r.system = ?1)
            AND (?2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = ?2))
          GROUP BY r.staff_id, r.rating",
+        f,
+        s,
     )
-    .bind(f.system)
-    .bind(f.channel)
-    .bind(s.start)
-    .bind(s.end)
-    .fetch_all(db.pool())
-    .await?)
+    .await
 }
 
 /// A number that grows whenever a case is created or anything is recorded on one (both read

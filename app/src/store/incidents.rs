@@ -8,7 +8,8 @@ use super::mail::{CaseEmail, compose};
 use super::outbox::{self, OutboxChannel};
 use super::{Db, StoreError};
 use crate::domain::incident::{
-    Banner, IncidentCase, IncidentDraft, IncidentState, IncidentSummary, systems_of_column,
+    Banner, CaseIncident, IncidentCase, IncidentDraft, IncidentState, IncidentSummary,
+    systems_of_column,
 };
 
 fn decode(what: &'static str) -> StoreError {
@@ -136,6 +137,48 @@ pub async fn open_banners(db: &Db) -> Result<Vec<Banner>, StoreError> {
             expected_end: r.expected_end,
         })
         .collect())
+}
+
+#[derive(FromRow)]
+struct CaseIncidentRow {
+    id: i64,
+    state: String,
+    text_da: String,
+    text_en: String,
+    linked: bool,
+}
+
+/// The incidents the case is linked to, and the open ones about its system (`system`: the
+/// system's name), oldest first.
+pub async fn for_case(
+    db: &Db,
+    case_id: i64,
+    system: &str,
+) -> Result<Vec<CaseIncident>, StoreError> {
+    let rows: Vec<CaseIncidentRow> = sqlx::query_as(
+        "SELECT i.id, i.state, i.text_da, i.text_en,
+                EXISTS (SELECT 1 FROM incident_cases l
+                        WHERE l.incident_id = i.id AND l.case_id = ?1) AS linked
+         FROM incidents i
+         WHERE EXISTS (SELECT 1 FROM incident_cases l WHERE l.incident_id = i.id AND l.case_id = ?1)
+            OR (i.state = 'open' AND instr('|' || i.systems || '|', '|' || ?2 || '|') > 0)
+         ORDER BY i.id",
+    )
+    .bind(case_id)
+    .bind(system)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CaseIncident {
+                id: r.id,
+                state: IncidentState::parse(&r.state).ok_or_else(|| decode("state"))?,
+                text_da: r.text_da,
+                text_en: r.text_en,
+                linked: r.linked,
+            })
+        })
+        .collect()
 }
 
 /// The incident's state, read inside the caller's transaction.

@@ -58,7 +58,15 @@ pub async fn csv(
         system: q.system,
         channel: q.channel,
     };
-    match app::dashboard::table_csv(&state.app.db, &query, ctx.lang, &table).await {
+    match app::dashboard::table_csv(
+        &state.app.db,
+        &state.app.help_counts,
+        &query,
+        ctx.lang,
+        &table,
+    )
+    .await
+    {
         Ok(Some((name, body))) => {
             let mut res = body.into_response();
             let headers = res.headers_mut();

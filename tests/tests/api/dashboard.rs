@@ -20,6 +20,14 @@
 //! 45 s, p90 "2 min", under a minute 2 of 3 = "2 (66,7 %)". Ratings: D1 5 and D2 2 (MitID,
 //! by the demo supporter), D4 4 (Digital Post, no supporter): MitID 2 ratings, mean "3,5";
 //! Digital Post 1, "4,0".
+//!
+//! The help's hourly counters (UTC hour → local day): 01-04T22 (local 01-04 23:00, before the
+//! period) 9 searches; 01-05T08: 4 searches, 1 without a hit, 3 guides opened, 1 wrote in;
+//! 01-05T23 (local 01-06 00:00): 2 searches, 1 opened; 01-07T22 (local 01-07 23:00): 1 search,
+//! 1 wrote in (after a guide opened the day before: "did not write in" stays 0, not -1);
+//! 01-07T23 (local 01-08, after the period) 5 searches. Per day: searches 4, 2, 1 (7); without
+//! a hit 1 ("14,3 %" of 7); opened 3, 1, 0 (4); wrote in 1, 0, 1; did not write in 2, 1, 0:
+//! 3 of the 4 who opened a guide = "75,0 %".
 
 use std::path::Path;
 use std::time::Duration;
@@ -173,6 +181,24 @@ fn write_data_set(data_dir: &Path) {
         )
         .expect("insert rating");
     }
+    for (hour, kind, n) in [
+        ("2026-01-04T22", "searched", 9),
+        ("2026-01-05T08", "searched", 4),
+        ("2026-01-05T08", "missed", 1),
+        ("2026-01-05T08", "opened", 3),
+        ("2026-01-05T08", "wrote_in", 1),
+        ("2026-01-05T23", "searched", 2),
+        ("2026-01-05T23", "opened", 1),
+        ("2026-01-07T22", "searched", 1),
+        ("2026-01-07T22", "wrote_in", 1),
+        ("2026-01-07T23", "searched", 5),
+    ] {
+        db.execute(
+            "INSERT INTO kb_activity (hour, kind, n) VALUES (?1, ?2, ?3)",
+            rusqlite::params![hour, kind, n],
+        )
+        .expect("insert help activity");
+    }
     for (i, query) in HOSTILE_QUERIES.iter().enumerate() {
         db.execute(
             "INSERT OR REPLACE INTO search_misses (query, lang, count, last_at) VALUES (?1, 'da', ?2, '2026-01-06T10:00:00Z')",
@@ -252,6 +278,18 @@ async fn the_dashboard_shows_the_hand_computed_figures_of_a_known_week() {
         "{by_staff:?}"
     );
 
+    let (_, help) = csv(&lead, "help", PERIOD).await;
+    assert_eq!(
+        help,
+        [
+            "Dag,Søgninger,Uden hit,Åbnede en vejledning,Skrev alligevel,Skrev ikke",
+            "2026-01-05,4,1,3,1,2",
+            "2026-01-06,2,0,1,0,1",
+            "2026-01-07,1,0,0,1,0",
+            "I alt,7,1,4,2,3",
+        ]
+    );
+
     // The filters: MitID alone has D1, D2 and D5 (created 2, 0, 1; resolved 1, 1, 1).
     let (_, mitid) = csv(&lead, "flow", &format!("{PERIOD}&system=mitid")).await;
     assert_eq!(
@@ -272,6 +310,8 @@ async fn the_dashboard_shows_the_hand_computed_figures_of_a_known_week() {
     assert_eq!(status, StatusCode::OK);
     for figure in [
         "75,0 %",
+        "1 (14,3 %)",
+        "3 (75,0 %)",
         "2 t 0 min",
         "1 d 0 t",
         "66,7 %",
@@ -528,4 +568,105 @@ async fn a_team_lead_uses_the_dashboard_with_the_keyboard_alone() {
     let violations = desk_tests::axe::violations(c).await;
     assert!(violations.is_empty(), "{violations:#?}");
     browser.close().await;
+}
+
+/// The form fields of a request written after reading a guide.
+const AFTER_THE_GUIDE: [(&str, &str); 5] = [
+    ("name", "Birthe Holm"),
+    ("email", "birthe@example.dk"),
+    ("system", "mitid"),
+    ("category", "user_id"),
+    (
+        "message",
+        "Jeg har læst vejledningen, men kan stadig ikke finde mit bruger-id.",
+    ),
+];
+
+/// A citizen's way through the help, counted without cookies and without a write per step: a
+/// search with hits, one without, suggestions while typing (not counted), a guide opened from
+/// the results, its "write to the support line" link and the form sent from it. Trails that
+/// are not the search's own are neither counted nor echoed. The lead's table adds up to
+/// exactly that.
+#[tokio::test]
+async fn the_self_service_figures_count_a_citizens_way_through_the_help() {
+    let server = TestServer::start().await;
+    let citizen = WebClient::new(&server);
+    let (status, results) = citizen.page("/soeg?q=mistet+kodeviser").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        results.contains("href=\"/hjaelp/mistet-kodeviser?fra=soeg\""),
+        "a result links with the search trail"
+    );
+    let (status, _) = citizen.page("/soeg?q=zqxvblorf").await;
+    assert_eq!(status, StatusCode::OK);
+    for typed in ["mi", "mist", "mistet ko"] {
+        let res = citizen
+            .api_get(&format!("/api/help/suggest?q={typed}&limit=4"))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "suggestions for {typed}");
+    }
+    let (status, guide) = citizen.page("/hjaelp/mistet-kodeviser?fra=soeg").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        guide.contains("href=\"/kontakt?fra=soeg\""),
+        "the guide's way to the form keeps the trail"
+    );
+    for trail in [
+        "%22%3E%3Csvg%20onload%3Dalert(1)%3E",
+        "%3C%2Ftitle%3E",
+        "SOEG",
+        "soeg%0D%0AX-Evil%3A%201",
+        "so%00eg",
+        "s%D0%BEeg",
+        "%FF%FE",
+    ] {
+        let (status, html) = citizen
+            .page(&format!("/hjaelp/mistet-kodeviser?fra={trail}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{trail}");
+        assert!(
+            html.contains("href=\"/kontakt\""),
+            "{trail}: no trail passed on"
+        );
+        assert!(
+            !html.contains("<svg onload") && !html.contains("X-Evil"),
+            "{trail}"
+        );
+        let (_, form) = citizen.page(&format!("/kontakt?fra={trail}")).await;
+        assert!(
+            !form.contains("name=\"fra\""),
+            "{trail}: no trail in the form"
+        );
+    }
+    let (_, form) = citizen.page("/kontakt?fra=soeg").await;
+    assert!(form.contains("type=\"hidden\" name=\"fra\" value=\"soeg\""));
+    let mut fields = AFTER_THE_GUIDE.to_vec();
+    fields.push(("fra", "soeg"));
+    let res = citizen
+        .post_from_page("/kontakt?fra=soeg", "/api/contact/submit", &fields)
+        .await;
+    assert_eq!(res.status(), StatusCode::FOUND, "sent after the guide");
+    // Sent another way, or with a trail of someone's making: not counted.
+    let other = WebClient::new(&server);
+    let mut forged = AFTER_THE_GUIDE.to_vec();
+    forged.push(("fra", "\"><svg onload=alert(1)>"));
+    let res = other
+        .post_from_page("/kontakt", "/api/contact/submit", &forged)
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "a forged trail is only ignored"
+    );
+
+    let lead = WebClient::logged_in(&server, demo::LEAD).await;
+    // Seven days: the same total even if the test ran across an hour or midnight.
+    let (status, help) = csv(&lead, "help", "period=7d").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        help.last().map(String::as_str),
+        Some("I alt,2,1,1,1,0"),
+        "two searches, one without a hit, one guide opened, one wrote in: {help:?}"
+    );
+    server.kill_hard().await;
 }

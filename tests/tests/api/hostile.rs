@@ -111,6 +111,7 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
     ("/api/rating/follow", Public, "token=x"),
     ("/api/rating/comment", Public, "token=x&comment=y"),
     ("/api/help/search", Public, "q=mitid"),
+    ("/api/help/suggest", Public, "q=mitid"),
     ("/api/help/article", Public, "slug=mistet-kodeviser"),
     (
         "/api/help/feedback",
@@ -1938,7 +1939,13 @@ async fn a_stranger_naming_a_case_in_a_mail_opens_a_new_linked_case() {
 async fn searches_without_hits_are_not_a_write_each() {
     let server = TestServer::start().await;
     let citizen = WebClient::new(&server);
-    let misses = || db_count(server.data_dir(), "SELECT COUNT(*) FROM search_misses");
+    let misses = || {
+        db_count(server.data_dir(), "SELECT COUNT(*) FROM search_misses")
+            + db_count(
+                server.data_dir(),
+                "SELECT COALESCE(SUM(n), 0) FROM kb_activity",
+            )
+    };
     let before = misses();
     for i in 0..50 {
         let res = citizen
@@ -1949,5 +1956,5 @@ async fn searches_without_hits_are_not_a_write_each() {
         assert_eq!(page["total"], 0, "a miss");
     }
     // Counted in memory and written in batches (every 30 s), not one write per request.
-    assert_eq!(misses(), before, "a search miss was written at once");
+    assert_eq!(misses(), before, "a search or a miss was written at once");
 }

@@ -1,11 +1,14 @@
-//! Citizens' searches that found nothing, for the knowledge-base team's "searches without
-//! results" report (`kb_admin::search_misses` reads the `search_misses` table).
+//! What citizens do in the self-service help, counted: the searches that found nothing (for
+//! the knowledge-base team's "searches without results" report, `kb_admin::search_misses`), and
+//! per hour how many searched, found nothing, opened a guide and wrote in anyway (the team
+//! lead's deflection figures, table `kb_activity`).
 //!
-//! Anyone can search without logging in, so a miss must not cost a write: that would let a
-//! stranger keep the one database writer busy with made-up queries. Misses are counted in
-//! memory, in a map of at most [`MAX_QUERIES`] distinct (shortened) queries, and written in one
-//! group-commit write per flush: every [`FLUSH_EVERY`], or sooner when the map is full. The
-//! table itself keeps the [`MAX_STORED`] most frequent queries.
+//! Anyone can search without logging in, so neither a search nor a miss may cost a write: that
+//! would let a stranger keep the one database writer busy with made-up queries. Both are
+//! counted in memory — misses in a map of at most [`MAX_QUERIES`] distinct (shortened) queries,
+//! activity in one counter per hour and kind — and written in one group-commit write per flush:
+//! every [`FLUSH_EVERY`], or sooner when the map is full. The `search_misses` table keeps the
+//! [`MAX_STORED`] most frequent queries.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +20,7 @@ use tokio::sync::Notify;
 
 use super::cases::utc_now;
 use super::{Db, StoreError};
+use crate::domain::help_activity::Activity;
 
 /// Distinct queries counted in memory between two flushes.
 pub const MAX_QUERIES: usize = 10_000;
@@ -38,11 +42,14 @@ struct Tally {
 }
 
 type Counts = HashMap<(String, &'static str), Tally>;
+/// Per UTC hour (`YYYY-MM-DDTHH`) and kind; a flush every 30 s leaves one or two hours here.
+type Activities = HashMap<(String, Activity), i64>;
 
 /// The in-memory counts; shared by all requests (it lives in `AppState`).
 #[derive(Debug)]
-pub struct MissCounter {
+pub struct HelpCounts {
     counts: Mutex<Counts>,
+    activity: Mutex<Activities>,
     cap: usize,
     /// Wakes the flusher when the map is full.
     full: Notify,
@@ -52,7 +59,7 @@ pub struct MissCounter {
     writes: AtomicU64,
 }
 
-impl Default for MissCounter {
+impl Default for HelpCounts {
     fn default() -> Self {
         Self::new(MAX_QUERIES)
     }
@@ -71,10 +78,18 @@ pub fn normalise(query: &str) -> String {
         .collect()
 }
 
-impl MissCounter {
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves plain counts behind: still usable.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl HelpCounts {
     pub fn new(cap: usize) -> Self {
         Self {
             counts: Mutex::new(HashMap::new()),
+            activity: Mutex::new(HashMap::new()),
             cap: cap.max(1),
             full: Notify::new(),
             dropped: AtomicU64::new(0),
@@ -83,10 +98,14 @@ impl MissCounter {
     }
 
     fn counts(&self) -> MutexGuard<'_, Counts> {
-        // A panic while holding the lock leaves plain counts behind: still usable.
-        self.counts
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.counts)
+    }
+
+    /// Counts one step of the help (a search, a miss, a guide opened, a form sent) in the
+    /// current UTC hour.
+    pub fn count(&self, activity: Activity) {
+        let hour: String = utc_now().chars().take(13).collect();
+        *lock(&self.activity).entry((hour, activity)).or_insert(0) += 1;
     }
 
     /// Counts one search without a hit. A new query when the map is full is not counted (and
@@ -128,9 +147,9 @@ impl MissCounter {
         counted
     }
 
-    /// Distinct queries waiting to be written.
+    /// Distinct queries and hourly counters waiting to be written.
     pub fn pending(&self) -> usize {
-        self.counts().len()
+        self.counts().len() + lock(&self.activity).len()
     }
 
     /// Flushes that wrote something, so far.
@@ -138,11 +157,15 @@ impl MissCounter {
         self.writes.load(Ordering::Relaxed)
     }
 
-    /// Writes the counts so far in one write and forgets them; returns how many queries were
-    /// written. If the write fails, the counts are kept for the next flush.
+    /// Writes the counts so far in one write and forgets them; returns how many queries and
+    /// hourly counters were written. If the write fails, the counts are kept for the next
+    /// flush.
     pub async fn flush(&self, db: &Db) -> Result<usize, StoreError> {
         let batch: Vec<((String, &'static str), Tally)> =
             std::mem::take(&mut *self.counts()).into_iter().collect();
+        let hours: Vec<((String, Activity), i64)> = std::mem::take(&mut *lock(&self.activity))
+            .into_iter()
+            .collect();
         let dropped = self.dropped.swap(0, Ordering::Relaxed);
         if dropped > 0 {
             tracing::warn!(
@@ -150,15 +173,20 @@ impl MissCounter {
                 "searches without a hit not counted: the map was full"
             );
         }
-        if batch.is_empty() {
+        if batch.is_empty() && hours.is_empty() {
             return Ok(0);
         }
-        let n = batch.len();
-        let batch = Arc::new(batch);
+        let n = batch.len() + hours.len();
+        let batch = Arc::new((batch, hours));
         let written = {
             let batch = batch.clone();
-            db.write(move |tx| Box::pin(async move { write_batch(tx, &batch).await }))
-                .await
+            db.write(move |tx| {
+                Box::pin(async move {
+                    write_batch(tx, &batch.0).await?;
+                    write_hours(tx, &batch.1).await
+                })
+            })
+            .await
         };
         match written {
             Ok(()) => {
@@ -166,7 +194,11 @@ impl MissCounter {
                 Ok(n)
             }
             Err(err) => {
-                self.put_back(&batch);
+                self.put_back(&batch.0);
+                let mut activity = lock(&self.activity);
+                for (key, n) in &batch.1 {
+                    *activity.entry(key.clone()).or_insert(0) += n;
+                }
                 Err(err)
             }
         }
@@ -237,6 +269,24 @@ async fn write_batch(
     Ok(())
 }
 
+/// Adds the hourly counters to `kb_activity`.
+async fn write_hours(
+    tx: &mut SqliteConnection,
+    hours: &[((String, Activity), i64)],
+) -> Result<(), StoreError> {
+    for chunk in hours.chunks(ROWS_PER_STATEMENT) {
+        QueryBuilder::<Sqlite>::new("INSERT INTO kb_activity (hour, kind, n) ")
+            .push_values(chunk, |mut row, ((hour, kind), n)| {
+                row.push_bind(hour).push_bind(kind.as_str()).push_bind(*n);
+            })
+            .push(" ON CONFLICT (hour, kind) DO UPDATE SET n = n + excluded.n")
+            .build()
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,7 +308,7 @@ mod tests {
     #[tokio::test]
     async fn a_thousand_misses_are_one_write_with_the_right_counts() {
         let (_dir, db) = db().await;
-        let counter = MissCounter::default();
+        let counter = HelpCounts::default();
         for n in 0..1_000 {
             // 50 queries, 20 times each, in both languages and varying spellings.
             let query = format!("  Glemt   KODE {} ", n % 50);
@@ -300,7 +350,7 @@ mod tests {
     #[tokio::test]
     async fn the_cap_holds_under_a_hundred_thousand_distinct_queries() {
         let (_dir, db) = db().await;
-        let counter = MissCounter::default();
+        let counter = HelpCounts::default();
         let mut counted = 0;
         for n in 0..100_000 {
             if counter.record(&format!("nonsens {n} {}", "x".repeat(500)), "da") {
@@ -331,7 +381,7 @@ mod tests {
     #[tokio::test]
     async fn the_flusher_writes_when_the_map_fills() {
         let (_dir, db) = db().await;
-        let counter = Arc::new(MissCounter::new(10));
+        let counter = Arc::new(HelpCounts::new(10));
         counter.spawn_flusher(db.clone(), Duration::from_secs(3_600));
         for n in 0..10 {
             counter.record(&format!("fyld {n}"), "da");
@@ -347,11 +397,48 @@ mod tests {
         assert_eq!(stored(&db).await.len(), 10);
     }
 
+    #[tokio::test]
+    async fn help_activity_is_counted_per_hour_and_kind_in_the_same_write() {
+        let (_dir, db) = db().await;
+        let counter = HelpCounts::default();
+        for _ in 0..7 {
+            counter.count(Activity::Searched);
+        }
+        counter.count(Activity::Missed);
+        counter.count(Activity::Opened);
+        counter.count(Activity::Opened);
+        counter.record("ingen hit", "da");
+        assert_eq!(counter.pending(), 4);
+        assert_eq!(counter.flush(&db).await.unwrap(), 4);
+        assert_eq!(counter.writes(), 1, "misses and activity in one write");
+        counter.count(Activity::Searched);
+        counter.count(Activity::WroteIn);
+        counter.flush(&db).await.unwrap();
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT hour, kind, n FROM kb_activity ORDER BY kind")
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        let hour: String = utc_now().chars().take(13).collect();
+        let kinds: Vec<(&str, i64)> = rows.iter().map(|(_, k, n)| (k.as_str(), *n)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("missed", 1),
+                ("opened", 2),
+                ("searched", 8),
+                ("wrote_in", 1)
+            ]
+        );
+        // Written in the hour they happened (unless the hour turned during the test).
+        assert!(rows.iter().all(|(h, _, _)| h.len() == 13 && *h <= hour));
+    }
+
     #[test]
     fn queries_are_counted_in_one_short_form() {
         assert_eq!(normalise("  Glemt\tKODE\n "), "glemt kode");
         assert_eq!(normalise(&"å".repeat(300)).chars().count(), MAX_QUERY_CHARS);
-        let counter = MissCounter::new(2);
+        let counter = HelpCounts::new(2);
         assert!(counter.record("A", "da"));
         assert!(counter.record(" a ", "da"));
         assert!(counter.record("a", "en"));
