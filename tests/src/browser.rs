@@ -161,6 +161,30 @@ impl Browser {
     }
 }
 
+/// The id of the focused element ("" when it has none).
+pub async fn focused_id(c: &Client) -> String {
+    c.active_element()
+        .await
+        .expect("a focused element")
+        .attr("id")
+        .await
+        .expect("its id")
+        .unwrap_or_default()
+}
+
+/// Presses Tab until the focused element's id satisfies `want` (at most 80 times); returns
+/// that id.
+pub async fn tab_until(c: &Client, want: impl Fn(&str) -> bool) -> String {
+    for _ in 0..80 {
+        press(c, Key::Tab).await;
+        let id = focused_id(c).await;
+        if want(&id) {
+            return id;
+        }
+    }
+    panic!("Tab never reached the wanted element");
+}
+
 /// Presses `key` in the focused element.
 pub async fn press(c: &Client, key: Key) {
     type_keys(c, &key.to_string()).await;

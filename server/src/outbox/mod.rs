@@ -57,7 +57,7 @@ pub struct Worker {
     pub policy: RetryPolicy,
 }
 
-/// Rows read per round; their outcomes are recorded together.
+/// Rows read per round.
 const ROUND: i64 = 256;
 /// E-mails handed to the mail transport at once.
 const EMAILS_IN_FLIGHT: usize = 16;
@@ -93,8 +93,10 @@ impl Worker {
     }
 
     /// Delivers every row due now: e-mails several at a time, registry calls one by one in
-    /// the order they were queued. Each round's outcomes are recorded in one write. Returns
-    /// how many were attempted.
+    /// the order they were queued. Outcomes are recorded as they come in (the e-mails that
+    /// finished together in one write, each registry call on its own), so one slow receiver
+    /// holds back no other delivery's record: a crash then repeats as little as it can.
+    /// Returns how many were attempted.
     pub async fn deliver_due(&self) -> Result<usize, StoreError> {
         let mut attempted = 0;
         loop {
@@ -106,20 +108,26 @@ impl Worker {
             let (registry, emails): (Vec<_>, Vec<_>) = due
                 .into_iter()
                 .partition(|item| item.channel == OutboxChannel::Registry);
-            let sending = stream::iter(emails)
-                .map(|item| async move { (item.id, self.attempt(&item).await) })
-                .buffer_unordered(EMAILS_IN_FLIGHT)
-                .collect::<Vec<_>>();
-            let calling = async {
-                let mut outcomes = Vec::with_capacity(registry.len());
-                for item in &registry {
-                    outcomes.push((item.id, self.attempt(item).await));
+            let sending = async {
+                let mut finished = stream::iter(emails)
+                    .map(|item| async move { (item.id, self.attempt(&item).await) })
+                    .buffer_unordered(EMAILS_IN_FLIGHT)
+                    .ready_chunks(EMAILS_IN_FLIGHT);
+                while let Some(outcomes) = finished.next().await {
+                    outbox::record_attempts(&self.db, outcomes).await?;
                 }
-                outcomes
+                Ok::<(), StoreError>(())
             };
-            let (mut outcomes, called) = tokio::join!(sending, calling);
-            outcomes.extend(called);
-            outbox::record_attempts(&self.db, outcomes).await?;
+            let calling = async {
+                for item in &registry {
+                    let outcome = self.attempt(item).await;
+                    outbox::record_attempts(&self.db, vec![(item.id, outcome)]).await?;
+                }
+                Ok::<(), StoreError>(())
+            };
+            let (sent, called) = tokio::join!(sending, calling);
+            sent?;
+            called?;
         }
     }
 

@@ -1,6 +1,8 @@
 //! Real headless Chromium against the real server.
 
-use desk_tests::browser::{Browser, HYDRATED, QUEUE_HEADING, press, type_keys, wait_for};
+use desk_tests::browser::{
+    Browser, HYDRATED, QUEUE_HEADING, focused_id, press, tab_until, type_keys, wait_for,
+};
 use desk_tests::citizen::write_in;
 use desk_tests::hostile_support::db_count;
 use desk_tests::lookup::case_with_device;
@@ -117,18 +119,6 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     assert_eq!(c.current_url().await.unwrap().path(), "/soeg");
     browser.screenshot("search-results").await;
     browser.close().await;
-}
-
-/// Presses Tab until the focused element's id satisfies `want` (at most 60 times).
-async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> String {
-    for _ in 0..60 {
-        press(c, Key::Tab).await;
-        let id = focused_id(c).await;
-        if want(&id) {
-            return id;
-        }
-    }
-    panic!("Tab never reached the wanted element");
 }
 
 /// Presses `key` and counts it.
@@ -750,17 +740,6 @@ async fn a_counter_clerk_completes_a_nemid_migration_with_the_keyboard_alone() {
     );
     browser.screenshot("counter-finished").await;
     browser.close().await;
-}
-
-/// The id of the focused element ("" when it has none).
-async fn focused_id(c: &fantoccini::Client) -> String {
-    c.active_element()
-        .await
-        .unwrap()
-        .attr("id")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// A citizen page, everything included (HTML, CSS, JS, WebAssembly, response headers),

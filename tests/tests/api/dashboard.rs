@@ -32,7 +32,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use desk_tests::browser::{Browser, HYDRATED, press, type_keys, wait_for};
+use desk_tests::browser::{Browser, HYDRATED, press, tab_until, type_keys, wait_for};
 use desk_tests::web::location;
 use desk_tests::{TestServer, WebClient, demo};
 use fantoccini::Locator;
@@ -467,28 +467,6 @@ async fn only_a_team_lead_sees_the_dashboard_its_csv_and_its_stream() {
     );
     drop(res);
     server.kill_hard().await;
-}
-
-/// The id of the focused element ("" when it has none).
-async fn focused_id(c: &fantoccini::Client) -> String {
-    c.active_element()
-        .await
-        .unwrap()
-        .attr("id")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
-
-async fn tab_until(c: &fantoccini::Client, want: impl Fn(&str) -> bool) -> String {
-    for _ in 0..80 {
-        press(c, Key::Tab).await;
-        let id = focused_id(c).await;
-        if want(&id) {
-            return id;
-        }
-    }
-    panic!("Tab never reached the wanted element");
 }
 
 /// Waits up to 20 s for the page to hydrate; fails with the page's script errors if it does not.
