@@ -35,6 +35,8 @@ pub mod kb;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod operations;
+#[cfg(feature = "ssr")]
 pub mod powers;
 #[cfg(feature = "ssr")]
 pub mod privacy;

@@ -1,7 +1,9 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
-//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`, `cti simulate`.
+//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`, `cti simulate`,
+//! `backup`, `restore`.
 
 use std::io::Read;
+use std::path::PathBuf;
 
 use app::auth::password;
 use app::domain::{Role, StaffPassword, Username};
@@ -12,6 +14,7 @@ use app::index_sync::kb::KbSearch;
 use app::kb::seed::SeedError;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::backup::{self, BackupFileError};
 use crate::config::{Config, ConfigError};
 use crate::demo::{self, DEMO_LOGINS, DemoError};
 use crate::knowledge_base;
@@ -36,6 +39,18 @@ enum Command {
     Seed,
     /// Rebuild the search index from the database.
     Reindex,
+    /// Write a consistent copy of the database to FILE while the desk serves. The keys are
+    /// not in it: keep the data directory's keys/ (or DESK_CPR_KEY) apart, see README.
+    Backup {
+        /// Where the backup goes; must not exist.
+        file: PathBuf,
+    },
+    /// Put a backup in place in an empty data directory (with its CPR key already there),
+    /// apply newer migrations, rebuild the search indexes and verify the audit log.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -156,6 +171,8 @@ pub enum CliError {
     Http(#[from] reqwest::Error),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Backup(#[from] BackupFileError),
 }
 
 pub async fn run() -> Result<(), CliError> {
@@ -198,41 +215,54 @@ pub async fn run() -> Result<(), CliError> {
         }
         Command::Reindex => {
             let db = Application::open_database(&config).await?;
-            let search = KbSearch::open(&config.index_dir()).map_err(StartupError::from)?;
-            let bar = ProgressBar::new(0).with_style(
-                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.set_message("Indexing articles");
-            let progress = bar.clone();
-            let indexed = search
-                .rebuild(&db, move |done, total| {
-                    progress.set_length(total);
-                    progress.set_position(done);
-                })
-                .await
-                .map_err(StartupError::from)?;
-            bar.finish();
-            println!("Search index rebuilt: {indexed} published article(s).");
-            let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir())
-                .map_err(StartupError::from)?;
-            let bar = ProgressBar::new(0).with_style(
-                ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            bar.set_message("Indexing cases");
-            let progress = bar.clone();
-            let indexed = cases
-                .rebuild(&db, move |done, total| {
-                    progress.set_length(total);
-                    progress.set_position(done);
-                })
-                .await
-                .map_err(StartupError::from)?;
-            bar.finish();
-            println!("Case index rebuilt: {indexed} case(s).");
+            let rebuilt = rebuild_indexes(&config, &db).await;
             db.close().await;
+            rebuilt
+        }
+        Command::Backup { file } => {
+            let totals = backup::take(&config, &file).await?;
+            println!(
+                "Backup written to {}: {} case(s), {} audit entries.",
+                file.display(),
+                totals.cases,
+                totals.audit_entries
+            );
+            println!(
+                "Not in it: the keys. Keep {} (or DESK_CPR_KEY) apart from the backup; without \
+                 the CPR key its CPR numbers cannot be read.",
+                config.data_dir.join("keys").display()
+            );
             Ok(())
+        }
+        Command::Restore { file } => {
+            let (restored, db) = backup::restore(&config, &file).await?;
+            println!(
+                "Restored {} into {}: {} case(s), {} audit entries{}.",
+                file.display(),
+                config.database_path().display(),
+                restored.totals.cases,
+                restored.totals.audit_entries,
+                if restored.with_cpr_numbers {
+                    "; the CPR key in place opens its CPR numbers"
+                } else {
+                    ""
+                }
+            );
+            let rebuilt = rebuild_indexes(&config, &db).await;
+            let verified = app::audit::verify(&db).await;
+            db.close().await;
+            rebuilt?;
+            let v = verified?;
+            match v.broken {
+                None => {
+                    println!("The audit log is intact: {} entries checked.", v.checked);
+                    Ok(())
+                }
+                Some(broken) => Err(CliError::AuditBroken {
+                    checked: v.checked,
+                    broken,
+                }),
+            }
         }
         Command::Audit {
             action: AuditCommand::Verify,
@@ -339,6 +369,10 @@ pub async fn run() -> Result<(), CliError> {
 
 async fn serve(config: Config) -> Result<(), CliError> {
     let app = Application::build(&config).await?;
+    // Before the "running at" line: a script waiting for that line can take this one too.
+    if let Some(metrics) = app.metrics_url() {
+        println!("Prometheus metrics at {metrics}");
+    }
     println!("The support desk is running at {}", app.url());
     if !app.has_staff().await? {
         println!(
@@ -357,6 +391,45 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     }
     app.run_until_stopped().await.map_err(CliError::Serve)
+}
+
+/// Rebuilds both search indexes from the database, with a progress bar each.
+async fn rebuild_indexes(config: &Config, db: &app::store::Db) -> Result<(), CliError> {
+    let search = KbSearch::open(&config.index_dir()).map_err(StartupError::from)?;
+    let bar = progress_bar("Indexing articles");
+    let progress = bar.clone();
+    let indexed = search
+        .rebuild(db, move |done, total| {
+            progress.set_length(total);
+            progress.set_position(done);
+        })
+        .await
+        .map_err(StartupError::from)?;
+    bar.finish();
+    println!("Search index rebuilt: {indexed} published article(s).");
+    let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir())
+        .map_err(StartupError::from)?;
+    let bar = progress_bar("Indexing cases");
+    let progress = bar.clone();
+    let indexed = cases
+        .rebuild(db, move |done, total| {
+            progress.set_length(total);
+            progress.set_position(done);
+        })
+        .await
+        .map_err(StartupError::from)?;
+    bar.finish();
+    println!("Case index rebuilt: {indexed} case(s).");
+    Ok(())
+}
+
+fn progress_bar(message: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message(message);
+    bar
 }
 
 async fn unlock_user(config: &Config, username: &str) -> Result<(), CliError> {

@@ -72,6 +72,12 @@ pub struct Config {
     pub contact_per_recipient_per_day: u32,
     /// `DESK_TRUSTED_NETWORKS`: where the login throttle's per-address limit never applies.
     pub trusted_networks: app::domain::throttle::TrustedNetworks,
+    /// `DESK_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: app::domain::throttle::TrustedNetworks,
+    /// `DESK_METRICS_ADDR`: where Prometheus metrics are served (`/metrics`); none when unset.
+    pub metrics_addr: Option<SocketAddr>,
+    /// `DESK_SHUTDOWN_GRACE_SECS`: how long a stop waits for requests in flight.
+    pub shutdown_grace_secs: u64,
 }
 
 impl Config {
@@ -104,6 +110,13 @@ impl Config {
                     .parse()
                     .map_err(|_| ConfigError::Number { name, value: v }),
             }
+        };
+        let metrics_addr = match get("DESK_METRICS_ADDR") {
+            None => None,
+            Some(v) => Some(v.trim().parse().map_err(|_| ConfigError::Address {
+                name: "DESK_METRICS_ADDR",
+                value: v,
+            })?),
         };
         let log_format = match get("DESK_LOG_FORMAT").map(|v| v.trim().to_ascii_lowercase()) {
             None => LogFormat::Text,
@@ -171,6 +184,15 @@ impl Config {
                 name: "DESK_TRUSTED_NETWORKS",
                 source,
             })?,
+            trusted_proxies: app::domain::throttle::TrustedNetworks::parse(
+                &get("DESK_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|source| ConfigError::Networks {
+                name: "DESK_TRUSTED_PROXIES",
+                source,
+            })?,
+            metrics_addr,
+            shutdown_grace_secs: number("DESK_SHUTDOWN_GRACE_SECS", 30)?,
             log_filter: get("DESK_LOG").unwrap_or_else(|| "info".into()),
             log_format,
             contacts,
@@ -234,6 +256,11 @@ mod tests {
         assert!(!c.demo_data && !c.secure_cookies);
         assert!(config(&[("DESK_DEMO_DATA", "true")]).unwrap().demo_data);
         assert_eq!(c.contacts, SupportContacts::default());
+        assert_eq!(
+            c.metrics_addr, None,
+            "metrics are never served unless asked for"
+        );
+        assert_eq!(c.shutdown_grace_secs, 30);
     }
 
     #[test]
@@ -258,6 +285,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("DESK_ADDR"), "{err}");
+        let err = config(&[("DESK_METRICS_ADDR", "everywhere")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("DESK_METRICS_ADDR"), "{err}");
         let err = config(&[("DESK_DEMO_DATA", "maybe")])
             .unwrap_err()
             .to_string();

@@ -2,6 +2,7 @@
 // Leptos view types nest deeply; the default limit is too low for the compiler to lay them out.
 #![recursion_limit = "512"]
 
+mod backup;
 mod cli;
 mod config;
 mod demo;
@@ -11,8 +12,10 @@ mod inbound_mail;
 mod inbound_mail_props;
 mod knowledge_base;
 mod middleware;
+mod monitoring;
 mod outbox;
 mod routes;
+mod shutdown;
 mod startup;
 mod state;
 mod telemetry;

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use app::cases::contact_limits::ContactLimits;
 use app::domain::live_case::EVENTS_PATH;
@@ -25,17 +26,19 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::demo::{self, DemoError};
+use crate::monitoring::{self, MetricsError};
 use crate::outbox::email::{self, Mailer, MailerError};
 use crate::outbox::registry_http::RegistryClient;
 use crate::outbox::{RetryPolicy, Worker};
 use crate::state::ServerState;
-use crate::{middleware, routes};
+use crate::{middleware, routes, shutdown};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -70,6 +73,8 @@ pub enum StartupError {
     RegistrySecret,
     #[error("cannot set up the registry client: {0}")]
     RegistryClient(String),
+    #[error(transparent)]
+    Metrics(#[from] MetricsError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -80,11 +85,19 @@ pub enum StartupError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// The Prometheus listener and its router, when `DESK_METRICS_ADDR` is set.
+    metrics: Option<(TcpListener, Router)>,
     db: Db,
     worker: Worker,
     /// Written once more on shutdown, so a stop loses no counted misses.
     help_counts: Arc<HelpCounts>,
+    shutdown: CancellationToken,
+    grace: Duration,
 }
+
+/// How long a stop waits for the outbox's round in flight before it gives up on it (what it
+/// has not recorded is sent again at the next start, under the same Message-ID).
+const OUTBOX_GRACE: Duration = Duration::from_secs(10);
 
 impl Application {
     /// Creates the data directory and database when missing and applies migrations.
@@ -183,6 +196,11 @@ impl Application {
     }
 
     pub async fn build(config: &Config) -> Result<Self, StartupError> {
+        // First, so the start-up's own writes and searches are counted too.
+        let metrics_handle = match config.metrics_addr {
+            Some(_) => Some(monitoring::install()?),
+            None => None,
+        };
         let db = Self::open_database(config).await?;
         if config.demo_data && users::count(&db).await? == 0 {
             let added = demo::ensure_demo_staff(&db).await?;
@@ -209,13 +227,13 @@ impl Application {
             tracing::info!(hashed, "citizens' phone numbers normalised and hashed");
         }
 
-        let listener =
-            TcpListener::bind(config.addr)
-                .await
-                .map_err(|source| StartupError::Bind {
-                    addr: config.addr,
-                    source,
-                })?;
+        let listener = bind(config.addr).await?;
+        let metrics = match (config.metrics_addr, metrics_handle) {
+            (Some(addr), Some(handle)) => {
+                Some((bind(addr).await?, monitoring::router(handle, db.clone())))
+            }
+            _ => None,
+        };
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
             addr: config.addr,
             source,
@@ -276,10 +294,13 @@ impl Application {
         if resumed > 0 {
             tracing::info!(resumed, "incident resolutions left by a restart resumed");
         }
+        let shutdown = CancellationToken::new();
         let state = ServerState {
             leptos_options,
             app: app_state.clone(),
             inbound_secret: Self::inbound_secret(config)?.into(),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            shutdown: shutdown.clone(),
         };
         let cti = routes::cti::Cti {
             app: app_state.clone(),
@@ -290,9 +311,12 @@ impl Application {
         Ok(Self {
             listener,
             router,
+            metrics,
             db,
             worker,
             help_counts,
+            shutdown,
+            grace: Duration::from_secs(config.shutdown_grace_secs),
         })
     }
 
@@ -308,22 +332,71 @@ impl Application {
         }
     }
 
-    /// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+    /// Where Prometheus scrapes, when metrics are on.
+    pub fn metrics_url(&self) -> Option<String> {
+        let (listener, _) = self.metrics.as_ref()?;
+        let addr = listener.local_addr().ok()?;
+        Some(format!("http://{addr}{}", monitoring::PATH))
+    }
+
+    /// Serves until Ctrl-C or SIGTERM. Then: no new connections, live streams end, requests
+    /// in flight finish (for at most the grace period), the outbox finishes its round, the
+    /// help counts and the group commit are flushed and the database is closed. Nothing a
+    /// caller was told is saved can be lost on the way: it was on disk before the answer.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = self.worker.spawn();
+        let stop = self.shutdown.clone();
+        tokio::spawn(shutdown::cancel_on_signal(stop.clone()));
+        let worker = self.worker.spawn(stop.clone());
+        if let Some((listener, router)) = self.metrics {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, router)
+                    .with_graceful_shutdown(stop.cancelled_owned())
+                    .await;
+                if let Err(e) = served {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
-        worker.abort();
+        let serving = axum::serve(self.listener, service)
+            .with_graceful_shutdown(stop.clone().cancelled_owned())
+            .into_future();
+        let grace = self.grace;
+        let overdue = async {
+            stop.cancelled().await;
+            tokio::time::sleep(grace).await;
+        };
+        tokio::select! {
+            served = serving => served?,
+            () = overdue => tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "requests still running after the grace period: stopping without them"
+            ),
+        }
+        let mut worker = worker;
+        if tokio::time::timeout(OUTBOX_GRACE, &mut worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the outbox round did not finish in time: the rest goes next start");
+            worker.abort();
+        }
         if let Err(err) = self.help_counts.flush(&self.db).await {
             tracing::warn!(error = %err, "help counts (searches, misses) lost at shutdown");
         }
         self.db.close().await;
+        tracing::info!("stopped");
         Ok(())
     }
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartupError::Bind { addr, source })
 }
 
 fn router(state: ServerState, app_state: AppState, cti: routes::cti::Cti) -> Router {
@@ -359,6 +432,11 @@ fn router(state: ServerState, app_state: AppState, cti: routes::cti::Cti) -> Rou
             middleware::request_context::resolve,
         ))
         .layer(axum::middleware::from_fn(middleware::body_limit::enforce))
+        // Before anything reads the client's address (the throttles, the contact form).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::client_address::resolve,
+        ))
         // Machine to machine, authenticated by its shared secret: outside the browser
         // session and CSRF layers above.
         // Its own body limit, applied only after the bearer token (see the handler).
@@ -375,29 +453,7 @@ fn router(state: ServerState, app_state: AppState, cti: routes::cti::Cti) -> Rou
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(crate::error_pages::panic_response))
+        // Outermost, so a panic's 500 and every refusal above are counted too.
+        .layer(axum::middleware::from_fn(monitoring::http::track))
         .with_state(state)
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
 }

@@ -1,10 +1,14 @@
 //! What citizens send the desk: the contact form, and e-mail through the inbound endpoint.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use regex::Regex;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, StatusCode};
 
-use crate::web::{form_with, location};
+use crate::web::{csrf_in, form_with, location};
 use crate::{TestServer, WebClient};
 
 /// The fields of a valid contact form, with `changes` replacing fields by name.
@@ -68,4 +72,73 @@ pub async fn inbound(
         .expect("POST /mail/inbound");
     let status = res.status();
     (status, res.json().await.unwrap_or_default())
+}
+
+/// A contact-form submission the desk acknowledged with a receipt.
+#[derive(Clone, Debug)]
+pub struct Acknowledged {
+    pub reference: String,
+    pub email: String,
+    /// When the receipt arrived.
+    pub at: std::time::Instant,
+}
+
+/// One citizen's browser under load: submits the contact form until told to stop or the
+/// server goes away. Returns each acknowledged submission, in order. A request whose
+/// connection was cut, or that a stopping desk no longer took, was never acknowledged.
+pub async fn write_in_repeatedly(
+    web: WebClient,
+    client: usize,
+    stop: Arc<AtomicBool>,
+) -> Vec<Acknowledged> {
+    let (_, html) = web.page("/kontakt").await;
+    let token = csrf_in(&html).expect("a CSRF token on the contact page");
+    let mut acknowledged = Vec::new();
+    for n in 0.. {
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let email = format!("load{client}-{n}@example.dk");
+        let sent = web
+            .client
+            .post(web.url("/api/contact/submit"))
+            .header(reqwest::header::ACCEPT, "text/html")
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("name", "Belastning Borger"),
+                ("email", email.as_str()),
+                ("system", "mitid"),
+                ("category", "password_or_pin"),
+                ("message", "Jeg har glemt min adgangskode til MitID."),
+            ])
+            .send()
+            .await;
+        let Ok(res) = sent else { break };
+        let Some((reference, _)) = receipt_of(&res) else {
+            panic!("not a receipt: {} {:?}", res.status(), location(&res));
+        };
+        acknowledged.push(Acknowledged {
+            reference,
+            email,
+            at: std::time::Instant::now(),
+        });
+    }
+    acknowledged
+}
+
+/// The references of the contact-form cases in the database file under `data_dir` that have
+/// their confirmation e-mail queued.
+pub fn stored_references(data_dir: &std::path::Path) -> BTreeSet<String> {
+    let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open the database");
+    let mut stmt = db
+        .prepare(
+            "SELECT c.reference FROM cases c
+             JOIN outbox o ON o.case_id = c.id AND o.channel = 'email'
+             WHERE c.channel = 'web_form'",
+        )
+        .expect("prepare");
+    stmt.query_map([], |row| row.get::<_, String>(0))
+        .expect("query")
+        .map(|r| r.expect("row"))
+        .collect()
 }

@@ -35,6 +35,8 @@ pub fn site_root() -> PathBuf {
 
 pub struct TestServer {
     pub url: String,
+    /// Where Prometheus scrapes, when the server was started with `DESK_METRICS_ADDR`.
+    pub metrics_url: Option<String>,
     data_dir: PathBuf,
     // Held so the directory lives as long as the server (None when the caller owns it).
     _temp: Option<tempfile::TempDir>,
@@ -69,10 +71,14 @@ impl TestServer {
         let mut child = spawn_serve(cmd);
         let stdout = child.stdout.take().expect("stdout piped");
         let mut lines = BufReader::new(stdout).lines();
-        let url = tokio::time::timeout(Duration::from_secs(60), async {
+        let (url, metrics_url) = tokio::time::timeout(Duration::from_secs(60), async {
+            let mut metrics = None;
             while let Some(line) = lines.next_line().await.expect("read stdout") {
+                if let Some(rest) = line.split("Prometheus metrics at ").nth(1) {
+                    metrics = Some(rest.trim().to_owned());
+                }
                 if let Some(rest) = line.split("running at ").nth(1) {
-                    return rest.trim().to_owned();
+                    return (rest.trim().to_owned(), metrics);
                 }
             }
             panic!("server exited before printing its URL");
@@ -83,6 +89,7 @@ impl TestServer {
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Self {
             url,
+            metrics_url,
             data_dir: data_dir.to_owned(),
             _temp: None,
             child,
@@ -101,6 +108,25 @@ impl TestServer {
     pub async fn kill_hard(mut self) {
         self.child.start_kill().expect("kill");
         self.child.wait().await.expect("wait");
+    }
+
+    /// Sends SIGTERM, as systemd or a container runtime does to stop the desk.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("the server is running");
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+    }
+
+    /// Waits for the process to end by itself (after [`TestServer::terminate`]); panics if
+    /// it is still running after `secs` seconds: a stop that hangs is a failed stop.
+    pub async fn wait_for_exit(mut self, secs: u64) -> std::process::ExitStatus {
+        tokio::time::timeout(Duration::from_secs(secs), self.child.wait())
+            .await
+            .unwrap_or_else(|_| panic!("the desk had not stopped {secs} s after SIGTERM"))
+            .expect("wait")
     }
 }
 
@@ -135,7 +161,21 @@ pub fn spawn_serve(mut cmd: Command) -> Child {
 
 /// Runs `supportdesk <args>` with `stdin` as its input; returns (success, stdout, stderr).
 pub async fn run_cli(data_dir: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
-    let mut child = command(data_dir)
+    run_cli_with(data_dir, &[], args, stdin).await
+}
+
+/// [`run_cli`] with extra environment variables.
+pub async fn run_cli_with(
+    data_dir: &Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+    stdin: &str,
+) -> (bool, String, String) {
+    let mut cmd = command(data_dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,9 +2,9 @@
 
 use super::password::{Busy, HashGate};
 use super::{cookies, unix_now};
-use crate::domain::SessionUser;
 use crate::domain::throttle::{TrustedNetworks, Verdict};
 use crate::domain::tokens;
+use crate::domain::{SessionUser, metric_names};
 use crate::errors::AppError;
 use crate::state::AppState;
 use crate::store::login_failures::{self, Reservation};
@@ -48,16 +48,18 @@ pub async fn attempt(
         AppError::Busy
     })?;
     let key = username_key(username);
-    let reservation =
-        match login_failures::reserve(db, &key, client, trusted.contains(client), now).await? {
-            Reservation::Locked { retry_after_secs } => {
-                tracing::warn!(client, "login refused by throttle");
-                return Err(AppError::TooManyAttempts {
-                    retry_after_minutes: Verdict::retry_after_minutes(retry_after_secs),
-                });
-            }
-            Reservation::Reserved { id } => id,
-        };
+    let reservation = match login_failures::reserve(db, &key, client, trusted.contains(client), now)
+        .await?
+    {
+        Reservation::Locked { retry_after_secs } => {
+            tracing::warn!(client, "login refused by throttle");
+            metrics::counter!(metric_names::LOGIN_FAILURES, "reason" => "throttled").increment(1);
+            return Err(AppError::TooManyAttempts {
+                retry_after_minutes: Verdict::retry_after_minutes(retry_after_secs),
+            });
+        }
+        Reservation::Reserved { id } => id,
+    };
 
     let verified = async {
         let record = users::find_by_username(db, &key).await?;
@@ -87,6 +89,7 @@ pub async fn attempt(
         // The reservation stays on record as the failure.
         _ => {
             tracing::info!(client, "failed staff login");
+            metrics::counter!(metric_names::LOGIN_FAILURES, "reason" => "password").increment(1);
             Err(AppError::InvalidCredentials)
         }
     }

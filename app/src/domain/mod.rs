@@ -34,6 +34,8 @@ pub mod local_path;
 pub mod mail_threading;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod metric_names;
 pub mod mitid_password;
 pub mod mitid_user_id;
 #[cfg(test)]

@@ -160,8 +160,9 @@ pub async fn search<T: Send + 'static>(
         tracing::error!(error = %e, what, "search failed");
         crate::errors::AppError::Internal
     };
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| failed(&e))?
-        .map_err(|e| failed(&e))
+    let started = std::time::Instant::now();
+    let result = tokio::task::spawn_blocking(work).await;
+    metrics::histogram!(crate::domain::metric_names::SEARCH_SECONDS, "index" => what)
+        .record(started.elapsed().as_secs_f64());
+    result.map_err(|e| failed(&e))?.map_err(|e| failed(&e))
 }

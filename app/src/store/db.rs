@@ -66,6 +66,19 @@ impl Db {
         Ok(Self { pool, writer })
     }
 
+    /// Opens an existing database file without writing to it (a backup being checked).
+    pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite://")?
+            .filename(path)
+            .read_only(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        let writer = GroupCommit::spawn(pool.clone());
+        Ok(Self { pool, writer })
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
@@ -106,7 +119,10 @@ impl Db {
         Ok(())
     }
 
+    /// Commits the writes already handed to the group commit, then closes every connection
+    /// (SQLite folds the write-ahead log into the database file as the last one closes).
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -3,11 +3,13 @@
 //! caller. With `synchronous=FULL` every commit waits for the disk; sharing that wait lets
 //! intake outrun the disk's commit rate, while a caller still hears "done" only after its rows
 //! are on disk. A write that fails rolls back to its savepoint and leaves the others alone.
+//! Closing (at shutdown) commits every write already handed over, then refuses new ones.
 
 use std::any::Any;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::time::Instant;
 
 use futures_util::FutureExt;
 use sqlx::pool::PoolConnection;
@@ -15,6 +17,7 @@ use sqlx::{Acquire, Connection, Sqlite, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::StoreError;
+use crate::domain::metric_names;
 
 /// The future a write returns; it borrows the writer's connection.
 pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
@@ -26,6 +29,14 @@ type Work =
 struct Job {
     work: Work,
     reply: oneshot::Sender<Result<Output, StoreError>>,
+    /// When the caller handed it over: its wait for the commit is measured from here.
+    queued_at: Instant,
+}
+
+enum Message {
+    Write(Job),
+    /// Commit what is queued, stop taking writes, answer once the connection is back.
+    Close(oneshot::Sender<()>),
 }
 
 /// Writes waiting beyond this many wait for the next commit.
@@ -36,7 +47,7 @@ const QUEUE: usize = 4_096;
 /// The handle callers submit writes through; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct GroupCommit {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Message>,
 }
 
 impl GroupCommit {
@@ -58,8 +69,13 @@ impl GroupCommit {
         let work: Work = Box::new(move |conn| {
             Box::pin(async move { write(conn).await.map(|v| Box::new(v) as Output) })
         });
+        let job = Job {
+            work,
+            reply,
+            queued_at: Instant::now(),
+        };
         self.jobs
-            .send(Job { work, reply })
+            .send(Message::Write(job))
             .await
             .map_err(|_| StoreError::WriterStopped)?;
         let value = answer.await.map_err(|_| StoreError::WriterStopped)??;
@@ -68,15 +84,39 @@ impl GroupCommit {
             .map(|v| *v)
             .map_err(|_| StoreError::WriterStopped)
     }
+
+    /// Commits every write handed over before (and queued with) this call, then stops: later
+    /// writes fail with [`StoreError::WriterStopped`]. Returns once the writer has given its
+    /// connection back, so the pool can close.
+    pub async fn close(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.jobs.send(Message::Close(done)).await.is_ok() {
+            let _ = closed.await;
+        }
+    }
 }
 
-async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
+async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Message>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut closers = Vec::new();
     // The writer keeps its own connection: as the one that writes, its page cache stays valid
     // from one group to the next. A connection that failed is replaced.
     let mut writer: Option<PoolConnection<Sqlite>> = None;
+    // After a close the queue takes nothing new but still yields what it holds.
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let jobs = std::mem::take(&mut batch);
+        let mut jobs = Vec::with_capacity(batch.len());
+        for message in batch.drain(..) {
+            match message {
+                Message::Write(job) => jobs.push(job),
+                Message::Close(done) => {
+                    queue.close();
+                    closers.push(done);
+                }
+            }
+        }
+        if jobs.is_empty() {
+            continue;
+        }
         let conn = match writer.as_mut() {
             Some(conn) => conn,
             None => match pool.acquire().await {
@@ -90,6 +130,10 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
         if !commit_group(conn, jobs).await {
             writer = None;
         }
+    }
+    drop(writer);
+    for done in closers {
+        let _ = done.send(());
     }
 }
 
@@ -106,7 +150,12 @@ async fn commit_group(conn: &mut SqliteConnection, jobs: Vec<Job>) -> bool {
     };
     let mut done = Vec::with_capacity(jobs.len());
     let mut jobs = jobs.into_iter();
-    while let Some(Job { work, reply }) = jobs.next() {
+    while let Some(Job {
+        work,
+        reply,
+        queued_at,
+    }) = jobs.next()
+    {
         let outcome = match tx.begin().await {
             Ok(mut savepoint) => {
                 let result = AssertUnwindSafe(work(&mut savepoint))
@@ -121,13 +170,13 @@ async fn commit_group(conn: &mut SqliteConnection, jobs: Vec<Job>) -> bool {
             Err(e) => Err(e),
         };
         match outcome {
-            Ok(Ok(value)) => done.push((reply, value)),
+            Ok(Ok(value)) => done.push((reply, value, queued_at)),
             Ok(Err(err)) => {
                 let _ = reply.send(Err(err));
             }
             // The transaction itself is broken: nothing in this group can be committed.
             Err(e) => {
-                let replies = done.into_iter().map(|(r, _)| r);
+                let replies = done.into_iter().map(|(r, _, _)| r);
                 let rest = jobs.map(|j| j.reply);
                 fail_all(replies.chain(std::iter::once(reply)).chain(rest), &e);
                 return false;
@@ -144,13 +193,16 @@ async fn commit_group(conn: &mut SqliteConnection, jobs: Vec<Job>) -> bool {
     );
     match committed {
         Ok(()) => {
-            for (reply, value) in done {
+            metrics::histogram!(metric_names::GROUP_COMMIT_BATCH_SIZE).record(size as f64);
+            let waited = metrics::histogram!(metric_names::GROUP_COMMIT_WAIT_SECONDS);
+            for (reply, value, queued_at) in done {
+                waited.record(queued_at.elapsed().as_secs_f64());
                 let _ = reply.send(Ok(value));
             }
             true
         }
         Err(e) => {
-            fail_all(done.into_iter().map(|(r, _)| r), &e);
+            fail_all(done.into_iter().map(|(r, _, _)| r), &e);
             false
         }
     }
@@ -213,6 +265,37 @@ mod tests {
             assert_eq!(w.await.unwrap().unwrap(), v as i64);
         }
         assert_eq!(stored(&db).await, (0..300).collect::<Vec<_>>());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn closing_commits_what_was_handed_over_and_refuses_the_rest() {
+        let (dir, db) = open().await;
+        let writes: Vec<_> = (0..50)
+            .map(|v| {
+                let db = db.clone();
+                tokio::spawn(async move { db.write(insert(v)).await })
+            })
+            .collect();
+        // Every write above is queued before the close, since each task starts at once.
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        db.close().await;
+        let answered: Vec<i64> = futures_util::future::join_all(writes)
+            .await
+            .into_iter()
+            .filter_map(|w| w.unwrap().ok())
+            .collect();
+        assert!(matches!(
+            db.write(insert(99)).await,
+            Err(StoreError::WriterStopped)
+        ));
+        // Reopened: exactly the acknowledged writes are there.
+        let path = dir.path().join("desk.db");
+        let again = Db::open(&path).await.unwrap();
+        let mut acknowledged = answered.clone();
+        acknowledged.sort_unstable();
+        assert_eq!(stored(&again).await, acknowledged);
+        assert_eq!(acknowledged.len(), 50);
     }
 
     #[tokio::test]

@@ -4,6 +4,7 @@
 
 pub mod bad_arguments;
 pub mod body_limit;
+pub mod client_address;
 pub mod csrf;
 pub mod request_context;
 pub mod security_headers;

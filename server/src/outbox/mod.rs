@@ -10,11 +10,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use app::domain::email::EmailPayload;
+use app::domain::metric_names;
 use app::store::outbox::{self, Attempt, OutboxChannel, OutboxItem};
 use app::store::{Db, StoreError};
 use futures_util::{StreamExt, stream};
 use lettre::message::Mailbox;
 use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
 
 use email::Mailer;
 use registry_http::RegistryClient;
@@ -66,13 +68,14 @@ const EMAILS_IN_FLIGHT: usize = 16;
 const IDLE_POLL: Duration = Duration::from_secs(2);
 
 impl Worker {
-    pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move { self.run().await })
+    /// Delivers until `stop` is cancelled; the round in flight is finished and recorded first.
+    pub fn spawn(self, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move { self.run(stop).await })
     }
 
-    async fn run(self) {
-        loop {
-            if let Err(err) = self.deliver_due().await {
+    async fn run(self, stop: CancellationToken) {
+        while !stop.is_cancelled() {
+            if let Err(err) = self.deliver_due(&stop).await {
                 tracing::error!(error = %err, "outbox: cannot read the queue");
             }
             let wait = match outbox::next_due_at(&self.db).await {
@@ -86,8 +89,9 @@ impl Worker {
                 continue;
             }
             tokio::select! {
-                _ = self.signal.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
+                () = self.signal.notified() => {}
+                () = tokio::time::sleep(wait) => {}
+                () = stop.cancelled() => {}
             }
         }
     }
@@ -96,10 +100,13 @@ impl Worker {
     /// the order they were queued. Outcomes are recorded as they come in (the e-mails that
     /// finished together in one write, each registry call on its own), so one slow receiver
     /// holds back no other delivery's record: a crash then repeats as little as it can.
-    /// Returns how many were attempted.
-    pub async fn deliver_due(&self) -> Result<usize, StoreError> {
+    /// Returns how many were attempted. A cancelled `stop` ends it after the round in flight.
+    pub async fn deliver_due(&self, stop: &CancellationToken) -> Result<usize, StoreError> {
         let mut attempted = 0;
         loop {
+            if stop.is_cancelled() {
+                return Ok(attempted);
+            }
             let due = outbox::due(&self.db, outbox::now_ms(), ROUND).await?;
             if due.is_empty() {
                 return Ok(attempted);
@@ -145,6 +152,13 @@ impl Worker {
             },
         };
         let attempts = item.attempts + 1;
+        let outcome = if result.is_ok() { "sent" } else { "failed" };
+        metrics::counter!(
+            metric_names::OUTBOX_ATTEMPTS,
+            "channel" => item.channel.as_str(),
+            "outcome" => outcome
+        )
+        .increment(1);
         match result {
             Ok(()) => {
                 tracing::debug!(

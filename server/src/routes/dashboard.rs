@@ -14,8 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::Deserialize;
 
+use crate::monitoring::sse::counted;
 use crate::state::ServerState;
 
 /// How often an open dashboard's stream looks for changes (and so the most often it tells
@@ -126,6 +128,7 @@ pub async fn events(
             }
         }
     });
+    let stream = counted(stream, "dashboard").take_until(state.shutdown.clone().cancelled_owned());
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -16,9 +16,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::middleware::request_context::SessionTokenHash;
+use crate::monitoring::sse::counted;
 use crate::state::ServerState;
 
 /// How often an open stream checks that its session still exists (logout, expiry, a
@@ -80,6 +82,8 @@ pub async fn events(
             }
         },
     );
+    // Ends when the desk stops, so a stop never waits on an open console.
+    let stream = counted(stream, "console").take_until(state.shutdown.clone().cancelled_owned());
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -22,6 +22,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "index_sync",
         "kb",
         "mail",
+        "operations",
         "powers",
         "ratings",
         "privacy",
@@ -36,9 +37,16 @@ const APP_FLOORS: &[&[&str]] = &[
 
 /// `server`'s modules, bottom first.
 const SERVER_FLOORS: &[&[&str]] = &[
-    &["config", "error_pages", "state", "telemetry"],
-    &["middleware"],
-    &["demo", "inbound_mail", "knowledge_base", "outbox", "routes"],
+    &["config", "error_pages", "shutdown", "state", "telemetry"],
+    &["middleware", "monitoring"],
+    &[
+        "backup",
+        "demo",
+        "inbound_mail",
+        "knowledge_base",
+        "outbox",
+        "routes",
+    ],
     &["startup"],
     &["cli"],
     &["<crate root>"],

@@ -8,66 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use desk_tests::citizen::receipt_of;
+use desk_tests::citizen::{stored_references, write_in_repeatedly};
 use desk_tests::smtp::SmtpServer;
-use desk_tests::web::{csrf_in, location};
 use desk_tests::{TestServer, WebClient};
 
 const CLIENTS: usize = 24;
-
-/// One citizen's browser: submits the contact form until told to stop or the server goes
-/// away. Returns (reference, e-mail address) of each acknowledged submission.
-async fn write_in_repeatedly(
-    web: WebClient,
-    client: usize,
-    stop: Arc<AtomicBool>,
-) -> Vec<(String, String)> {
-    let (_, html) = web.page("/kontakt").await;
-    let token = csrf_in(&html).unwrap();
-    let mut acknowledged = Vec::new();
-    for n in 0.. {
-        if stop.load(Ordering::Relaxed) {
-            break;
-        }
-        let email = format!("load{client}-{n}@example.dk");
-        let sent = web
-            .client
-            .post(web.url("/api/contact/submit"))
-            .header(reqwest::header::ACCEPT, "text/html")
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("name", "Belastning Borger"),
-                ("email", email.as_str()),
-                ("system", "mitid"),
-                ("category", "password_or_pin"),
-                ("message", "Jeg har glemt min adgangskode til MitID."),
-            ])
-            .send()
-            .await;
-        // A connection the kill cut off was never acknowledged.
-        let Ok(res) = sent else { break };
-        let Some((reference, _)) = receipt_of(&res) else {
-            panic!("not a receipt: {} {:?}", res.status(), location(&res));
-        };
-        acknowledged.push((reference, email));
-    }
-    acknowledged
-}
-
-fn stored_references(server_data: &std::path::Path) -> BTreeSet<String> {
-    let db = rusqlite::Connection::open(server_data.join("desk.db")).unwrap();
-    let mut stmt = db
-        .prepare(
-            "SELECT c.reference FROM cases c
-             JOIN outbox o ON o.case_id = c.id AND o.channel = 'email'
-             WHERE c.channel = 'web_form'",
-        )
-        .unwrap();
-    stmt.query_map([], |row| row.get::<_, String>(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() {
@@ -106,10 +51,10 @@ async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() 
     let stored = stored_references(&data);
     let missing: Vec<_> = acknowledged
         .iter()
-        .filter(|(reference, _)| !stored.contains(reference))
+        .filter(|a| !stored.contains(&a.reference))
         .collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
-    let unique: BTreeSet<_> = acknowledged.iter().map(|(r, _)| r).collect();
+    let unique: BTreeSet<_> = acknowledged.iter().map(|a| &a.reference).collect();
     assert_eq!(
         unique.len(),
         acknowledged.len(),
@@ -118,7 +63,7 @@ async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() 
 
     // … and after a restart every such citizen gets it (a repeat is allowed, a loss is not).
     let server = TestServer::start_in_with(&data, &env).await;
-    let wanted: BTreeSet<String> = acknowledged.iter().map(|(_, e)| e.clone()).collect();
+    let wanted: BTreeSet<String> = acknowledged.iter().map(|a| a.email.clone()).collect();
     let delivered = |smtp: &SmtpServer| -> BTreeSet<String> {
         smtp.accepted()
             .into_iter()
