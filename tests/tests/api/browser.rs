@@ -91,7 +91,7 @@ async fn a_citizen_finds_the_right_guide_from_the_front_page() {
     // Suggestions appear while typing.
     let suggestion = wait_for(
         c,
-        Locator::Css("#q-suggestions a[href='/hjaelp/mistet-kodeviser']"),
+        Locator::Css("#q-suggestions a[href='/hjaelp/mistet-kodeviser?fra=soeg']"),
     )
     .await;
     browser.screenshot("front-page-suggestions").await;

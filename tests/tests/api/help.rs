@@ -11,7 +11,7 @@ async fn the_search_form_works_without_javascript() {
     let (status, html) = web.page("/soeg?q=mistet+kodeviser").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains(r#"href="/hjaelp/mistet-kodeviser""#),
+        html.contains(r#"href="/hjaelp/mistet-kodeviser?fra=soeg""#),
         "{html}"
     );
     assert!(html.contains("<b>"), "snippets are highlighted");

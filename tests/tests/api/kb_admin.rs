@@ -280,7 +280,7 @@ async fn a_draft_is_hidden_until_published_and_every_save_is_a_version() {
     assert!(html.contains("<li>Tænd den igen</li>"));
     let (_, html) = citizen.page(&format!("/soeg?q={WORD}")).await;
     assert!(
-        html.contains(&format!(r#"href="/hjaelp/{SLUG}""#)),
+        html.contains(&format!(r#"href="/hjaelp/{SLUG}?fra=soeg""#)),
         "published articles are searchable at once: {html}"
     );
 
