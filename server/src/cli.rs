@@ -395,31 +395,23 @@ async fn serve(config: Config) -> Result<(), CliError> {
 
 /// Rebuilds both search indexes from the database, with a progress bar each.
 async fn rebuild_indexes(config: &Config, db: &app::store::Db) -> Result<(), CliError> {
-    let search = KbSearch::open(&config.index_dir()).map_err(StartupError::from)?;
+    let kb = KbSearch::open(&config.index_dir()).map_err(StartupError::from)?;
     let bar = progress_bar("Indexing articles");
-    let progress = bar.clone();
-    let indexed = search
-        .rebuild(db, move |done, total| {
-            progress.set_length(total);
-            progress.set_position(done);
-        })
-        .await
-        .map_err(StartupError::from)?;
+    let indexed = kb.rebuild(db, report_to(&bar)).await;
     bar.finish();
-    println!("Search index rebuilt: {indexed} published article(s).");
+    println!(
+        "Search index rebuilt: {} published article(s).",
+        indexed.map_err(StartupError::from)?
+    );
     let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir())
         .map_err(StartupError::from)?;
     let bar = progress_bar("Indexing cases");
-    let progress = bar.clone();
-    let indexed = cases
-        .rebuild(db, move |done, total| {
-            progress.set_length(total);
-            progress.set_position(done);
-        })
-        .await
-        .map_err(StartupError::from)?;
+    let indexed = cases.rebuild(db, report_to(&bar)).await;
     bar.finish();
-    println!("Case index rebuilt: {indexed} case(s).");
+    println!(
+        "Case index rebuilt: {} case(s).",
+        indexed.map_err(StartupError::from)?
+    );
     Ok(())
 }
 
@@ -430,6 +422,15 @@ fn progress_bar(message: &'static str) -> ProgressBar {
     );
     bar.set_message(message);
     bar
+}
+
+/// A rebuild's progress callback that moves `bar`.
+fn report_to(bar: &ProgressBar) -> impl Fn(u64, u64) + Send + Sync + 'static {
+    let bar = bar.clone();
+    move |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    }
 }
 
 async fn unlock_user(config: &Config, username: &str) -> Result<(), CliError> {

@@ -142,3 +142,16 @@ pub fn stored_references(data_dir: &std::path::Path) -> BTreeSet<String> {
         .map(|r| r.expect("row"))
         .collect()
 }
+
+/// The acknowledged submissions whose case (with its queued confirmation) is not in the
+/// database under `data_dir`.
+pub fn not_stored<'a>(
+    data_dir: &std::path::Path,
+    acknowledged: impl IntoIterator<Item = &'a Acknowledged>,
+) -> Vec<&'a Acknowledged> {
+    let stored = stored_references(data_dir);
+    acknowledged
+        .into_iter()
+        .filter(|a| !stored.contains(&a.reference))
+        .collect()
+}

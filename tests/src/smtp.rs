@@ -96,6 +96,33 @@ impl SmtpServer {
         self.shared.accepted.lock().expect("lock").clone()
     }
 
+    /// The addresses accepted messages were sent to.
+    pub fn recipients(&self) -> std::collections::BTreeSet<String> {
+        self.accepted()
+            .into_iter()
+            .flat_map(|m| m.rcpt_to)
+            .map(|r| r.trim_matches(['<', '>']).to_owned())
+            .collect()
+    }
+
+    /// Waits (at most `secs` seconds, looking twice a second: copying thousands of accepted
+    /// messages is not free) until every address in `wanted` got a message; returns those
+    /// that did not.
+    pub async fn undelivered(
+        &self,
+        wanted: &std::collections::BTreeSet<String>,
+        secs: u64,
+    ) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            let got = self.recipients();
+            if got.is_superset(wanted) || tokio::time::Instant::now() >= deadline {
+                return wanted.difference(&got).cloned().collect();
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
+
     /// Waits until at least `n` messages were accepted (at most `secs` seconds).
     pub async fn wait_for(&self, n: usize, secs: u64) -> Vec<Received> {
         crate::poll_for(n, secs, || self.accepted()).await

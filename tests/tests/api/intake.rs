@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use desk_tests::citizen::{stored_references, write_in_repeatedly};
+use desk_tests::citizen::{not_stored, write_in_repeatedly};
 use desk_tests::smtp::SmtpServer;
 use desk_tests::{TestServer, WebClient};
 
@@ -48,11 +48,7 @@ async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() 
     );
 
     // Every acknowledged case is on disk with its confirmation queued …
-    let stored = stored_references(&data);
-    let missing: Vec<_> = acknowledged
-        .iter()
-        .filter(|a| !stored.contains(&a.reference))
-        .collect();
+    let missing = not_stored(&data, &acknowledged);
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
     let unique: BTreeSet<_> = acknowledged.iter().map(|a| &a.reference).collect();
     assert_eq!(
@@ -64,24 +60,9 @@ async fn acknowledged_cases_and_their_confirmations_survive_kill_9_under_load() 
     // … and after a restart every such citizen gets it (a repeat is allowed, a loss is not).
     let server = TestServer::start_in_with(&data, &env).await;
     let wanted: BTreeSet<String> = acknowledged.iter().map(|a| a.email.clone()).collect();
-    let delivered = |smtp: &SmtpServer| -> BTreeSet<String> {
-        smtp.accepted()
-            .into_iter()
-            .flat_map(|m| m.rcpt_to)
-            .map(|r| r.trim_matches(['<', '>']).to_owned())
-            .collect()
-    };
-    // Checked twice a second: copying thousands of accepted messages is not free.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-    let mut all_there = false;
-    while !all_there && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        all_there = delivered(&smtp).is_superset(&wanted);
-    }
-    let got = delivered(&smtp);
-    let undelivered: Vec<_> = wanted.difference(&got).collect();
+    let undelivered = smtp.undelivered(&wanted, 90).await;
     assert!(
-        all_there,
+        undelivered.is_empty(),
         "{} of {} confirmations never sent, e.g. {:?}",
         undelivered.len(),
         wanted.len(),

@@ -9,9 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use desk_tests::citizen::{
-    Acknowledged, contact_form, stored_references, write_in, write_in_repeatedly,
-};
+use desk_tests::citizen::{Acknowledged, contact_form, not_stored, write_in, write_in_repeatedly};
 use desk_tests::server::{run_cli, run_cli_with};
 use desk_tests::smtp::SmtpServer;
 use desk_tests::{TestServer, WebClient, demo};
@@ -293,11 +291,7 @@ async fn sigterm_under_load_ends_live_streams_and_loses_nothing_acknowledged() {
 
     // Every acknowledged case is on disk with its confirmation queued, and the database was
     // closed: its write-ahead log folded in and removed.
-    let stored = stored_references(&data);
-    let missing: Vec<_> = acknowledged
-        .iter()
-        .filter(|a| !stored.contains(&a.reference))
-        .collect();
+    let missing = not_stored(&data, &acknowledged);
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
     assert!(
         !data.join("desk.db-wal").exists(),
@@ -307,19 +301,7 @@ async fn sigterm_under_load_ends_live_streams_and_loses_nothing_acknowledged() {
     // After a restart every such citizen gets the confirmation.
     let server = TestServer::start_in_with(&data, &env).await;
     let wanted: BTreeSet<String> = acknowledged.iter().map(|a| a.email.clone()).collect();
-    let delivered = |smtp: &SmtpServer| -> BTreeSet<String> {
-        smtp.accepted()
-            .into_iter()
-            .flat_map(|m| m.rcpt_to)
-            .map(|r| r.trim_matches(['<', '>']).to_owned())
-            .collect()
-    };
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
-    while !delivered(&smtp).is_superset(&wanted) && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    let got = delivered(&smtp);
-    let undelivered: Vec<_> = wanted.difference(&got).take(5).collect();
+    let undelivered = smtp.undelivered(&wanted, 90).await;
     assert!(undelivered.is_empty(), "never sent: {undelivered:?}");
     drop(server);
 }
@@ -386,11 +368,7 @@ async fn a_backup_taken_under_write_load_restores_every_acknowledged_case_and_th
         out.contains("Case index rebuilt") && out.contains("The audit log is intact"),
         "{out}"
     );
-    let stored = stored_references(&restored);
-    let lost: Vec<_> = before
-        .iter()
-        .filter(|a| !stored.contains(&a.reference))
-        .collect();
+    let lost = not_stored(&restored, before.iter().copied());
     assert!(
         lost.is_empty(),
         "{} of {} cases acknowledged before the backup are not in it: {lost:?}",
