@@ -249,38 +249,17 @@ pub async fn run() -> Result<(), CliError> {
                 }
             );
             let rebuilt = rebuild_indexes(&config, &db).await;
-            let verified = app::audit::verify(&db).await;
+            let verified = verify_audit(&db).await;
             db.close().await;
-            rebuilt?;
-            let v = verified?;
-            match v.broken {
-                None => {
-                    println!("The audit log is intact: {} entries checked.", v.checked);
-                    Ok(())
-                }
-                Some(broken) => Err(CliError::AuditBroken {
-                    checked: v.checked,
-                    broken,
-                }),
-            }
+            rebuilt.and(verified)
         }
         Command::Audit {
             action: AuditCommand::Verify,
         } => {
             let db = Application::open_database(&config).await?;
-            let result = app::audit::verify(&db).await;
+            let verified = verify_audit(&db).await;
             db.close().await;
-            let v = result?;
-            match v.broken {
-                None => {
-                    println!("The audit log is intact: {} entries checked.", v.checked);
-                    Ok(())
-                }
-                Some(broken) => Err(CliError::AuditBroken {
-                    checked: v.checked,
-                    broken,
-                }),
-            }
+            verified
         }
         Command::Mail {
             action: MailCommand::Ingest,
@@ -391,6 +370,21 @@ async fn serve(config: Config) -> Result<(), CliError> {
         }
     }
     app.run_until_stopped().await.map_err(CliError::Serve)
+}
+
+/// Checks the audit log's hash chain and says so; an error names the first broken entry.
+async fn verify_audit(db: &app::store::Db) -> Result<(), CliError> {
+    let v = app::audit::verify(db).await?;
+    match v.broken {
+        None => {
+            println!("The audit log is intact: {} entries checked.", v.checked);
+            Ok(())
+        }
+        Some(broken) => Err(CliError::AuditBroken {
+            checked: v.checked,
+            broken,
+        }),
+    }
 }
 
 /// Rebuilds both search indexes from the database, with a progress bar each.

@@ -12,9 +12,18 @@ use std::time::{Duration, Instant};
 use desk_tests::citizen::{Acknowledged, contact_form, not_stored, write_in, write_in_repeatedly};
 use desk_tests::server::{run_cli, run_cli_with};
 use desk_tests::smtp::SmtpServer;
+use desk_tests::web::str_pairs;
 use desk_tests::{TestServer, WebClient, demo};
 use prometheus_parse::{Scrape, Value};
 use reqwest::StatusCode;
+
+/// A live stream (server-sent events) opened as `login`.
+async fn live_stream(server: &TestServer, login: (&str, &str), path: &str) -> reqwest::Response {
+    let staff = WebClient::logged_in(server, login).await;
+    let stream = staff.client.get(staff.url(path)).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK, "{path}");
+    stream
+}
 
 async fn scrape(url: &str) -> Scrape {
     let text = reqwest::get(url).await.unwrap().text().await.unwrap();
@@ -97,14 +106,7 @@ async fn prometheus_metrics_are_served_on_their_own_listener_only() {
     write_in(&server, &contact_form(&[])).await;
     let guesser = WebClient::new(&server);
     guesser.login((demo::SUPPORTER.0, "not-the-password")).await;
-    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
-    let console = supporter
-        .client
-        .get(supporter.url("/support/events"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(console.status(), StatusCode::OK);
+    let console = live_stream(&server, demo::SUPPORTER, "/support/events").await;
 
     let res = reqwest::get(&metrics_url).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
@@ -229,33 +231,16 @@ async fn collect(writers: Vec<tokio::task::JoinHandle<Vec<Acknowledged>>>) -> Ve
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_under_load_ends_live_streams_and_loses_nothing_acknowledged() {
     let smtp = SmtpServer::start().await;
-    let smtp_url = smtp.url();
-    let env = [
-        ("DESK_SMTP_URL", smtp_url.as_str()),
-        ("DESK_OUTBOX_RETRY_MS", "200"),
-    ];
+    let settings = smtp.desk_env();
+    let env = str_pairs(&settings);
     let temp = tempfile::tempdir().unwrap();
     let data = temp.path().join("data");
     let server = TestServer::start_in_with(&data, &env).await;
     let url = server.url.clone();
 
     // A console and a dashboard with their live streams open: a stop must not wait on them.
-    let supporter = WebClient::logged_in(&server, demo::SUPPORTER).await;
-    let mut console = supporter
-        .client
-        .get(supporter.url("/support/events"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(console.status(), StatusCode::OK);
-    let lead = WebClient::logged_in(&server, demo::LEAD).await;
-    let mut dashboard = lead
-        .client
-        .get(lead.url("/leder/events"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(dashboard.status(), StatusCode::OK);
+    let mut console = live_stream(&server, demo::SUPPORTER, "/support/events").await;
+    let mut dashboard = live_stream(&server, demo::LEAD, "/leder/events").await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let writers = start_writers(&server, &stop);
