@@ -97,5 +97,11 @@ mod tests {
         assert_eq!(client(&["203.0.113.7, unknown"]), None);
         let long = vec!["10.0.0.1"; 40].join(", ");
         assert_eq!(client(&[&format!("203.0.113.7, {long}")]), None);
+        // Bytes that are not UTF-8, and look-alike (full-width) digits: no client.
+        for raw in [&b"203.0.113.7\xff"[..], "２０３.０.１１３.７".as_bytes()] {
+            let mut h = HeaderMap::new();
+            h.append("x-forwarded-for", HeaderValue::from_bytes(raw).unwrap());
+            assert_eq!(forwarded_client(&h, &proxies), None, "{raw:?}");
+        }
     }
 }
