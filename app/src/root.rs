@@ -15,7 +15,11 @@ use crate::pages::consoles::{AdminDesk, CounterDesk, LeadDesk, SupporterConsole,
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::rating::RatingPage;
 use crate::pages::{
-    article::ArticleView, help_home::HelpHome, login::LoginPage, not_found::NotFound,
+    article::ArticleView,
+    help_home::HelpHome,
+    login::LoginPage,
+    login_steps::{CodePage, EnrolPage, NewPasswordPage},
+    not_found::NotFound,
     search::SearchResults,
 };
 
@@ -184,6 +188,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sag/status/:token") view=CaseStatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/vurdering/:token") view=RatingPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/ny-adgangskode") view=NewPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/tofaktor") view=CodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/tofaktor/opsaet") view=EnrolPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/soeg") view=console(SupporterConsole) ssr=SsrMode::Async/>
                     <Route path=path!("/support/opkald") view=console(SupporterConsole) ssr=SsrMode::Async/>
@@ -195,6 +202,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/borgerservice/besoeg/:id") view=console(CounterDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice/besoeg/:id/kvittering") view=console(CounterDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/personale") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/personale/:username") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>

@@ -47,6 +47,9 @@ pub struct AppState {
 pub struct Settings {
     /// Mark cookies `Secure`: on when the desk is served over TLS.
     pub secure_cookies: bool,
+    /// Every staff member needs a second factor (`DESK_REQUIRE_2FA`), not only
+    /// administrators and team leads.
+    pub require_two_factor: bool,
     pub contacts: SupportContacts,
     /// Networks the login throttle's per-address limit never applies to
     /// (`DESK_TRUSTED_NETWORKS`: the call centre's NAT address).

@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `seed`, `reindex`, `user add`,
-//! `user list`, `user unlock`, `audit verify`, `mail ingest`, `mail outbox`, `cti simulate`,
+//! `user list`, `user unlock`, `user disable|enable|role|rename|reset-password|reset2fa`, `audit verify`, `mail ingest`, `mail outbox`, `cti simulate`,
 //! `backup`, `restore`.
 
 use std::io::Read;
@@ -138,6 +138,42 @@ enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Disable an account: it cannot log in, and its sessions end at once (audited).
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account again (audited).
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Give an account another role: supporter, lead, borgerservice or admin (audited).
+    Role {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Change the name an account is shown with (audited).
+    Rename {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Set a temporary password, read from standard input, that the person must change at
+    /// their next login; their sessions end (audited).
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+    },
+    /// Remove an account's two-factor login (a lost phone); the next login sets up a new
+    /// authenticator, and the sessions end (audited).
+    Reset2fa {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -199,9 +235,9 @@ pub async fn run() -> Result<(), CliError> {
         }
         Command::Seed => {
             let db = Application::open_database(&config).await?;
-            let added = demo::ensure_demo_staff(&db).await?;
-            println!("Demo data loaded: {added} staff account(s) added.");
             let vault = Application::cpr_vault(&config)?;
+            let added = demo::ensure_demo_staff(&db, &vault).await?;
+            println!("Demo data loaded: {added} staff account(s) added.");
             let cases = demo::ensure_demo_cases(&db, &vault, config.demo_cases).await?;
             println!("Demo cases: {cases} added (only into an empty queue).");
             let kb = knowledge_base::load(&db).await?;
@@ -330,20 +366,90 @@ pub async fn run() -> Result<(), CliError> {
             action: UserCommand::List,
         } => {
             let db = Application::open_database(&config).await?;
+            println!(
+                "{:<24} {:<14} {:<9} {:<9} {:<17} NAME",
+                "USERNAME", "ROLE", "STATE", "2FA", "LAST LOGIN"
+            );
             for u in users::list(&db).await? {
                 let state = if u.active { "active" } else { "disabled" };
+                let two_factor = if u.enrolled() { "on" } else { "off" };
+                let last_login = u
+                    .last_login_at
+                    .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+                    .map(|at| {
+                        use app::domain::danish_time;
+                        danish_time::write(danish_time::local(at), danish_time::Layout::Screen)
+                    })
+                    .unwrap_or_else(|| "never".into());
                 println!(
-                    "{:<24} {:<14} {:<9} {}",
+                    "{:<24} {:<14} {:<9} {:<9} {:<17} {}",
                     u.username,
                     u.role.as_str(),
                     state,
+                    two_factor,
+                    last_login,
                     u.display_name
                 );
             }
             db.close().await;
             Ok(())
         }
+        Command::User { action } => change_user(&config, action).await,
     }
+}
+
+/// `user disable|enable|role|rename|reset-password|reset2fa`: the admin page's changes, as
+/// the command line (audited as `cli`).
+async fn change_user(config: &Config, command: UserCommand) -> Result<(), CliError> {
+    use app::auth::staff::{self, Payload};
+    use app::domain::staff_admin::StaffAction;
+
+    let temporary;
+    let (username, action, payload) = match &command {
+        UserCommand::Disable { username } => (username, StaffAction::Disable, Payload::None),
+        UserCommand::Enable { username } => (username, StaffAction::Enable, Payload::None),
+        UserCommand::Role { username, role } => {
+            let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
+            (username, StaffAction::ChangeRole(role), Payload::None)
+        }
+        UserCommand::Rename { username, name } => {
+            (username, StaffAction::Rename, Payload::Name(name))
+        }
+        UserCommand::ResetPassword { username } => {
+            temporary = read_password_line()?;
+            (
+                username,
+                StaffAction::ResetPassword,
+                Payload::TemporaryPassword(&temporary),
+            )
+        }
+        UserCommand::Reset2fa { username } => {
+            (username, StaffAction::ResetTwoFactor, Payload::None)
+        }
+        UserCommand::Add { .. } | UserCommand::List | UserCommand::Unlock { .. } => {
+            return Err(CliError::Invalid("not a change of an account".into()));
+        }
+    };
+    let db = Application::open_database(config).await?;
+    let result = staff::change(&db, "cli", username, action, payload).await;
+    db.close().await;
+    let ended = result.map_err(|e| CliError::Invalid(e.message(app::i18n::Lang::En).to_owned()))?;
+    println!(
+        "{}: {} done; {ended} session(s) ended.",
+        username.trim().to_lowercase(),
+        action.audit_action()
+    );
+    Ok(())
+}
+
+/// One line of standard input: a password, without its line ending.
+fn read_password_line() -> Result<String, CliError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(CliError::Stdin)?;
+    let raw = input.strip_suffix('\n').unwrap_or(&input);
+    Ok(raw.strip_suffix('\r').unwrap_or(raw).to_owned())
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {
@@ -362,12 +468,18 @@ async fn serve(config: Config) -> Result<(), CliError> {
         println!("Demo logins (from the demo data):");
         for login in &DEMO_LOGINS {
             println!(
-                "  {:<10} {:<15} password: {}",
+                "  {:<13} {:<15} password: {}",
                 login.role.as_str(),
                 login.username,
                 login.password
             );
         }
+        println!(
+            "  admin and leder also need a code from an authenticator app with the demo secret\n  \
+             {} (or: oathtool --totp -b {})",
+            demo::DEMO_TOTP_SECRET,
+            demo::DEMO_TOTP_SECRET
+        );
     }
     app.run_until_stopped().await.map_err(CliError::Serve)
 }
@@ -449,13 +561,8 @@ async fn add_user(
 ) -> Result<(), CliError> {
     let username = Username::parse(username).map_err(|e| CliError::Invalid(e.to_string()))?;
     let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(CliError::Stdin)?;
-    let raw = input.strip_suffix('\n').unwrap_or(&input);
-    let raw = raw.strip_suffix('\r').unwrap_or(raw);
-    let pw = StaffPassword::parse(raw, username.as_str())
+    let raw = read_password_line()?;
+    let pw = StaffPassword::parse(&raw, username.as_str())
         .map_err(|e| CliError::Invalid(e.to_string()))?;
     let display_name = name.unwrap_or_else(|| username.to_string());
     let hash = password::hash(pw.expose().to_owned()).await?;
@@ -468,6 +575,7 @@ async fn add_user(
             display_name: &display_name,
             role,
             password_hash: &hash,
+            must_change_password: false,
         },
     )
     .await;

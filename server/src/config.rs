@@ -34,6 +34,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub site_root: PathBuf,
     pub secure_cookies: bool,
+    /// `DESK_REQUIRE_2FA`: every staff member logs in with a second factor, not only
+    /// administrators and team leads.
+    pub require_two_factor: bool,
     pub demo_data: bool,
     pub demo_cases: usize,
     /// The CPR master key (base64), when given in the environment instead of the key file.
@@ -150,6 +153,7 @@ impl Config {
                 .unwrap_or_else(|| "target/site".into())
                 .into(),
             secure_cookies: bool_var("DESK_SECURE_COOKIES", false)?,
+            require_two_factor: bool_var("DESK_REQUIRE_2FA", false)?,
             // Off unless asked for: demo staff have published passwords (the README's run command
             // turns it on).
             demo_data: bool_var("DESK_DEMO_DATA", false)?,
@@ -253,7 +257,12 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.database_path(), PathBuf::from("data/desk.db"));
-        assert!(!c.demo_data && !c.secure_cookies);
+        assert!(!c.demo_data && !c.secure_cookies && !c.require_two_factor);
+        assert!(
+            config(&[("DESK_REQUIRE_2FA", "true")])
+                .unwrap()
+                .require_two_factor
+        );
         assert!(config(&[("DESK_DEMO_DATA", "true")]).unwrap().demo_data);
         assert_eq!(c.contacts, SupportContacts::default());
         assert_eq!(

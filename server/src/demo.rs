@@ -3,7 +3,8 @@
 use app::auth::password;
 use app::domain::audit::AuditEntry;
 use app::domain::{Category, Channel, Role, StaffPassword, Status, System, Username};
-use app::store::{Db, StoreError, users};
+use app::privacy::cpr_vault::CprVault;
+use app::store::{Db, StoreError, two_factor, users};
 
 mod business;
 
@@ -42,6 +43,11 @@ pub const DEMO_LOGINS: [DemoLogin; 4] = [
     },
 ];
 
+/// The demo administrator's and team lead's authenticator secret (base32), public like their
+/// passwords: add it to an authenticator app (or compute codes with `oathtool --totp -b`) to
+/// log in as them. Real accounts get their own secret when they set up two-factor login.
+pub const DEMO_TOTP_SECRET: &str = "KNUXA4DPOJ2GI2LTNMWWIZLNN4WTEZTB";
+
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error(transparent)]
@@ -50,10 +56,13 @@ pub enum DemoError {
     Password(#[from] password::PasswordError),
     #[error("demo login {0} breaks the staff rules: {1}")]
     Invalid(&'static str, String),
+    #[error("cannot seal the demo two-factor secret: {0}")]
+    Vault(String),
 }
 
-/// Adds the demo staff accounts that are missing; returns how many were added.
-pub async fn ensure_demo_staff(db: &Db) -> Result<usize, DemoError> {
+/// Adds the demo staff accounts that are missing; returns how many were added. The roles
+/// that must use two-factor login (admin, lead) are set up with [`DEMO_TOTP_SECRET`].
+pub async fn ensure_demo_staff(db: &Db, vault: &CprVault) -> Result<usize, DemoError> {
     let mut added = 0;
     for login in &DEMO_LOGINS {
         if users::find_by_username(db, login.username).await?.is_some() {
@@ -64,19 +73,41 @@ pub async fn ensure_demo_staff(db: &Db) -> Result<usize, DemoError> {
         let pw = StaffPassword::parse(login.password, login.username)
             .map_err(|e| DemoError::Invalid(login.username, e.to_string()))?;
         let hash = password::hash(pw.expose().to_owned()).await?;
-        users::insert(
+        let id = users::insert(
             db,
             users::NewStaff {
                 username: &username,
                 display_name: login.display_name,
                 role: login.role,
                 password_hash: &hash,
+                must_change_password: false,
             },
         )
         .await?;
+        if app::domain::two_factor::required(login.role, false, false) {
+            enrol_demo_authenticator(db, vault, id).await?;
+        }
         added += 1;
     }
     Ok(added)
+}
+
+/// Sets up [`DEMO_TOTP_SECRET`] for a demo account, without recovery codes.
+async fn enrol_demo_authenticator(
+    db: &Db,
+    vault: &CprVault,
+    user_id: i64,
+) -> Result<(), DemoError> {
+    let secret = app::auth::totp::secret_from_text(DEMO_TOTP_SECRET)
+        .ok_or_else(|| DemoError::Vault("the demo secret is not base32".into()))?;
+    let sealed = vault
+        .seal_secret(&secret)
+        .map_err(|e| DemoError::Vault(e.to_string()))?;
+    let mut tx = db.begin_write().await?;
+    // Step 0: no code has been used yet.
+    two_factor::enrol(&mut tx, user_id, &sealed, 0, &[]).await?;
+    tx.commit().await.map_err(StoreError::from)?;
+    Ok(())
 }
 
 /// A small, deterministic pseudo-random sequence: demo data is the same on every machine.

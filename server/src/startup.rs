@@ -203,7 +203,7 @@ impl Application {
         };
         let db = Self::open_database(config).await?;
         if config.demo_data && users::count(&db).await? == 0 {
-            let added = demo::ensure_demo_staff(&db).await?;
+            let added = demo::ensure_demo_staff(&db, &Self::cpr_vault(config)?).await?;
             tracing::info!(added, "demo staff accounts loaded into an empty database");
         }
         if articles::count(&db).await? == 0 {
@@ -263,6 +263,7 @@ impl Application {
             cpr_vault: Arc::new(vault),
             settings: Arc::new(Settings {
                 secure_cookies: config.secure_cookies,
+                require_two_factor: config.require_two_factor,
                 contacts: config.contacts.clone(),
                 trusted_networks: config.trusted_networks.clone(),
             }),

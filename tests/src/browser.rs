@@ -136,6 +136,14 @@ impl Browser {
         press(c, Key::Tab).await;
         type_keys(c, password).await;
         press(c, Key::Enter).await;
+        // The demo admin and team lead log in with two factors: the code page comes next,
+        // and the code is typed as the username was.
+        if let Some(secret) = crate::totp::demo_secret((user, password)) {
+            let field = wait_for(c, Locator::Css("form[action$='login-code'] #code")).await;
+            let code = crate::totp::fresh_code(&server.url, user, &secret).await;
+            field.send_keys(&code).await.expect("type the code");
+            press(c, Key::Enter).await;
+        }
     }
 
     /// Marks the page (`window.__stillHere`) so that [`Browser::not_reloaded`] can tell a live

@@ -15,6 +15,7 @@ pub mod page_weight;
 pub mod receiver;
 pub mod server;
 pub mod smtp;
+pub mod totp;
 pub mod web;
 
 pub use server::{TestServer, demo};

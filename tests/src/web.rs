@@ -132,10 +132,24 @@ impl WebClient {
         self.post_data(path, &with_token(&token, fields)).await
     }
 
-    /// Logs in through the login form, as a browser without JavaScript does.
+    /// Logs in through the login form, as a browser without JavaScript does; a demo login
+    /// with two-factor login (admin, leder) types a fresh code from the demo authenticator
+    /// on the code page, and the answer to that is returned.
     pub async fn login(&self, login: (&str, &str)) -> Response {
         let token = self.csrf_token().await;
-        self.login_with(&token, login, &[]).await
+        let res = self.login_with(&token, login, &[]).await;
+        match (location(&res).as_deref(), crate::totp::demo_secret(login)) {
+            (Some("/login/tofaktor"), Some(secret)) => {
+                let code = crate::totp::fresh_code(&self.base, login.0, &secret).await;
+                self.post_from_page(
+                    "/login/tofaktor",
+                    "/api/auth/login-code",
+                    &[("code", &code)],
+                )
+                .await
+            }
+            _ => res,
+        }
     }
 
     /// Posts the login form with `token` as its CSRF token and `extra` fields (e.g. `next`).

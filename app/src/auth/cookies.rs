@@ -6,6 +6,8 @@ use cookie::{Cookie, SameSite, time::Duration};
 pub const SESSION: &str = "desk_session";
 pub const CSRF: &str = "desk_csrf";
 pub const LANG: &str = "desk_lang";
+/// A login between its password and its session (a new password, the second factor).
+pub const LOGIN_STEP: &str = "desk_login_step";
 
 /// Staff sessions end after a working day at the latest.
 pub const SESSION_TTL_SECS: i64 = 12 * 60 * 60;
@@ -43,6 +45,19 @@ pub fn session(token: &str, secure: bool) -> String {
 
 pub fn clear_session(secure: bool) -> String {
     build(SESSION, String::new(), secure, Duration::ZERO)
+}
+
+pub fn login_step(token: &str, secure: bool) -> String {
+    build(
+        LOGIN_STEP,
+        token.to_owned(),
+        secure,
+        Duration::seconds(super::login::STEP_TTL_SECS),
+    )
+}
+
+pub fn clear_login_step(secure: bool) -> String {
+    build(LOGIN_STEP, String::new(), secure, Duration::ZERO)
 }
 
 pub fn csrf(token: &str, secure: bool) -> String {

@@ -4,16 +4,27 @@ use super::password::{Busy, HashGate};
 use super::{cookies, unix_now};
 use crate::domain::throttle::{TrustedNetworks, Verdict};
 use crate::domain::tokens;
+use crate::domain::two_factor::{self, LoginStep};
 use crate::domain::{SessionUser, metric_names};
 use crate::errors::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use crate::store::login_failures::{self, Reservation};
-use crate::store::{Db, sessions, users};
+use crate::store::{Db, sessions, two_factor as two_factor_store, users};
 
 pub struct LoggedIn {
     pub user: SessionUser,
     pub session_token: String,
 }
+
+/// Where a correct password leads: a session, or the next step of the login (a new
+/// password, setting up or typing the second factor), held by a token in its own cookie.
+pub enum LoginOutcome {
+    Session(LoggedIn),
+    Step { token: String, step: LoginStep },
+}
+
+/// The steps after the password must be done within ten minutes.
+pub const STEP_TTL_SECS: i64 = 10 * 60;
 
 /// Usernames are at most 32 characters; a longer one cannot exist and is cut before it is
 /// recorded, so a guesser cannot fill the failure record with megabyte names.
@@ -31,8 +42,9 @@ pub fn username_key(username: &str) -> String {
 
 /// One login attempt, without the session: a place at the hashing gate, then the attempt is
 /// reserved (judged by the throttle and recorded as a failure in one write), then the
-/// password is verified (timing does not reveal whether the user exists), and a success
-/// clears the failures at this address. Returns the user whose password matched.
+/// password is verified (timing does not reveal whether the user exists). Returns the user
+/// whose password matched; the reservation stays on record until the login is complete
+/// ([`settle`]), so a guesser who knows the password gets no fresh start at the second factor.
 pub async fn attempt(
     db: &Db,
     gate: &HashGate,
@@ -82,10 +94,7 @@ pub async fn attempt(
         }
     };
     match record {
-        Some(r) if password_ok && r.active => {
-            login_failures::succeed(db, &key, client, now).await?;
-            Ok(r)
-        }
+        Some(r) if password_ok && r.active => Ok(r),
         // The reservation stays on record as the failure.
         _ => {
             tracing::info!(client, "failed staff login");
@@ -95,13 +104,57 @@ pub async fn attempt(
     }
 }
 
-/// Checks the throttle and the password, and opens a session.
+/// A complete login: the failures of this username at this address are cleared.
+pub async fn settle(db: &Db, username: &str, client: &str, now: i64) -> Result<(), AppError> {
+    login_failures::succeed(db, &username_key(username), client, now).await?;
+    Ok(())
+}
+
+/// The step a person's login stands at, or `None` when a session may open.
+pub fn step_for(settings: &Settings, record: &users::StaffRecord) -> Option<LoginStep> {
+    let second_factor =
+        two_factor::required(record.role, settings.require_two_factor, record.enrolled());
+    LoginStep::next(
+        record.must_change_password,
+        second_factor,
+        record.enrolled(),
+    )
+}
+
+/// Opens a session for `record` (ending the login step `finished_step`, if any) and records
+/// the login.
+pub async fn open_session(
+    db: &Db,
+    record: &users::StaffRecord,
+    now: i64,
+    finished_step: Option<&[u8]>,
+) -> Result<LoggedIn, AppError> {
+    let session_token = tokens::new_token();
+    sessions::create(
+        db,
+        record.id,
+        &tokens::token_hash(&session_token),
+        now,
+        cookies::SESSION_TTL_SECS,
+        finished_step,
+    )
+    .await?;
+    tracing::info!(username = %record.username, role = record.role.as_str(), "staff login");
+    Ok(LoggedIn {
+        user: record.session_user(),
+        session_token,
+    })
+}
+
+/// Checks the throttle and the password, then opens a session or begins the login's next
+/// step (keeping `next`, the page the person wanted, for its end).
 pub async fn log_in(
     state: &AppState,
     username: &str,
     password_attempt: String,
     client: &str,
-) -> Result<LoggedIn, AppError> {
+    next: Option<&str>,
+) -> Result<LoginOutcome, AppError> {
     let now = unix_now();
     let record = attempt(
         &state.db,
@@ -113,20 +166,28 @@ pub async fn log_in(
         now,
     )
     .await?;
-    let session_token = tokens::new_token();
-    sessions::create(
-        &state.db,
-        record.id,
-        &tokens::token_hash(&session_token),
-        now,
-        cookies::SESSION_TTL_SECS,
-    )
-    .await?;
-    tracing::info!(username = %record.username, role = record.role.as_str(), "staff login");
-    Ok(LoggedIn {
-        user: record.session_user(),
-        session_token,
-    })
+    match step_for(&state.settings, &record) {
+        None => {
+            settle(&state.db, username, client, now).await?;
+            Ok(LoginOutcome::Session(
+                open_session(&state.db, &record, now, None).await?,
+            ))
+        }
+        Some(step) => {
+            let token = tokens::new_token();
+            two_factor_store::create_step(
+                &state.db,
+                &tokens::token_hash(&token),
+                record.id,
+                next,
+                now,
+                STEP_TTL_SECS,
+            )
+            .await?;
+            tracing::info!(username = %record.username, ?step, "password accepted; login continues");
+            Ok(LoginOutcome::Step { token, step })
+        }
+    }
 }
 
 pub async fn log_out(state: &AppState, session_token: &str) -> Result<(), AppError> {

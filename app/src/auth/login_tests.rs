@@ -21,6 +21,7 @@ async fn db_with(users: &[(&str, &str)]) -> (tempfile::TempDir, Db) {
                 display_name: name,
                 role: Role::Supporter,
                 password_hash: &hash,
+                must_change_password: false,
             },
         )
         .await

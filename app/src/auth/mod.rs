@@ -4,7 +4,10 @@
 pub mod cookies;
 pub mod lockouts;
 pub mod login;
+pub mod login_steps;
 pub mod password;
+pub mod staff;
+pub mod totp;
 
 /// Seconds since the Unix epoch: the clock sessions and the throttle run on.
 pub fn unix_now() -> i64 {

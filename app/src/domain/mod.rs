@@ -21,6 +21,7 @@ pub mod dashboard;
 pub mod dashboard_figures;
 pub mod delivery;
 pub mod digital_post_exemption;
+pub mod display_name;
 pub mod email;
 pub mod help_activity;
 pub mod identity_document;
@@ -53,12 +54,14 @@ pub mod session_user;
 pub mod sla;
 #[cfg(feature = "ssr")]
 pub mod sla_clock;
+pub mod staff_admin;
 pub mod staff_password;
 pub mod system;
 pub mod telephony;
 pub mod throttle;
 #[cfg(feature = "ssr")]
 pub mod tokens;
+pub mod two_factor;
 pub mod username;
 pub mod witness;
 
@@ -72,6 +75,7 @@ pub use cpr::{Cpr, LegalSex};
 pub use cvr::Cvr;
 pub use delivery::DeliveryState;
 pub use digital_post_exemption::{ExemptionGround, exemption_end};
+pub use display_name::DisplayName;
 pub use identity_document::{AssuranceLevel, DocumentCheck, DocumentKind, SupportingDocument};
 pub use local_path::LocalPath;
 pub use mitid_password::MitIdPassword;

@@ -4,10 +4,10 @@ use leptos_meta::Title;
 use crate::components::csrf_field::CsrfField;
 use crate::components::require_role::RequireRole;
 use crate::domain::Role;
-use crate::functions::admin::{UnlockLogin, list_locked_logins, list_staff};
+use crate::functions::admin::{UnlockLogin, list_locked_logins};
 use crate::page_context::use_page_context;
 
-/// The administrator's start page: the staff accounts.
+/// The administrator's start page: the areas, and the usernames the throttle holds back.
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let lang = use_page_context().lang;
@@ -18,6 +18,13 @@ pub fn AdminHome() -> impl IntoView {
                 <h1>{lang.pick("Administration", "Administration")}</h1>
                 <ul class="admin-links">
                     <li>
+                        <a href="/admin/personale">{lang.pick("Medarbejdere", "Staff")}</a>
+                        {lang.pick(
+                            ": opret, spær og genaktivér medarbejdere, skift rolle, nulstil adgangskode og to-faktor-login, og se seneste login.",
+                            ": add, disable and enable staff, change roles, reset passwords and two-factor login, and see the last login.",
+                        )}
+                    </li>
+                    <li>
                         <a href="/admin/vidensbase">{lang.pick("Vidensbase", "Knowledge base")}</a>
                         {lang.pick(
                             ": rediger vejledninger, og se søgninger uden resultat og borgernes tilbagemeldinger.",
@@ -26,50 +33,8 @@ pub fn AdminHome() -> impl IntoView {
                     </li>
                 </ul>
                 <LockedLogins/>
-                <StaffTable/>
             </div>
         </RequireRole>
-    }
-}
-
-#[component]
-fn StaffTable() -> impl IntoView {
-    let lang = use_page_context().lang;
-    let staff = Resource::new(|| (), |_| list_staff());
-    view! {
-        <section aria-labelledby="staff-title">
-            <h2 id="staff-title">{lang.pick("Medarbejdere", "Staff")}</h2>
-            <Suspense fallback=move || view! { <p>{lang.pick("Henter …", "Loading …")}</p> }>
-                {move || Suspend::new(async move {
-                    match staff.await {
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
-                        Ok(rows) => view! {
-                            <table class="data">
-                                <caption class="visually-hidden">{lang.pick("Medarbejderkonti", "Staff accounts")}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{lang.pick("Brugernavn", "Username")}</th>
-                                        <th scope="col">{lang.pick("Navn", "Name")}</th>
-                                        <th scope="col">{lang.pick("Rolle", "Role")}</th>
-                                        <th scope="col">{lang.pick("Status", "Status")}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {rows.into_iter().map(|s| view! {
-                                        <tr>
-                                            <td>{s.username}</td>
-                                            <td>{s.display_name}</td>
-                                            <td>{s.role.label(lang)}</td>
-                                            <td>{if s.active { lang.pick("Aktiv", "Active") } else { lang.pick("Spærret", "Disabled") }}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
     }
 }
 

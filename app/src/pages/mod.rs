@@ -2,6 +2,7 @@
 
 pub mod admin_home;
 pub mod admin_kb;
+pub mod admin_staff;
 pub mod article;
 pub mod block_page;
 pub mod business_block_page;
@@ -16,6 +17,7 @@ pub mod help_home;
 pub mod incidents;
 pub mod lead;
 pub mod login;
+pub mod login_steps;
 pub mod not_found;
 pub mod queue;
 pub mod rating;

@@ -5,12 +5,15 @@ use super::{Db, StoreError};
 use crate::domain::Role;
 use crate::domain::SessionUser;
 
+/// Opens a session: the row, the person's last login, and the end of the login step it
+/// finishes (if the login had one), in one transaction.
 pub async fn create(
     db: &Db,
     user_id: i64,
     token_hash: &[u8],
     now: i64,
     ttl_secs: i64,
+    finished_step: Option<&[u8]>,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     // Housekeeping rides along with logins, so expired rows never pile up.
@@ -18,6 +21,16 @@ pub async fn create(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM login_steps WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(step) = finished_step {
+        sqlx::query("DELETE FROM login_steps WHERE token_hash = ?")
+            .bind(step)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     )
@@ -27,6 +40,11 @@ pub async fn create(
     .bind(now + ttl_secs)
     .execute(&mut *tx)
     .await?;
+    sqlx::query("UPDATE staff_users SET last_login_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! Staff accounts.
+//! Staff accounts: the rows, and the administrators' changes to them (each with its audit
+//! entry in the same transaction).
 
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 use super::{Db, StoreError};
 use crate::domain::SessionUser;
@@ -14,6 +15,12 @@ pub struct StaffRecord {
     pub role: Role,
     pub password_hash: String,
     pub active: bool,
+    pub must_change_password: bool,
+    /// The authenticator's secret, sealed by the vault; `None` until the person enrols.
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_last_step: Option<i64>,
+    /// Unix seconds of the last opened session.
+    pub last_login_at: Option<i64>,
 }
 
 impl StaffRecord {
@@ -24,6 +31,10 @@ impl StaffRecord {
             role: self.role,
         }
     }
+
+    pub fn enrolled(&self) -> bool {
+        self.totp_secret.is_some()
+    }
 }
 
 pub struct NewStaff<'a> {
@@ -31,38 +42,61 @@ pub struct NewStaff<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub password_hash: &'a str,
+    /// A temporary password someone else chose: the first login asks for a new one.
+    pub must_change_password: bool,
 }
 
+const COLUMNS: &str = "id, username, display_name, role, password_hash, active, \
+     must_change_password, totp_secret, totp_last_step, last_login_at";
+
+/// Adds an account in a transaction of its own (the demo data, the first admin).
 pub async fn insert(db: &Db, staff: NewStaff<'_>) -> Result<i64, StoreError> {
     let mut tx = db.begin_write().await?;
+    let id = insert_row(&mut tx, &staff).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds an account in the caller's transaction.
+pub async fn insert_row(
+    tx: &mut SqliteConnection,
+    staff: &NewStaff<'_>,
+) -> Result<i64, StoreError> {
     let result = sqlx::query(
-        "INSERT INTO staff_users (username, display_name, role, password_hash) VALUES (?, ?, ?, ?)",
+        "INSERT INTO staff_users (username, display_name, role, password_hash, must_change_password)
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(staff.username.as_str())
     .bind(staff.display_name)
     .bind(staff.role.as_str())
     .bind(staff.password_hash)
+    .bind(staff.must_change_password)
     .execute(&mut *tx)
     .await;
-    let id = match result {
-        Ok(done) => done.last_insert_rowid(),
+    match result {
+        Ok(done) => Ok(done.last_insert_rowid()),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(StoreError::Conflict("username"));
+            Err(StoreError::Conflict("username"))
         }
-        Err(e) => return Err(e.into()),
-    };
-    tx.commit().await?;
-    Ok(id)
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<StaffRecord>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, username, display_name, role, password_hash, active
-         FROM staff_users WHERE username = ?",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM staff_users WHERE username = ?"
+    ))
     .bind(username.trim().to_lowercase())
     .fetch_optional(db.pool())
     .await?;
+    row.map(|r| record_from_row(&r)).transpose()
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<StaffRecord>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM staff_users WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
     row.map(|r| record_from_row(&r)).transpose()
 }
 
@@ -73,13 +107,133 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<StaffRecord>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, username, display_name, role, password_hash, active
-         FROM staff_users ORDER BY username",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM staff_users ORDER BY username"
+    ))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(record_from_row).collect()
+}
+
+/// Active administrators other than `except` (the one about to change).
+pub async fn other_active_admins(
+    tx: &mut SqliteConnection,
+    except: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND active = 1 AND id <> ?",
+    )
+    .bind(except)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
+/// Ends every session and half-finished login of a person, at once: the next request of any
+/// of their browsers is anonymous.
+async fn end_sessions(tx: &mut SqliteConnection, user_id: i64) -> Result<u64, StoreError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM login_steps WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(sessions)
+}
+
+/// One administrator's change to an account, written with its audit entry.
+pub enum Change<'a> {
+    /// Disabled accounts cannot log in, and their sessions end.
+    Active(bool),
+    Role(Role),
+    DisplayName(&'a str),
+    /// A temporary password the person must change at their next login; sessions end.
+    ResetPassword {
+        hash: &'a str,
+    },
+    /// The person's own new password, chosen at the login's first step.
+    OwnPassword {
+        hash: &'a str,
+    },
+    /// The authenticator and recovery codes are removed (a lost phone): the next login sets
+    /// up a new one; sessions end.
+    ResetTwoFactor,
+}
+
+/// Applies `change` to account `user_id` in the caller's transaction; how many sessions it
+/// ended. The service writes the audit entry in the same transaction.
+pub async fn apply(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    change: &Change<'_>,
+) -> Result<u64, StoreError> {
+    let ended = match *change {
+        Change::Active(active) => {
+            sqlx::query("UPDATE staff_users SET active = ? WHERE id = ?")
+                .bind(active)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if active {
+                0
+            } else {
+                end_sessions(tx, user_id).await?
+            }
+        }
+        Change::Role(role) => {
+            // Open sessions carry on in the new role: the session's role is read per request.
+            sqlx::query("UPDATE staff_users SET role = ? WHERE id = ?")
+                .bind(role.as_str())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            0
+        }
+        Change::DisplayName(name) => {
+            sqlx::query("UPDATE staff_users SET display_name = ? WHERE id = ?")
+                .bind(name)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            0
+        }
+        Change::ResetPassword { hash } => {
+            sqlx::query(
+                "UPDATE staff_users SET password_hash = ?, must_change_password = 1 WHERE id = ?",
+            )
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            end_sessions(tx, user_id).await?
+        }
+        Change::OwnPassword { hash } => {
+            sqlx::query(
+                "UPDATE staff_users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+            )
+            .bind(hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            0
+        }
+        Change::ResetTwoFactor => {
+            sqlx::query(
+                "UPDATE staff_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = ?",
+            )
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            end_sessions(tx, user_id).await?
+        }
+    };
+    Ok(ended)
 }
 
 fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StaffRecord, StoreError> {
@@ -92,5 +246,9 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StaffRecord, StoreEr
         role,
         password_hash: row.try_get("password_hash")?,
         active: row.try_get("active")?,
+        must_change_password: row.try_get("must_change_password")?,
+        totp_secret: row.try_get("totp_secret")?,
+        totp_last_step: row.try_get("totp_last_step")?,
+        last_login_at: row.try_get("last_login_at")?,
     })
 }

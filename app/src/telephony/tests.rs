@@ -31,6 +31,7 @@ impl Desk {
                     display_name: name,
                     role,
                     password_hash: "x",
+                    must_change_password: false,
                 },
             )
             .await

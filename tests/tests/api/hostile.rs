@@ -106,6 +106,15 @@ const LEAD: Access = Only(&[Who::Lead]);
 const ROLE_RULES: &[(&str, Access, &str)] = &[
     ("/api/auth/login", Public, "username=x&password=y"),
     ("/api/auth/logout", Public, ""),
+    ("/api/auth/login-step", Public, ""),
+    (
+        "/api/auth/login-new-password",
+        Public,
+        "password=x&repeat=x",
+    ),
+    ("/api/auth/login-enrolment", Public, ""),
+    ("/api/auth/login-enrol", Public, "code=123456"),
+    ("/api/auth/login-code", Public, "code=123456"),
     ("/api/contact/submit", Public, ""),
     ("/api/contact/status", Public, "token=x"),
     ("/api/rating/follow", Public, "token=x"),
@@ -119,6 +128,17 @@ const ROLE_RULES: &[(&str, Access, &str)] = &[
         "article_id=1&slug=x&helpful=true",
     ),
     ("/api/admin/staff", ADMIN, ""),
+    ("/api/admin/staff/member", ADMIN, "username=supporter"),
+    (
+        "/api/admin/staff/add",
+        ADMIN,
+        "username=x&display_name=x&role=supporter&temporary_password=x",
+    ),
+    (
+        "/api/admin/staff/change",
+        ADMIN,
+        "username=supporter&action=disable",
+    ),
     ("/api/admin/locked-logins", ADMIN, ""),
     ("/api/admin/unlock-login", ADMIN, "username=supporter"),
     ("/api/admin/kb/articles", ADMIN, ""),

@@ -1,0 +1,179 @@
+//! Two-factor login's rows: the login steps between password and session, enrolments, the
+//! last accepted time step, and recovery codes.
+
+use sqlx::SqliteConnection;
+
+use super::{Db, StoreError};
+
+/// A login between its password and its session.
+#[derive(Clone, Debug)]
+pub struct LoginStepRecord {
+    pub user_id: i64,
+    /// Where the person wanted to go (a local path), kept across the steps.
+    pub next_path: Option<String>,
+    /// An enrolment in progress: the new secret and its recovery codes, sealed.
+    pub pending_secret: Option<Vec<u8>>,
+    pub pending_codes: Option<Vec<u8>>,
+}
+
+pub async fn create_step(
+    db: &Db,
+    token_hash: &[u8],
+    user_id: i64,
+    next_path: Option<&str>,
+    now: i64,
+    ttl_secs: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM login_steps WHERE expires_at <= ?")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO login_steps (token_hash, user_id, next_path, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(next_path)
+    .bind(now)
+    .bind(now + ttl_secs)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The live login step behind a token hash.
+pub async fn find_step(
+    db: &Db,
+    token_hash: &[u8],
+    now: i64,
+) -> Result<Option<LoginStepRecord>, StoreError> {
+    let row: Option<(i64, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT user_id, next_path, pending_secret, pending_codes FROM login_steps
+         WHERE token_hash = ? AND expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(
+        |(user_id, next_path, pending_secret, pending_codes)| LoginStepRecord {
+            user_id,
+            next_path,
+            pending_secret,
+            pending_codes,
+        },
+    ))
+}
+
+/// Keeps an enrolment's new secret and codes with its login step (sealed by the caller), so
+/// a reload of the page shows the same QR code; only the first pending enrolment is kept.
+/// Returns what is kept.
+pub async fn keep_pending(
+    db: &Db,
+    token_hash: &[u8],
+    secret: &[u8],
+    codes: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE login_steps SET pending_secret = ?, pending_codes = ?
+         WHERE token_hash = ? AND pending_secret IS NULL",
+    )
+    .bind(secret)
+    .bind(codes)
+    .bind(token_hash)
+    .execute(&mut *tx)
+    .await?;
+    let kept: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = sqlx::query_as(
+        "SELECT pending_secret, pending_codes FROM login_steps WHERE token_hash = ?",
+    )
+    .bind(token_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    match kept {
+        Some((Some(secret), Some(codes))) => Ok((secret, codes)),
+        _ => Err(StoreError::Sqlx(sqlx::Error::RowNotFound)),
+    }
+}
+
+/// Records an accepted code's time step, if it is later than the last accepted one: false
+/// when it is not (the code, or an earlier one, was used already).
+pub async fn accept_step(db: &Db, user_id: i64, step: i64) -> Result<bool, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE staff_users SET totp_last_step = ?
+         WHERE id = ? AND totp_secret IS NOT NULL
+           AND (totp_last_step IS NULL OR totp_last_step < ?)",
+    )
+    .bind(step)
+    .bind(user_id)
+    .bind(step)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(done == 1)
+}
+
+/// Spends a recovery code: true when it was one of the person's unused codes.
+pub async fn spend_recovery_code(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    code_hash: &[u8],
+    now: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE recovery_codes SET used_at = ?
+         WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(code_hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(done == 1)
+}
+
+/// How many of a person's recovery codes are unused.
+pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// Sets up a person's authenticator in the caller's transaction: the sealed secret, the step
+/// of the code that confirmed it, and the recovery codes' hashes (replacing any before).
+pub async fn enrol(
+    tx: &mut SqliteConnection,
+    user_id: i64,
+    sealed_secret: &[u8],
+    confirmed_step: i64,
+    code_hashes: &[Vec<u8>],
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = ? WHERE id = ?")
+        .bind(sealed_secret)
+        .bind(confirmed_step)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for hash in code_hashes {
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
