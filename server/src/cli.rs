@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use app::auth::password;
-use app::domain::{Role, StaffPassword, Username};
+use app::domain::Role;
 use app::store::{StoreError, users};
 use clap::{Parser, Subcommand};
 
@@ -559,37 +559,28 @@ async fn add_user(
     role: &str,
     name: Option<String>,
 ) -> Result<(), CliError> {
-    let username = Username::parse(username).map_err(|e| CliError::Invalid(e.to_string()))?;
-    let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
-    let raw = read_password_line()?;
-    let pw = StaffPassword::parse(&raw, username.as_str())
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
-    let display_name = name.unwrap_or_else(|| username.to_string());
-    let hash = password::hash(pw.expose().to_owned()).await?;
+    use app::auth::staff::{self, NewPerson};
 
+    let role = Role::parse(role).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let password = read_password_line()?;
+    let display_name = name.unwrap_or_else(|| username.trim().to_lowercase());
     let db = Application::open_database(config).await?;
-    let result = users::insert(
+    let result = staff::add(
         &db,
-        users::NewStaff {
-            username: &username,
+        "cli",
+        NewPerson {
+            username,
             display_name: &display_name,
             role,
-            password_hash: &hash,
-            must_change_password: false,
+            password: &password,
+            temporary: false,
         },
     )
     .await;
     db.close().await;
-    match result {
-        Ok(_) => {
-            println!("Added {} ({}).", username, role.as_str());
-            Ok(())
-        }
-        Err(StoreError::Conflict(_)) => Err(CliError::Invalid(format!(
-            "a staff account named {username} already exists"
-        ))),
-        Err(e) => Err(e.into()),
-    }
+    let added = result.map_err(|e| CliError::Invalid(e.message(app::i18n::Lang::En).to_owned()))?;
+    println!("Added {} ({}).", added, role.as_str());
+    Ok(())
 }
 
 /// One call for `cti simulate`.

@@ -62,7 +62,7 @@ impl StaffError {
             ),
             StaffError::Taken => lang.pick(
                 "Brugernavnet er allerede i brug. Vælg et andet.",
-                "The username is already in use. Choose another.",
+                "A staff account with that username already exists. Choose another.",
             ),
             StaffError::Username(UsernameError::Length) => lang.pick(
                 "Brugernavnet skal have 3 til 32 tegn.",
@@ -73,24 +73,24 @@ impl StaffError {
                 "The username may only contain a-z, 0-9, full stop, hyphen and underscore.",
             ),
             StaffError::Name(DisplayNameError::Length) => lang.pick(
-                "Skriv et navn på højst 80 tegn.",
-                "Write a name of at most 80 characters.",
+                "Skriv et navn på 1 til 80 tegn.",
+                "Write a name of 1 to 80 characters.",
             ),
             StaffError::Name(DisplayNameError::Control) => lang.pick(
                 "Navnet må ikke indeholde linjeskift eller kontroltegn.",
                 "The name may not contain line breaks or control characters.",
             ),
             StaffError::Password(StaffPasswordError::TooShort) => lang.pick(
-                "Den midlertidige adgangskode skal have mindst 12 tegn.",
-                "The temporary password must have at least 12 characters.",
+                "Adgangskoden skal have mindst 12 tegn.",
+                "The password must have at least 12 characters.",
             ),
             StaffError::Password(StaffPasswordError::TooLong) => lang.pick(
-                "Den midlertidige adgangskode må højst have 128 tegn.",
-                "The temporary password may have at most 128 characters.",
+                "Adgangskoden må højst have 128 tegn.",
+                "The password may have at most 128 characters.",
             ),
             StaffError::Password(StaffPasswordError::ContainsUsername) => lang.pick(
-                "Den midlertidige adgangskode må ikke indeholde brugernavnet.",
-                "The temporary password must not contain the username.",
+                "Adgangskoden må ikke indeholde brugernavnet.",
+                "The password must not contain the username.",
             ),
             StaffError::Refused(StaffRefusal::OwnAccount) => lang.pick(
                 "Du kan ikke spærre, ændre rolle eller nulstille din egen konto. Bed en anden administrator om det.",
@@ -108,12 +108,15 @@ impl StaffError {
     }
 }
 
-/// A person to add. The password is a temporary one: they choose their own at first login.
+/// A person to add.
 pub struct NewPerson<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
     pub role: Role,
-    pub temporary_password: &'a str,
+    pub password: &'a str,
+    /// Someone else chose the password (the admin page): the person chooses their own at
+    /// their first login. The command line's first administrator types their own.
+    pub temporary: bool,
 }
 
 async fn hash(password: &StaffPassword) -> Result<String, StaffError> {
@@ -122,11 +125,11 @@ async fn hash(password: &StaffPassword) -> Result<String, StaffError> {
         .map_err(|e| StaffError::Hash(e.to_string()))
 }
 
-/// Adds a person, who must change the temporary password at their first login.
+/// Adds a person (audited).
 pub async fn add(db: &Db, actor: &str, person: NewPerson<'_>) -> Result<Username, StaffError> {
     let username = Username::parse(person.username)?;
     let name = DisplayName::parse(person.display_name)?;
-    let password = StaffPassword::parse(person.temporary_password, username.as_str())?;
+    let password = StaffPassword::parse(person.password, username.as_str())?;
     let password_hash = hash(&password).await?;
     let details = serde_json::json!({ "role": person.role.as_str(), "name": name.as_str() });
     let entry = AuditEntry::new(actor, "staff.add", username.as_str()).details(details);
@@ -138,7 +141,7 @@ pub async fn add(db: &Db, actor: &str, person: NewPerson<'_>) -> Result<Username
             display_name: name.as_str(),
             role: person.role,
             password_hash: &password_hash,
-            must_change_password: true,
+            must_change_password: person.temporary,
         },
     )
     .await?;

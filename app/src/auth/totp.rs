@@ -95,13 +95,17 @@ pub fn otpauth_url(secret: &[u8], username: &str) -> Result<String, TotpError> {
 /// The QR code of `url` as an SVG element, black on white, sized by the page's CSS.
 pub fn qr_svg(url: &str) -> Result<String, TotpError> {
     let code = QrCode::new(url.as_bytes())?;
-    Ok(code
+    let document = code
         .render::<svg::Color<'_>>()
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .dark_color(svg::Color("#000000"))
         .light_color(svg::Color("#ffffff"))
-        .build())
+        .build();
+    // The element alone: an XML declaration has no place inside an HTML page.
+    Ok(document
+        .find("<svg")
+        .map_or(document.clone(), |at| document[at..].to_owned()))
 }
 
 /// Ten new recovery codes (80 random bits each), in their stored form.

@@ -99,7 +99,8 @@ pub async fn add_staff(
             username: &username,
             display_name: &display_name,
             role,
-            temporary_password: &temporary_password,
+            password: &temporary_password,
+            temporary: true,
         },
     )
     .await

@@ -6,7 +6,7 @@ use sqlx::SqliteConnection;
 use super::{Db, StoreError};
 
 /// A login between its password and its session.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LoginStepRecord {
     pub user_id: i64,
     /// Where the person wanted to go (a local path), kept across the steps.
@@ -50,23 +50,18 @@ pub async fn find_step(
     token_hash: &[u8],
     now: i64,
 ) -> Result<Option<LoginStepRecord>, StoreError> {
-    let row: Option<(i64, Option<String>, Option<Vec<u8>>, Option<Vec<u8>>)> = sqlx::query_as(
+    Ok(sqlx::query_as::<_, LoginStepRecord>(
         "SELECT user_id, next_path, pending_secret, pending_codes FROM login_steps
          WHERE token_hash = ? AND expires_at > ?",
     )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db.pool())
-    .await?;
-    Ok(row.map(
-        |(user_id, next_path, pending_secret, pending_codes)| LoginStepRecord {
-            user_id,
-            next_path,
-            pending_secret,
-            pending_codes,
-        },
-    ))
+    .await?)
 }
+
+/// A sealed secret and sealed codes, as stored (either may be missing).
+type Pending = (Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// Keeps an enrolment's new secret and codes with its login step (sealed by the caller), so
 /// a reload of the page shows the same QR code; only the first pending enrolment is kept.
@@ -87,7 +82,7 @@ pub async fn keep_pending(
     .bind(token_hash)
     .execute(&mut *tx)
     .await?;
-    let kept: Option<(Option<Vec<u8>>, Option<Vec<u8>>)> = sqlx::query_as(
+    let kept: Option<Pending> = sqlx::query_as(
         "SELECT pending_secret, pending_codes FROM login_steps WHERE token_hash = ?",
     )
     .bind(token_hash)

@@ -25,6 +25,7 @@ mod operations;
 mod powers;
 mod queue_actions;
 mod ratings;
+mod staff_admin;
 mod storage;
 mod team_lead;
 mod telephony;
