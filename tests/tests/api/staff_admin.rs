@@ -655,3 +655,108 @@ async fn the_command_line_disables_enables_reassigns_and_resets_staff() {
         "disable, enable, role, reset, own password"
     );
 }
+
+#[tokio::test]
+async fn by_keyboard_an_administrator_adds_a_team_lead_who_sets_up_the_app() {
+    use desk_tests::browser::{
+        Browser, HYDRATED, focused_id, press, tab_until, type_keys, wait_for,
+    };
+    use fantoccini::Locator;
+    use fantoccini::key::Key;
+
+    let server = TestServer::start().await;
+    let browser = Browser::start().await;
+    let c = &browser.client;
+
+    // The administrator (password, then the code) adds a person from the staff page.
+    browser.log_in_by_keyboard(&server, demo::ADMIN).await;
+    wait_for(c, Locator::Css("h1")).await;
+    c.goto(&server.at("/admin/personale")).await.unwrap();
+    wait_for(c, Locator::Id("staff-table")).await;
+    wait_for(c, HYDRATED).await;
+    let violations = desk_tests::axe::violations(c).await;
+    assert!(
+        violations.is_empty(),
+        "axe on the staff list: {violations:#?}"
+    );
+    tab_until(c, |id| id == "new-name").await;
+    type_keys(c, "Tove Teamleder").await;
+    press(c, Key::Tab).await;
+    type_keys(c, "tove").await;
+    press(c, Key::Tab).await;
+    assert_eq!(focused_id(c).await, "new-role");
+    // The role list: supporter is chosen; "Teamleder" is the next option.
+    press(c, Key::Down).await;
+    press(c, Key::Tab).await;
+    type_keys(c, TEMPORARY).await;
+    browser.screenshot("staff-add").await;
+    press(c, Key::Enter).await;
+    wait_for(c, Locator::Id("staff-facts")).await;
+    let facts = c
+        .find(Locator::Id("staff-facts"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        facts.contains("Teamleder") && facts.contains("Aldrig"),
+        "{facts}"
+    );
+    let violations = desk_tests::axe::violations(c).await;
+    assert!(
+        violations.is_empty(),
+        "axe on a person's page: {violations:#?}"
+    );
+    browser.screenshot("staff-member").await;
+    browser.close().await;
+
+    // Tove: the temporary password, her own, then the app, all by keyboard.
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.at("/login")).await.unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("tove")
+        .await
+        .unwrap();
+    press(c, Key::Tab).await;
+    type_keys(c, TEMPORARY).await;
+    press(c, Key::Enter).await;
+    wait_for(c, Locator::Id("repeat")).await;
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("toves-eget-kodeord-2026")
+        .await
+        .unwrap();
+    press(c, Key::Tab).await;
+    type_keys(c, "toves-eget-kodeord-2026").await;
+    press(c, Key::Enter).await;
+    let key = wait_for(c, Locator::Id("totp-secret")).await;
+    let secret = secret_from_text(&key.text().await.unwrap());
+    let violations = desk_tests::axe::violations(c).await;
+    assert!(
+        violations.is_empty(),
+        "axe on the set-up page: {violations:#?}"
+    );
+    browser.screenshot("two-factor-setup").await;
+    let code = fresh_code(&server.url, "tove", &secret).await;
+    c.find(Locator::Id("code"))
+        .await
+        .unwrap()
+        .send_keys(&code)
+        .await
+        .unwrap();
+    press(c, Key::Enter).await;
+    wait_for(c, Locator::Css("h1")).await;
+    for _ in 0..100 {
+        if c.current_url().await.unwrap().path() == "/leder" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(c.current_url().await.unwrap().path(), "/leder");
+    browser.close().await;
+}
