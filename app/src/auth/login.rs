@@ -110,10 +110,15 @@ pub async fn settle(db: &Db, username: &str, client: &str, now: i64) -> Result<(
     Ok(())
 }
 
-/// The step a person's login stands at, or `None` when a session may open.
-pub fn step_for(settings: &Settings, record: &users::StaffRecord) -> Option<LoginStep> {
-    let second_factor =
-        two_factor::required(record.role, settings.require_two_factor, record.enrolled());
+/// The step a person's login stands at, or `None` when a session may open;
+/// `factor_passed` once this login has passed its second factor.
+pub fn step_for(
+    settings: &Settings,
+    record: &users::StaffRecord,
+    factor_passed: bool,
+) -> Option<LoginStep> {
+    let second_factor = !factor_passed
+        && two_factor::required(record.role, settings.require_two_factor, record.enrolled());
     LoginStep::next(
         record.must_change_password,
         second_factor,
@@ -166,7 +171,7 @@ pub async fn log_in(
         now,
     )
     .await?;
-    match step_for(&state.settings, &record) {
+    match step_for(&state.settings, &record, false) {
         None => {
             settle(&state.db, username, client, now).await?;
             Ok(LoginOutcome::Session(

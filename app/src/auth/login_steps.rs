@@ -64,7 +64,7 @@ pub async fn pending(state: &AppState, token: &str) -> Result<Pending, AppError>
         .await?
         .filter(|u| u.active)
         .ok_or(AppError::LoginExpired)?;
-    let step = login::step_for(&state.settings, &user).ok_or(AppError::LoginExpired)?;
+    let step = login::step_for(&state.settings, &user, false).ok_or(AppError::LoginExpired)?;
     Ok(Pending {
         token_hash,
         user,
@@ -82,17 +82,19 @@ fn expect_step(pending: &Pending, step: LoginStep) -> Result<(), AppError> {
     }
 }
 
-/// Ends the login with a session, or says which step follows.
+/// Ends the login with a session, or says which step follows (`factor_passed` once the
+/// second factor has been passed in this login).
 async fn proceed(
     state: &AppState,
     pending: Pending,
     client: &str,
     now: i64,
+    factor_passed: bool,
 ) -> Result<StepOutcome, AppError> {
     let user = users::find_by_id(&state.db, pending.user.id)
         .await?
         .ok_or(AppError::LoginExpired)?;
-    if let Some(step) = login::step_for(&state.settings, &user) {
+    if let Some(step) = login::step_for(&state.settings, &user, factor_passed) {
         return Ok(StepOutcome::Next(step));
     }
     login::settle(&state.db, &user.username, client, now).await?;
@@ -185,7 +187,7 @@ pub async fn new_password(
     .await?;
     audit::append(&mut tx, &entry).await?;
     tx.commit().await.map_err(StoreError::from)?;
-    proceed(state, pending, client, unix_now()).await
+    proceed(state, pending, client, unix_now(), false).await
 }
 
 /// The set-up page's secret, QR code and recovery codes: made once per login and kept,
@@ -325,7 +327,7 @@ pub async fn confirm_enrolment(
     audit::append(&mut tx, &entry).await?;
     tx.commit().await.map_err(StoreError::from)?;
     tracing::info!(username = %username, "two-factor login set up");
-    proceed(state, pending, client, now).await
+    proceed(state, pending, client, now, true).await
 }
 
 /// The code step: a code from the app (each time step once) or an unused recovery code.
@@ -385,5 +387,5 @@ pub async fn second_factor(
     if !accepted {
         return Err(wrong_code(&pending.user, client));
     }
-    proceed(state, pending, client, now).await
+    proceed(state, pending, client, now, true).await
 }
