@@ -12,7 +12,7 @@ pub const STEP_SECS: i64 = 30;
 /// How many recovery codes an enrolment gives.
 pub const RECOVERY_CODES: usize = 10;
 /// A recovery code's characters, shown in groups of four: letters and digits without the
-/// look-alikes `0`/`O`, `1`/`I` and `8`, so a code written down by hand reads back the same.
+/// look-alikes `0`/`O` and `1`/`I`, so a code written down by hand reads back the same.
 pub const RECOVERY_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// 16 characters of 5 bits: 80 random bits each.
 pub const RECOVERY_CHARS: usize = 16;
