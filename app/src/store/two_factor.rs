@@ -153,13 +153,10 @@ pub async fn enrol(
     confirmed_step: i64,
     code_hashes: &[Vec<u8>],
 ) -> Result<(), StoreError> {
+    forget(tx, user_id).await?;
     sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = ? WHERE id = ?")
         .bind(sealed_secret)
         .bind(confirmed_step)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -170,5 +167,18 @@ pub async fn enrol(
             .execute(&mut *tx)
             .await?;
     }
+    Ok(())
+}
+
+/// Removes a person's authenticator and recovery codes, in the caller's transaction.
+pub async fn forget(tx: &mut SqliteConnection, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE staff_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }

@@ -220,16 +220,7 @@ pub async fn apply(
             0
         }
         Change::ResetTwoFactor => {
-            sqlx::query(
-                "UPDATE staff_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = ?",
-            )
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            super::two_factor::forget(tx, user_id).await?;
             end_sessions(tx, user_id).await?
         }
     };
