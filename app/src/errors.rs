@@ -16,12 +16,6 @@ mod server_fn_error {
 pub enum AppError {
     #[error("invalid username or password")]
     InvalidCredentials,
-    /// The code from the authenticator (or the recovery code) is wrong or was used already.
-    #[error("wrong or used second-factor code")]
-    WrongCode,
-    /// The login's steps after the password took too long, or were never begun.
-    #[error("the login has expired")]
-    LoginExpired,
     #[error("too many failed logins; retry in {retry_after_minutes} min")]
     TooManyAttempts { retry_after_minutes: u32 },
     /// Too many contact-form requests from one address or to one e-mail address. One message
@@ -60,14 +54,6 @@ impl AppError {
             AppError::InvalidCredentials => lang.pick(
                 "Brugernavnet eller adgangskoden er forkert.",
                 "The username or password is wrong.",
-            ),
-            AppError::WrongCode => lang.pick(
-                "Koden er forkert eller allerede brugt. Vent på den næste kode i appen, og prøv igen.",
-                "The code is wrong or was already used. Wait for the next code in the app and try again.",
-            ),
-            AppError::LoginExpired => lang.pick(
-                "Dit login er udløbet. Log ind igen med brugernavn og adgangskode.",
-                "Your login has expired. Log in again with your username and password.",
             ),
             AppError::TooManyAttempts {
                 retry_after_minutes,
@@ -134,10 +120,7 @@ impl AppError {
     /// The HTTP status that fits this error.
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::InvalidCredentials
-            | AppError::WrongCode
-            | AppError::LoginExpired
-            | AppError::Unauthenticated => 401,
+            AppError::InvalidCredentials | AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::CsrfRejected => 403,
             AppError::TooManyAttempts { .. } | AppError::TooManyRequests => 429,
             // Load shedding, not our failure: the hostile suite allows no 5xx.
@@ -173,8 +156,6 @@ mod tests {
     fn every_variant_has_a_message_in_both_languages() {
         let all = [
             AppError::InvalidCredentials,
-            AppError::WrongCode,
-            AppError::LoginExpired,
             AppError::TooManyAttempts {
                 retry_after_minutes: 5,
             },

@@ -140,7 +140,7 @@ impl Browser {
         // and the code is typed as the username was.
         if let Some(secret) = crate::totp::demo_secret((user, password)) {
             let field = wait_for(c, Locator::Css("form[action$='login-code'] #code")).await;
-            let code = crate::totp::fresh_code(&server.url, user, &secret).await;
+            let code = crate::totp::fresh_code(&server.desk_key(), user, &secret).await;
             field.send_keys(&code).await.expect("type the code");
             press(c, Key::Enter).await;
         }

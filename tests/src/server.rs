@@ -100,6 +100,11 @@ impl TestServer {
         &self.data_dir
     }
 
+    /// What identifies this desk's accounts across restarts: its data directory.
+    pub fn desk_key(&self) -> String {
+        self.data_dir.display().to_string()
+    }
+
     pub fn at(&self, path: &str) -> String {
         format!("{}{}", self.url, path)
     }

@@ -56,7 +56,8 @@ fn now_secs() -> i64 {
 
 static USED: Mutex<Option<HashMap<(String, String), i64>>> = Mutex::new(None);
 
-/// A code for `username` at the desk `desk` (its URL) that the desk has not accepted yet.
+/// A code for `username` at the desk `desk` ([`crate::TestServer::desk_key`]) that the desk has
+/// not accepted yet.
 pub async fn fresh_code(desk: &str, username: &str, secret: &[u8]) -> String {
     let key = (desk.to_owned(), username.to_owned());
     loop {
@@ -86,7 +87,8 @@ pub async fn fresh_code(desk: &str, username: &str, secret: &[u8]) -> String {
     }
 }
 
-/// Marks `step` as used for `username` at `desk` (a test that typed a code itself).
+/// Marks `step` as used for `username` at `desk` ([`crate::TestServer::desk_key`]), for a
+/// test that typed a code itself.
 pub fn mark_used(desk: &str, username: &str, step: i64) {
     let mut used = USED.lock().expect("lock");
     let used = used.get_or_insert_with(HashMap::new);

@@ -11,6 +11,9 @@ use crate::TestServer;
 pub struct WebClient {
     pub client: reqwest::Client,
     base: String,
+    // Which desk's database this client talks to, for the authenticator codes it has used
+    // (a restarted desk has a new address but the same accounts).
+    desk: String,
     // The last page fetched: a browser sends it as the Referer of the forms it posts, and
     // the server sends a failed form post back there.
     last_page: std::sync::Mutex<String>,
@@ -18,7 +21,10 @@ pub struct WebClient {
 
 impl WebClient {
     pub fn new(server: &TestServer) -> Self {
-        Self::at(&server.url)
+        Self {
+            desk: server.desk_key(),
+            ..Self::at(&server.url)
+        }
     }
 
     /// A client of the desk at `base` (its URL, e.g. `http://127.0.0.1:8080`).
@@ -31,6 +37,7 @@ impl WebClient {
         Self {
             client,
             base: base.to_owned(),
+            desk: base.to_owned(),
             last_page: std::sync::Mutex::new(base.to_owned()),
         }
     }
@@ -140,7 +147,7 @@ impl WebClient {
         let res = self.login_with(&token, login, &[]).await;
         match (location(&res).as_deref(), crate::totp::demo_secret(login)) {
             (Some("/login/tofaktor"), Some(secret)) => {
-                let code = crate::totp::fresh_code(&self.base, login.0, &secret).await;
+                let code = crate::totp::fresh_code(&self.desk, login.0, &secret).await;
                 self.post_from_page(
                     "/login/tofaktor",
                     "/api/auth/login-code",

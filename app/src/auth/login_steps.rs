@@ -54,17 +54,17 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 /// The login behind `token`, at the step it stands at now.
 pub async fn pending(state: &AppState, token: &str) -> Result<Pending, AppError> {
     if !tokens::is_well_formed(token) {
-        return Err(AppError::LoginExpired);
+        return Err(AppError::Unauthenticated);
     }
     let token_hash = tokens::token_hash(token);
     let record = store::find_step(&state.db, &token_hash, unix_now())
         .await?
-        .ok_or(AppError::LoginExpired)?;
+        .ok_or(AppError::Unauthenticated)?;
     let user = users::find_by_id(&state.db, record.user_id)
         .await?
         .filter(|u| u.active)
-        .ok_or(AppError::LoginExpired)?;
-    let step = login::step_for(&state.settings, &user, false).ok_or(AppError::LoginExpired)?;
+        .ok_or(AppError::Unauthenticated)?;
+    let step = login::step_for(&state.settings, &user, false).ok_or(AppError::Unauthenticated)?;
     Ok(Pending {
         token_hash,
         user,
@@ -78,7 +78,7 @@ fn expect_step(pending: &Pending, step: LoginStep) -> Result<(), AppError> {
         Ok(())
     } else {
         // A stale page (the step was done in another tab): the page of the right step reloads.
-        Err(AppError::LoginExpired)
+        Err(AppError::Unauthenticated)
     }
 }
 
@@ -93,7 +93,7 @@ async fn proceed(
 ) -> Result<StepOutcome, AppError> {
     let user = users::find_by_id(&state.db, pending.user.id)
         .await?
-        .ok_or(AppError::LoginExpired)?;
+        .ok_or(AppError::Unauthenticated)?;
     if let Some(step) = login::step_for(&state.settings, &user, factor_passed) {
         return Ok(StepOutcome::Next(step));
     }
@@ -245,10 +245,16 @@ async fn reserve(
     }
 }
 
+/// A wrong code or one used already. A refusal of the field (422) rather than a new error
+/// kind: every kind's texts travel in the bundle each citizen downloads.
 fn wrong_code(user: &StaffRecord, client: &str) -> AppError {
     tracing::info!(client, username = %user.username, "wrong second-factor code");
     metrics::counter!(metric_names::LOGIN_FAILURES, "reason" => "code").increment(1);
-    AppError::WrongCode
+    AppError::Invalid {
+        field: "code".into(),
+        message_da: "Koden er forkert eller allerede brugt. Vent på den næste kode i appen, og prøv igen.".into(),
+        message_en: "The code is wrong or was already used. Wait for the next code in the app and try again.".into(),
+    }
 }
 
 fn parse_code(raw: &str) -> Result<SecondFactor, AppError> {
@@ -290,7 +296,7 @@ pub async fn confirm_enrolment(
         &pending.record.pending_codes,
     ) else {
         // The page was never shown for this login: nothing to confirm.
-        return Err(AppError::LoginExpired);
+        return Err(AppError::Unauthenticated);
     };
     let now = unix_now();
     let reservation = reserve(state, &pending.user, client, now).await?;
@@ -345,7 +351,7 @@ pub async fn second_factor(
     let accepted = match factor {
         SecondFactor::Code(code) => {
             let Some(sealed) = &pending.user.totp_secret else {
-                return Err(AppError::LoginExpired);
+                return Err(AppError::Unauthenticated);
             };
             let matched = state
                 .cpr_vault

@@ -57,6 +57,7 @@ pub fn SiteHeader() -> impl IntoView {
         Some(Role::Borgerservice) => vec![("/borgerservice", lang.pick("Skranken", "Counter"))],
         Some(Role::Admin) => vec![
             ("/admin", lang.pick("Administration", "Administration")),
+            ("/admin/personale", lang.pick("Medarbejdere", "Staff")),
             (
                 "/admin/vidensbase",
                 lang.pick("Vidensbase", "Knowledge base"),

@@ -40,7 +40,7 @@ mod finish {
     /// The login-step cookie's token, or the refusal of a login that has none.
     pub fn step_token(state: &AppState) -> Result<String, AppError> {
         let name = cookies::name(cookies::LOGIN_STEP, state.settings.secure_cookies);
-        request_cookie(&name).ok_or(AppError::LoginExpired)
+        request_cookie(&name).ok_or(AppError::Unauthenticated)
     }
 
     /// Sets the session's cookies and sends the person on: to `next` (a local page other

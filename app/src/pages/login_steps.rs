@@ -27,11 +27,22 @@ fn refusal(error: Option<AppError>, lang: Lang) -> impl IntoView {
     })
 }
 
+/// The page of a step without a login in progress (expired after ten minutes, done in
+/// another tab, or never begun).
 fn expired(e: AppError, lang: Lang) -> AnyView {
+    let text = match e {
+        AppError::Unauthenticated => lang
+            .pick(
+                "Dit login er udløbet eller afbrudt. Log ind igen med brugernavn og adgangskode.",
+                "Your login has expired or was interrupted. Log in again with your username and password.",
+            )
+            .to_owned(),
+        other => other.message(lang),
+    };
     view! {
         <div class="error-summary" role="alert" id="login-error">
             <h2>{lang.pick("Login afbrudt", "Login interrupted")}</h2>
-            <p>{e.message(lang)}</p>
+            <p>{text}</p>
         </div>
         <p><a href="/login">{lang.pick("Log ind igen", "Log in again")}</a></p>
     }

@@ -153,7 +153,7 @@ async fn anonymous_and_wrong_roles_are_refused() {
     for name in ["supporter", "borgerservice", "admin"] {
         assert!(body.contains(name), "{body}");
     }
-    let (_, html) = admin.page("/admin").await;
+    let (_, html) = admin.page("/admin/personale").await;
     assert!(html.contains("Sara Supporter") && html.contains("Bo Borgerservice"));
 }
 

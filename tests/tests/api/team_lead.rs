@@ -114,9 +114,26 @@ async fn a_lead_added_on_the_command_line_logs_in_to_the_dashboard() {
     )
     .await;
     assert!(ok, "user add: {out} {err}");
+    // A lead logs in with two factors: the first login sets up the app.
     let web = WebClient::new(&server);
     let res = web.login(("lone", "en lang hemmelig sætning")).await;
     assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(location(&res).as_deref(), Some("/login/tofaktor/opsaet"));
+    let (_, html) = web.page("/login/tofaktor/opsaet").await;
+    let key = regex::Regex::new(r#"id="totp-secret"[^>]*>([A-Z2-7 ]+)<"#)
+        .unwrap()
+        .captures(&html)
+        .expect("the key as text")[1]
+        .to_owned();
+    let secret = desk_tests::totp::secret_from_text(&key);
+    let code = desk_tests::totp::fresh_code(&server.desk_key(), "lone", &secret).await;
+    let res = web
+        .post_from_page(
+            "/login/tofaktor/opsaet",
+            "/api/auth/login-enrol",
+            &[("code", &code)],
+        )
+        .await;
     assert_eq!(location(&res).as_deref(), Some("/leder"));
     let (status, page) = web.page("/leder").await;
     assert_eq!(status, StatusCode::OK);
