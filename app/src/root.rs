@@ -15,6 +15,7 @@ use crate::pages::consoles::{AdminDesk, CounterDesk, LeadDesk, SupporterConsole,
 use crate::pages::contact::{CaseStatusPage, ContactPage, ContactReceipt};
 use crate::pages::rating::RatingPage;
 use crate::pages::{
+    admin_staff::{AdminStaffList, AdminStaffMember},
     article::ArticleView,
     help_home::HelpHome,
     login::LoginPage,
@@ -202,8 +203,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/borgerservice/besoeg/:id") view=console(CounterDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/borgerservice/besoeg/:id/kvittering") view=console(CounterDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=console(AdminDesk) ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/personale") view=console(AdminDesk) ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/personale/:username") view=console(AdminDesk) ssr=SsrMode::Async/>
+                    // Plain forms without islands: rendered on the server only, so none of their
+                    // code or text is in the browser bundle every citizen downloads.
+                    <Route path=path!("/admin/personale") view=AdminStaffList ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/personale/:username") view=AdminStaffMember ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/ny") view=console(AdminDesk) ssr=SsrMode::Async/>
                     <Route path=path!("/admin/vidensbase/:id") view=console(AdminDesk) ssr=SsrMode::Async/>

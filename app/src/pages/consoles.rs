@@ -19,7 +19,6 @@ use crate::hydration::IslandReady;
 use crate::page_context::PageContext;
 use crate::pages::admin_home::AdminHome;
 use crate::pages::admin_kb::{AdminKbEdit, AdminKbList, AdminKbNew};
-use crate::pages::admin_staff::{AdminStaffList, AdminStaffMember};
 use crate::pages::block_page::BlockPage;
 use crate::pages::business_block_page::BusinessBlockPage;
 use crate::pages::call_log::CallLogPage;
@@ -125,15 +124,14 @@ pub fn CounterDesk() -> impl IntoView {
     }
 }
 
-/// Administration: staff accounts and the knowledge-base editor.
+/// Administration: the start page and the knowledge-base editor (the staff pages,
+/// `/admin/personale`, are plain server-rendered forms outside the island).
 #[island(lazy)]
 pub fn AdminDesk() -> impl IntoView {
     view! {
         <ConsoleFrame>
             <Routes fallback=LeaveConsole>
                 <Route path=path!("/admin") view=AdminHome/>
-                <Route path=path!("/admin/personale") view=AdminStaffList/>
-                <Route path=path!("/admin/personale/:username") view=AdminStaffMember/>
                 <Route path=path!("/admin/vidensbase") view=AdminKbList/>
                 <Route path=path!("/admin/vidensbase/ny") view=AdminKbNew/>
                 <Route path=path!("/admin/vidensbase/:id") view=AdminKbEdit/>

@@ -160,9 +160,10 @@ async fn an_administrator_adds_a_person_changes_their_role_disables_and_resets_t
         );
         assert!(body.contains(message), "{fields:?}: {body}");
     }
-    let huge = "x".repeat(2 * 1024 * 1024);
-    let (status, _) = add_status(&admin, &base("ny.kollega", &huge)).await;
-    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Huge, but within the body limit (beyond it the hostile suite's 413 applies).
+    let huge = "x".repeat(50_000);
+    let (status, body) = add_status(&admin, &base("ny.kollega", &huge)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(
         db_count(server.data_dir(), "SELECT COUNT(*) FROM staff_users"),
         staff_before,
