@@ -117,8 +117,8 @@ pub fn EnrolPage() -> impl IntoView {
                             Err(e) => expired(e, lang),
                             Ok(e) => view! {
                                 <p>{lang.pick(
-                                    "Din rolle kræver en kode fra en godkendelses-app (fx Microsoft Authenticator, Google Authenticator eller 1Password) ud over adgangskoden.",
-                                    "Your role needs a code from an authenticator app (e.g. Microsoft Authenticator, Google Authenticator or 1Password) besides the password.",
+                                    "Dit login kræver en kode fra en godkendelses-app (fx Microsoft Authenticator, Google Authenticator eller 1Password) ud over adgangskoden.",
+                                    "Your login needs a code from an authenticator app (e.g. Microsoft Authenticator, Google Authenticator or 1Password) besides the password.",
                                 )}</p>
                                 {refusal(error, lang)}
                                 <h2>{lang.pick("1. Scan QR-koden med appen", "1. Scan the QR code with the app")}</h2>
