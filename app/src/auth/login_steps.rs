@@ -38,6 +38,8 @@ pub enum StepOutcome {
 
 /// What the set-up page shows, once per login.
 pub struct Enrolment {
+    /// Whose login it is.
+    pub display_name: String,
     /// The secret in groups of four, for typing into an app by hand.
     pub secret_text: String,
     pub otpauth_url: String,
@@ -212,6 +214,7 @@ pub async fn enrolment(state: &AppState, token: &str) -> Result<Enrolment, AppEr
     let codes = vault.open_secret(&sealed_codes).map_err(internal)?;
     let otpauth_url = totp::otpauth_url(&secret, &pending.user.username).map_err(internal)?;
     Ok(Enrolment {
+        display_name: pending.user.display_name.clone(),
         secret_text: totp::secret_text(&secret),
         qr_svg: totp::qr_svg(&otpauth_url).map_err(internal)?,
         otpauth_url,

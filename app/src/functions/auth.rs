@@ -159,12 +159,11 @@ pub async fn login_enrolment() -> Result<EnrolmentView, AppError> {
 
     let state = AppState::from_context()?;
     let token = finish::step_token(&state).map_err(reject)?;
-    let pending = login_steps::pending(&state, &token).await.map_err(reject)?;
     let enrolment = login_steps::enrolment(&state, &token)
         .await
         .map_err(reject)?;
     Ok(EnrolmentView {
-        display_name: pending.user.display_name,
+        display_name: enrolment.display_name,
         secret_text: enrolment.secret_text,
         otpauth_url: enrolment.otpauth_url,
         qr_svg: enrolment.qr_svg,

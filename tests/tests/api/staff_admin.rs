@@ -180,6 +180,8 @@ async fn an_administrator_adds_a_person_changes_their_role_disables_and_resets_t
     let (_, html) = admin.page("/admin/personale/ny.kollega?oprettet=1").await;
     assert!(html.contains("Medarbejderen er oprettet"), "{html}");
     assert!(!html.contains("<svg onload"), "the name is escaped");
+    // In the page title too: the name's `</title>` does not end it.
+    assert!(!html.contains("</title> Holm"), "the title is escaped");
     assert!(html.contains("&lt;svg onload") || html.contains("&#x3C;svg onload"));
     assert!(html.contains("Aldrig"), "never logged in");
     assert!(html.contains("Midlertidig"), "a temporary password");
