@@ -97,7 +97,7 @@ async fn staff(db: &Db) -> BenchResult<i64> {
     let hash = app::auth::password::hash("bench-supporter-2026".into()).await?;
     let id = sqlx::query(
         "INSERT INTO staff_users (username, display_name, role, password_hash)
-         VALUES ('supporter', 'Bench Supporter', 'supporter', ?)",
+         VALUES ('supporter', 'Bench Supporter', 'supporter', $1)",
     )
     .bind(hash)
     .execute(db.pool())
@@ -154,7 +154,7 @@ async fn fill(db: &Db, total: usize, supporter: i64) -> BenchResult<()> {
              first_response_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+' || (id % 240) || ' minutes'),
              resolved_at = strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+' || (240 + id % 2640) || ' minutes'),
              resolved_within_sla = (id % 5 <> 0)
-         WHERE id <= ?",
+         WHERE id <= $1",
     )
     .bind(open_from)
     .execute(&mut *tx)
@@ -162,8 +162,8 @@ async fn fill(db: &Db, total: usize, supporter: i64) -> BenchResult<()> {
     sqlx::query(
         "UPDATE cases SET status = CASE id % 4 WHEN 0 THEN 'new' WHEN 1 THEN 'open'
              WHEN 2 THEN 'waiting_on_citizen' ELSE 'new' END,
-             assignee_id = CASE WHEN id % 3 = 0 THEN ? END
-         WHERE id > ?",
+             assignee_id = CASE WHEN id % 3 = 0 THEN $1 END
+         WHERE id > $2",
     )
     .bind(supporter)
     .bind(open_from)

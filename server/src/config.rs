@@ -20,6 +20,9 @@ pub enum ConfigError {
         name: &'static str,
         source: app::domain::throttle::NetworkError,
     },
+    // The value is not echoed: a database URL carries its password.
+    #[error("{name} must start with postgres:// or sqlite://")]
+    DatabaseUrl { name: &'static str },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,9 @@ pub enum LogFormat {
 pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// `DESK_DATABASE_URL`: `postgres://…` runs on a PostgreSQL server that several desk nodes
+    /// share; unset (or `sqlite://PATH`) is the embedded SQLite file.
+    pub database_url: Option<String>,
     pub site_root: PathBuf,
     pub secure_cookies: bool,
     /// `DESK_REQUIRE_2FA`: every staff member logs in with a second factor, not only
@@ -147,6 +153,21 @@ impl Config {
         Ok(Self {
             addr,
             data_dir: get("DESK_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            database_url: match get("DESK_DATABASE_URL").map(|v| v.trim().to_owned()) {
+                None => None,
+                Some(url)
+                    if ["postgres://", "postgresql://", "sqlite://"]
+                        .iter()
+                        .any(|p| url.starts_with(p)) =>
+                {
+                    Some(url)
+                }
+                Some(_) => {
+                    return Err(ConfigError::DatabaseUrl {
+                        name: "DESK_DATABASE_URL",
+                    });
+                }
+            },
             // cargo-leptos sets LEPTOS_SITE_ROOT when it runs the server itself.
             site_root: get("DESK_SITE_ROOT")
                 .or_else(|| get("LEPTOS_SITE_ROOT"))
@@ -203,8 +224,24 @@ impl Config {
         })
     }
 
+    /// The SQLite file: `DESK_DATABASE_URL`'s path when it names one, else `desk.db` in the
+    /// data directory.
     pub fn database_path(&self) -> PathBuf {
-        self.data_dir.join("desk.db")
+        match self
+            .database_url
+            .as_deref()
+            .and_then(|u| u.strip_prefix("sqlite://"))
+        {
+            Some(path) => PathBuf::from(path),
+            None => self.data_dir.join("desk.db"),
+        }
+    }
+
+    /// True when the desk runs on PostgreSQL (and so possibly beside other nodes).
+    pub fn on_postgres(&self) -> bool {
+        self.database_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
     }
 
     /// The CPR master key file, created on first run (unless `DESK_CPR_KEY` is set).

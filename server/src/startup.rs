@@ -108,7 +108,10 @@ impl Application {
                 path: config.data_dir.display().to_string(),
                 source,
             })?;
-        let db = Db::open(&config.database_path()).await?;
+        let db = match config.database_url.as_deref() {
+            Some(url) if config.on_postgres() => Db::connect(url).await?,
+            _ => Db::open(&config.database_path()).await?,
+        };
         db.migrate().await?;
         Ok(db)
     }
@@ -130,6 +133,14 @@ impl Application {
             Some(key) => CprVault::from_base64(key).ok_or_else(|| {
                 StartupError::CprKey("DESK_CPR_KEY is not a base64 32-byte key".into())
             }),
+            // Nodes sharing a database must share its key: one node must not make its own.
+            None if config.on_postgres() && !config.cpr_key_path().exists() => {
+                Err(StartupError::CprKey(
+                    "on PostgreSQL every node needs the same CPR key: set DESK_CPR_KEY \
+                     (or copy keys/cpr.key from the first node)"
+                        .into(),
+                ))
+            }
             None => CprVault::from_key_file(&config.cpr_key_path())
                 .map_err(|e| StartupError::CprKey(e.to_string())),
         }

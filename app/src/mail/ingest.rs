@@ -2,7 +2,7 @@
 //! through the store, the decision is `domain::mail_threading`'s, and the new case's texts
 //! are the desk's (Danish: the staff read them).
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use crate::domain::email::InboundEmail;
 use crate::domain::mail_threading::{
@@ -170,7 +170,7 @@ fn opening_note(apart: &Apart) -> String {
 /// The case this message already went to, when the same Message-ID came before from the
 /// same sender (an MTA retry). A known Message-ID from someone else is not a repeat.
 async fn already_received(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     mail: &InboundEmail,
     sender: &str,
 ) -> Result<Option<String>, StoreError> {
@@ -190,10 +190,7 @@ async fn already_received(
 
 /// The cases the e-mail names: by its threading headers (see [`thread_ids`]), then by the
 /// reference in its subject; each once.
-async fn named_cases(
-    tx: &mut SqliteConnection,
-    mail: &InboundEmail,
-) -> Result<Vec<Named>, StoreError> {
+async fn named_cases(tx: &mut Conn, mail: &InboundEmail) -> Result<Vec<Named>, StoreError> {
     let mut ids: Vec<i64> = Vec::new();
     for message_id in thread_ids(mail) {
         let case = mail::case_id_of_message(tx, message_id).await?;

@@ -65,7 +65,7 @@ async fn case(db: &Db, email: Option<&str>, status: Status) -> (i64, String, Str
     }
     tx.commit().await.unwrap();
     let ours: String =
-        sqlx::query_scalar("SELECT message_id FROM mail_message_ids WHERE case_id = ?")
+        sqlx::query_scalar("SELECT message_id FROM mail_message_ids WHERE case_id = $1")
             .bind(id)
             .fetch_one(db.pool())
             .await
@@ -87,18 +87,18 @@ fn mail(from: &str, subject: &str, message_id: &str, text: &str) -> InboundEmail
 /// Everything a mail could change on a case: status, update time, timeline, Message-IDs.
 async fn snapshot(db: &Db, id: i64) -> (String, String, Vec<(String, String)>, i64) {
     let (status, updated): (String, String) =
-        sqlx::query_as("SELECT status, updated_at FROM cases WHERE id = ?")
+        sqlx::query_as("SELECT status, updated_at FROM cases WHERE id = $1")
             .bind(id)
             .fetch_one(db.pool())
             .await
             .unwrap();
     let events: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, body FROM case_events WHERE case_id = ? ORDER BY id")
+        sqlx::query_as("SELECT kind, body FROM case_events WHERE case_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(db.pool())
             .await
             .unwrap();
-    let ids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_message_ids WHERE case_id = ?")
+    let ids: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_message_ids WHERE case_id = $1")
         .bind(id)
         .fetch_one(db.pool())
         .await
@@ -109,7 +109,7 @@ async fn snapshot(db: &Db, id: i64) -> (String, String, Vec<(String, String)>, i
 async fn texts_of(db: &Db, reference: &str) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT e.body FROM case_events e JOIN cases c ON c.id = e.case_id
-         WHERE c.reference = ? AND e.kind = 'email_in'",
+         WHERE c.reference = $1 AND e.kind = 'email_in'",
     )
     .bind(reference)
     .fetch_all(db.pool())
@@ -118,7 +118,7 @@ async fn texts_of(db: &Db, reference: &str) -> Vec<String> {
 }
 
 async fn related_to(db: &Db, reference: &str) -> Vec<String> {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
         .bind(reference)
         .fetch_one(db.pool())
         .await
@@ -200,7 +200,7 @@ async fn a_stranger_naming_the_reference_gets_a_new_linked_case_and_the_case_is_
     let (created_body, citizen): (String, String) = sqlx::query_as(
         "SELECT e.body, z.email FROM cases c JOIN case_events e ON e.case_id = c.id
          JOIN citizens z ON z.id = c.citizen_id
-         WHERE c.reference = ? AND e.kind = 'created'",
+         WHERE c.reference = $1 AND e.kind = 'created'",
     )
     .bind(&t.reference)
     .fetch_one(db.pool())

@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use crate::domain::registry_command::{Applied, RegistryCommand};
 use crate::store::StoreError;
@@ -17,11 +17,7 @@ type Effect<'a> = Pin<Box<dyn Future<Output = Result<Applied, StoreError>> + Sen
 
 pub trait IdentityRegistry: Send + Sync {
     /// Applies `command` inside the caller's transaction.
-    fn apply<'a>(
-        &'a self,
-        tx: &'a mut SqliteConnection,
-        command: &'a RegistryCommand,
-    ) -> Effect<'a>;
+    fn apply<'a>(&'a self, tx: &'a mut Conn, command: &'a RegistryCommand) -> Effect<'a>;
 
     /// "embedded" or "http", for the log and the case record.
     fn name(&self) -> &'static str;
@@ -31,11 +27,7 @@ pub trait IdentityRegistry: Send + Sync {
 pub struct EmbeddedRegistry;
 
 impl IdentityRegistry for EmbeddedRegistry {
-    fn apply<'a>(
-        &'a self,
-        tx: &'a mut SqliteConnection,
-        command: &'a RegistryCommand,
-    ) -> Effect<'a> {
+    fn apply<'a>(&'a self, tx: &'a mut Conn, command: &'a RegistryCommand) -> Effect<'a> {
         Box::pin(async move {
             match command {
                 RegistryCommand::Block {
@@ -78,11 +70,7 @@ impl IdentityRegistry for EmbeddedRegistry {
 pub struct HttpRegistry;
 
 impl IdentityRegistry for HttpRegistry {
-    fn apply<'a>(
-        &'a self,
-        tx: &'a mut SqliteConnection,
-        command: &'a RegistryCommand,
-    ) -> Effect<'a> {
+    fn apply<'a>(&'a self, tx: &'a mut Conn, command: &'a RegistryCommand) -> Effect<'a> {
         Box::pin(async move {
             let payload = serde_json::to_string(command)
                 .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;

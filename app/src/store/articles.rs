@@ -1,9 +1,11 @@
 //! Knowledge-base articles, their versions, feedback and unanswered searches.
 
+use sqlx::Any;
+use sqlx::Row;
+use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Row, Sqlite};
 
+use super::db::DbRow;
 use super::{Db, StoreError};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,12 +56,12 @@ const COLUMNS: &str = "id, slug, lang, title, summary, body_md, body_html, syste
     tags, sources, translation_of, status, version, change_seq, updated_at, updated_by";
 
 /// A JSON array of strings stored in a TEXT column.
-pub(crate) fn json_list(row: &SqliteRow, column: &str) -> Result<Vec<String>, StoreError> {
+pub(crate) fn json_list(row: &DbRow, column: &str) -> Result<Vec<String>, StoreError> {
     let text: String = row.try_get(column)?;
     serde_json::from_str(&text).map_err(|e| StoreError::Sqlx(sqlx::Error::Decode(Box::new(e))))
 }
 
-fn from_row(row: &SqliteRow) -> Result<ArticleRow, StoreError> {
+fn from_row(row: &DbRow) -> Result<ArticleRow, StoreError> {
     Ok(ArticleRow {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
@@ -83,10 +85,10 @@ fn from_row(row: &SqliteRow) -> Result<ArticleRow, StoreError> {
 
 /// Binds an article's content columns, in the order both the insert and the update list them.
 fn bind_content<'q>(
-    query: Query<'q, Sqlite, SqliteArguments<'q>>,
+    query: Query<'q, Any, AnyArguments<'q>>,
     input: &'q ArticleInput,
     body_html: &'q str,
-) -> Query<'q, Sqlite, SqliteArguments<'q>> {
+) -> Query<'q, Any, AnyArguments<'q>> {
     query
         .bind(&input.title)
         .bind(&input.summary)
@@ -133,7 +135,7 @@ pub async fn save(
 ) -> Result<Saved, StoreError> {
     let mut tx = db.begin_write().await?;
     let existing = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM kb_articles WHERE lang = ? AND slug = ?"
+        "SELECT {COLUMNS} FROM kb_articles WHERE lang = $1 AND slug = $2"
     ))
     .bind(&input.lang)
     .bind(&input.slug)
@@ -153,12 +155,12 @@ pub async fn save(
     let now = now_text();
     let (id, version, saved) = match &existing {
         None => {
-            let id = bind_content(
+            let id: i64 = bind_content(
                 sqlx::query(
                     "INSERT INTO kb_articles (title, summary, body_md, body_html, systems,
                         audience, tags, sources, translation_of, status, change_seq, updated_at,
                         updated_by, slug, lang, version)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1) RETURNING id",
                 ),
                 input,
                 body_html,
@@ -168,19 +170,19 @@ pub async fn save(
             .bind(by)
             .bind(&input.slug)
             .bind(&input.lang)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?
-            .last_insert_rowid();
+            .try_get(0)?;
             (id, 1, Saved::Created(id))
         }
         Some(row) => {
             bind_content(
                 sqlx::query(
-                    "UPDATE kb_articles SET title = ?, summary = ?, body_md = ?, body_html = ?,
-                        systems = ?, audience = ?, tags = ?, sources = ?, translation_of = ?,
-                        status = ?, change_seq = ?, updated_at = ?, updated_by = ?,
+                    "UPDATE kb_articles SET title = $1, summary = $2, body_md = $3, body_html = $4,
+                        systems = $5, audience = $6, tags = $7, sources = $8, translation_of = $9,
+                        status = $10, change_seq = $11, updated_at = $12, updated_by = $13,
                         version = version + 1
-                     WHERE id = ?",
+                     WHERE id = $14",
                 ),
                 input,
                 body_html,
@@ -197,7 +199,7 @@ pub async fn save(
     sqlx::query(
         "INSERT INTO kb_article_versions (article_id, version, title, summary, body_md, systems,
             audience, tags, status, changed_at, changed_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
     .bind(version)
@@ -219,7 +221,7 @@ pub async fn save(
 /// Articles changed after `seq`, oldest change first.
 pub async fn changed_since(db: &Db, seq: i64) -> Result<Vec<ArticleRow>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM kb_articles WHERE change_seq > ? ORDER BY change_seq"
+        "SELECT {COLUMNS} FROM kb_articles WHERE change_seq > $1 ORDER BY change_seq"
     ))
     .bind(seq)
     .fetch_all(db.pool())
@@ -236,7 +238,7 @@ pub async fn current_seq(db: &Db) -> Result<i64, StoreError> {
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Option<ArticleRow>, StoreError> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM kb_articles WHERE id = ?"))
+    sqlx::query(&format!("SELECT {COLUMNS} FROM kb_articles WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?
@@ -251,8 +253,8 @@ pub async fn find_published(
     prefer_lang: &str,
 ) -> Result<Option<ArticleRow>, StoreError> {
     sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM kb_articles WHERE slug = ? AND status = 'published'
-         ORDER BY lang = ? DESC LIMIT 1"
+        "SELECT {COLUMNS} FROM kb_articles WHERE slug = $1 AND status = 'published'
+         ORDER BY lang = $2 DESC LIMIT 1"
     ))
     .bind(slug)
     .bind(prefer_lang)
@@ -268,7 +270,7 @@ pub async fn find_translation(db: &Db, row: &ArticleRow) -> Result<Option<Articl
         Some(original) => {
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM kb_articles
-                 WHERE slug = ? AND lang != ? AND status = 'published' LIMIT 1"
+                 WHERE slug = $1 AND lang != $2 AND status = 'published' LIMIT 1"
             ))
             .bind(original)
             .bind(&row.lang)
@@ -278,7 +280,7 @@ pub async fn find_translation(db: &Db, row: &ArticleRow) -> Result<Option<Articl
         None => {
             sqlx::query(&format!(
                 "SELECT {COLUMNS} FROM kb_articles
-                 WHERE translation_of = ? AND lang != ? AND status = 'published' LIMIT 1"
+                 WHERE translation_of = $1 AND lang != $2 AND status = 'published' LIMIT 1"
             ))
             .bind(&row.slug)
             .bind(&row.lang)
@@ -299,7 +301,7 @@ pub async fn record_feedback(db: &Db, article_id: i64, helpful: bool) -> Result<
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "INSERT INTO kb_feedback (article_id, helpful, at)
-         SELECT id, ?, ? FROM kb_articles WHERE id = ? AND status = 'published'",
+         SELECT id, $1, $2 FROM kb_articles WHERE id = $3 AND status = 'published'",
     )
     .bind(helpful)
     .bind(now_text())
@@ -313,8 +315,8 @@ pub async fn record_feedback(db: &Db, article_id: i64, helpful: bool) -> Result<
 pub async fn record_miss(db: &Db, query: &str, lang: &str) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "INSERT INTO search_misses (query, lang, count, last_at) VALUES (?, ?, 1, ?)
-         ON CONFLICT (query, lang) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+        "INSERT INTO search_misses (query, lang, count, last_at) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (query, lang) DO UPDATE SET count = search_misses.count + 1, last_at = excluded.last_at",
     )
     .bind(query)
     .bind(lang)

@@ -1,6 +1,6 @@
 //! The audit log's table: appending inside the caller's transaction, reading it back in pages.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::{Db, StoreError};
 use crate::domain::audit::AuditEntry;
@@ -8,7 +8,7 @@ use crate::domain::audit::chain::{self, Entry, GENESIS};
 
 /// Appends `entry` inside the caller's write transaction (which holds SQLite's write lock,
 /// so the chain cannot fork).
-pub async fn append(tx: &mut SqliteConnection, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
+pub async fn append(tx: &mut Conn, entry: &AuditEntry<'_>) -> Result<i64, StoreError> {
     let last: Option<(i64, String)> =
         sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *tx)
@@ -29,7 +29,7 @@ pub async fn append(tx: &mut SqliteConnection, entry: &AuditEntry<'_>) -> Result
     let hash = chain::hash(&e);
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor, action, target, reason, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(e.id)
     .bind(&e.at)
@@ -62,7 +62,7 @@ pub struct StoredEntry {
 pub async fn page_after(db: &Db, after: i64, limit: i64) -> Result<Vec<StoredEntry>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT id, at, actor, action, target, reason, details, prev_hash, hash
-         FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+         FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
     )
     .bind(after)
     .bind(limit)
@@ -77,7 +77,7 @@ pub async fn for_target(
     limit: i64,
 ) -> Result<Vec<(String, String, String, String)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT at, actor, action, reason FROM audit_log WHERE target = ? ORDER BY id DESC LIMIT ?",
+        "SELECT at, actor, action, reason FROM audit_log WHERE target = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(target)
     .bind(limit)

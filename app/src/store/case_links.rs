@@ -2,7 +2,7 @@
 //! lists the other, and a merged duplicate pointing at the case that carries on. The rules
 //! (and the timeline's words) are in the `cases::links` service.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::cases::utc_now;
 use super::{Db, StoreError};
@@ -18,7 +18,7 @@ pub struct Side<'a> {
 
 /// Stores the link both ways; `staff` is None when the desk made it (see [`link_by_desk`]).
 pub async fn insert_link(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     a: Side<'_>,
     b: Side<'_>,
     staff: Option<i64>,
@@ -26,8 +26,8 @@ pub async fn insert_link(
 ) -> Result<(), StoreError> {
     for (from, to) in [(a, b), (b, a)] {
         sqlx::query(
-            "INSERT OR IGNORE INTO case_links (case_id, linked_case_id, created_by, created_at)
-             VALUES (?, ?, ?, ?)",
+            "INSERT INTO case_links (case_id, linked_case_id, created_by, created_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
         )
         .bind(from.id)
         .bind(to.id)
@@ -41,7 +41,7 @@ pub async fn insert_link(
 
 /// A timeline entry on `case` about `other`, and the case's time of change.
 pub async fn event(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case: Side<'_>,
     staff: i64,
     kind: &str,
@@ -51,7 +51,7 @@ pub async fn event(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, ?, ?, ?)",
+         VALUES ($1, $2, 'staff', $3, $4, $5, $6)",
     )
     .bind(case.id)
     .bind(now)
@@ -61,7 +61,7 @@ pub async fn event(
     .bind(serde_json::json!({ "other": other.reference }).to_string())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE cases SET updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
         .bind(now)
         .bind(case.id)
         .execute(&mut *tx)
@@ -73,11 +73,7 @@ pub async fn event(
 /// touching the named case otherwise: no timeline entry, no status or time change there (an
 /// e-mail from a stranger must not be able to write into another citizen's case). Both sides
 /// list the other among their related cases.
-pub async fn link_by_desk(
-    tx: &mut SqliteConnection,
-    new: Side<'_>,
-    named: Side<'_>,
-) -> Result<(), StoreError> {
+pub async fn link_by_desk(tx: &mut Conn, new: Side<'_>, named: Side<'_>) -> Result<(), StoreError> {
     if new.id == named.id {
         return Ok(());
     }
@@ -85,13 +81,9 @@ pub async fn link_by_desk(
 }
 
 /// Whether either case has been merged into another.
-pub async fn either_merged(
-    tx: &mut SqliteConnection,
-    a: Side<'_>,
-    b: Side<'_>,
-) -> Result<bool, StoreError> {
+pub async fn either_merged(tx: &mut Conn, a: Side<'_>, b: Side<'_>) -> Result<bool, StoreError> {
     let merged: Vec<Option<i64>> =
-        sqlx::query_scalar("SELECT merged_into FROM cases WHERE id IN (?, ?)")
+        sqlx::query_scalar("SELECT merged_into FROM cases WHERE id IN ($1, $2)")
             .bind(a.id)
             .bind(b.id)
             .fetch_all(&mut *tx)
@@ -101,16 +93,16 @@ pub async fn either_merged(
 
 /// Points `duplicate` at the case it was merged into; returns the duplicate's status.
 pub async fn set_merged_into(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     duplicate: Side<'_>,
     target: Side<'_>,
 ) -> Result<String, StoreError> {
-    sqlx::query("UPDATE cases SET merged_into = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET merged_into = $1 WHERE id = $2")
         .bind(target.id)
         .bind(duplicate.id)
         .execute(&mut *tx)
         .await?;
-    Ok(sqlx::query_scalar("SELECT status FROM cases WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT status FROM cases WHERE id = $1")
         .bind(duplicate.id)
         .fetch_one(&mut *tx)
         .await?)
@@ -123,13 +115,13 @@ pub async fn related(
 ) -> Result<(Vec<RelatedCase>, Option<String>), StoreError> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT c.reference, c.subject, c.status FROM case_links l
-         JOIN cases c ON c.id = l.linked_case_id WHERE l.case_id = ? ORDER BY c.id",
+         JOIN cases c ON c.id = l.linked_case_id WHERE l.case_id = $1 ORDER BY c.id",
     )
     .bind(case_id)
     .fetch_all(db.pool())
     .await?;
     let merged_into: Option<String> = sqlx::query_scalar(
-        "SELECT t.reference FROM cases c JOIN cases t ON t.id = c.merged_into WHERE c.id = ?",
+        "SELECT t.reference FROM cases c JOIN cases t ON t.id = c.merged_into WHERE c.id = $1",
     )
     .bind(case_id)
     .fetch_optional(db.pool())

@@ -1,9 +1,10 @@
 //! The queue: one page of cases to work on, with its filters, and the counts above it.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use super::cases::decode_err;
+use super::db::DbRow;
+use super::sql_builder::numbered;
 use super::{Db, StoreError};
 use crate::domain::case_views::{QueueFilter, QueueRow, QueueViews};
 use crate::domain::queue_order::{self, QueueCursor, QueueSort};
@@ -11,7 +12,7 @@ use crate::domain::sla_clock;
 use crate::domain::{Category, Channel, Priority, Status, System, danish_time};
 
 /// A queue row as read by the queue's and the case page's queries.
-pub(super) fn queue_row(row: &SqliteRow, now_local: &str) -> Result<QueueRow, StoreError> {
+pub(super) fn queue_row(row: &DbRow, now_local: &str) -> Result<QueueRow, StoreError> {
     let text = |c: &str| row.try_get::<String, _>(c);
     let resolution_due = text("resolution_due")?;
     let status = Status::parse(&text("status")?).map_err(decode_err)?;
@@ -101,20 +102,17 @@ pub async fn queue(
     // Open work is read through the partial index in the page's order; the count through the
     // due-order one (it carries the same columns).
     let (cases, count_from) = match (open_work, filter.sort) {
-        (false, _) => ("cases c", "cases c"),
-        (true, QueueSort::Due) => (
-            "cases c INDEXED BY cases_open_queue",
-            "cases c INDEXED BY cases_open_queue",
-        ),
-        (true, QueueSort::Priority) => (
-            "cases c INDEXED BY cases_open_priority",
-            "cases c INDEXED BY cases_open_queue",
-        ),
-        (true, QueueSort::Created) => (
-            "cases c INDEXED BY cases_open_newest",
-            "cases c INDEXED BY cases_open_queue",
-        ),
+        (false, _) => (None, None),
+        (true, QueueSort::Due) => (Some("cases_open_queue"), Some("cases_open_queue")),
+        (true, QueueSort::Priority) => (Some("cases_open_priority"), Some("cases_open_queue")),
+        (true, QueueSort::Created) => (Some("cases_open_newest"), Some("cases_open_queue")),
     };
+    let backend = db.backend();
+    let table = |index: Option<&str>| match index {
+        Some(index) => backend.indexed_by("cases c", index),
+        None => "cases c".to_owned(),
+    };
+    let (cases, count_from) = (table(cases), table(count_from));
     // The sort key of each row, its order, and the condition that starts after a cursor.
     let (rank, order, after) = match filter.sort {
         QueueSort::Due => (
@@ -155,6 +153,8 @@ pub async fn queue(
                 c.created_at, c.resolution_due
          {from} {paged_where} ORDER BY {order} LIMIT ?"
     );
+    // The fragments each bind their own values, so number the parameters once assembled.
+    let sql = numbered(&sql);
     let mut query = sqlx::query(&sql);
     for b in &binds {
         query = query.bind(b);
@@ -170,7 +170,7 @@ pub async fn queue(
     }
     // One row more than shown tells whether there is a next page.
     let rows = query.bind(limit + 1).fetch_all(db.pool()).await?;
-    let count_sql = format!("SELECT COUNT(*) FROM {count_from} {where_clause}");
+    let count_sql = numbered(&format!("SELECT COUNT(*) FROM {count_from} {where_clause}"));
     let mut count_query = sqlx::query_scalar::<_, i64>(&count_sql);
     for b in &binds {
         count_query = count_query.bind(b);
@@ -204,15 +204,16 @@ pub async fn queue(
 
 /// The saved views' counts, read in one pass over the open work's index.
 pub async fn view_counts(db: &Db, me: &str) -> Result<QueueViews, StoreError> {
-    let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
+    let open = db.backend().indexed_by("cases c", "cases_open_queue");
+    let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "SELECT c.system, COUNT(*),
                 COUNT(*) FILTER (WHERE c.priority = 'urgent'),
-                COUNT(*) FILTER (WHERE c.assignee_id = (SELECT id FROM staff_users WHERE username = ?)),
+                COUNT(*) FILTER (WHERE c.assignee_id = (SELECT id FROM staff_users WHERE username = $1)),
                 COUNT(*) FILTER (WHERE c.assignee_id IS NULL),
                 COUNT(*) FILTER (WHERE c.status = 'waiting_on_citizen')
-         FROM cases c INDEXED BY cases_open_queue
+         FROM {open}
          WHERE c.status IN ('new', 'open', 'waiting_on_citizen')
-         GROUP BY c.system",
+         GROUP BY c.system"),
     )
     .bind(me)
     .fetch_all(db.pool())

@@ -33,8 +33,8 @@ pub async fn current_seq(db: &Db) -> Result<i64, StoreError> {
 /// Cases changed after `seq` (each once), and the last sequence seen.
 pub async fn changed_since(db: &Db, seq: i64, limit: i64) -> Result<(Vec<i64>, i64), StoreError> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT case_id, MAX(seq) AS last FROM case_changes WHERE seq > ?
-         GROUP BY case_id ORDER BY last LIMIT ?",
+        "SELECT case_id, MAX(seq) AS last FROM case_changes WHERE seq > $1
+         GROUP BY case_id ORDER BY last LIMIT $2",
     )
     .bind(seq)
     .bind(limit)
@@ -53,7 +53,7 @@ pub async fn all_ids(db: &Db) -> Result<Vec<i64>, StoreError> {
 
 /// The change log up to what the index has applied is no longer needed.
 pub async fn prune(db: &Db, upto: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM case_changes WHERE seq <= ?")
+    sqlx::query("DELETE FROM case_changes WHERE seq <= $1")
         .bind(upto)
         .execute(db.pool())
         .await?;
@@ -82,7 +82,7 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
             "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
                     z.name, c.party, o.name || ' CVR ' || o.cvr AS organisation
              FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id
-             LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = ?",
+             LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(db.pool())
@@ -103,7 +103,7 @@ pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
             continue;
         };
         let bodies: Vec<(String,)> = sqlx::query_as(
-            "SELECT body FROM case_events WHERE case_id = ? AND body != ''
+            "SELECT body FROM case_events WHERE case_id = $1 AND body != ''
                AND kind IN ('created', 'note', 'email_in', 'email_out', 'call')
              ORDER BY id LIMIT 200",
         )

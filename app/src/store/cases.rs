@@ -70,7 +70,7 @@ pub async fn create(db: &Db, new: NewCase<'_>) -> Result<CaseRef, StoreError> {
 /// [`create`] inside the caller's transaction, so that what the case causes (an e-mail to
 /// the citizen) commits with it. Returns the case's id and reference.
 pub async fn create_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     new: NewCase<'_>,
 ) -> Result<(i64, CaseRef), StoreError> {
     let opening = Opening::new(
@@ -85,11 +85,11 @@ pub async fn create_in(
         Some(c) => Some(citizens::find_or_create(tx, c, &opening.now_utc).await?),
         None => None,
     };
-    let case_id = sqlx::query(
+    let case_id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO cases (reference, subject, system, category, priority, lane, status, channel,
             citizen_id, status_token_hash, created_at, updated_at, sla_started, sla_pauses,
             first_response_due, resolution_due)
-         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(reference.to_string())
     .bind(new.subject)
@@ -106,16 +106,15 @@ pub async fn create_in(
     .bind(&opening.sla.pauses)
     .bind(&opening.first_due)
     .bind(&opening.resolution_due)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     let actor = if new.created_by_staff.is_some() {
         "staff"
     } else {
         "citizen"
     };
     sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, ?, ?, 'created', ?)",
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES ($1, $2, $3, $4, 'created', $5)",
     )
     .bind(case_id)
     .bind(&opening.now_utc)
@@ -165,14 +164,14 @@ struct ReferencesExhausted;
 
 /// The next `n` references of `year`, in order.
 pub async fn allocate_references(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     year: u16,
     n: usize,
 ) -> Result<Vec<CaseRef>, StoreError> {
     let n = i64::try_from(n).map_err(|_| decode_err(ReferencesExhausted))?;
     let last: i64 = sqlx::query_scalar(
-        "INSERT INTO case_numbers (year, value) VALUES (?, ?)
-         ON CONFLICT (year) DO UPDATE SET value = value + excluded.value RETURNING value",
+        "INSERT INTO case_numbers (year, value) VALUES ($1, $2)
+         ON CONFLICT (year) DO UPDATE SET value = case_numbers.value + excluded.value RETURNING value",
     )
     .bind(i64::from(year))
     .bind(n)
@@ -189,12 +188,12 @@ pub async fn allocate_references(
 /// [`create_in`] for a citizen the desk already knows (by id). Returns the case's id and
 /// reference.
 pub async fn create_in_for_citizen(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     new: NewCase<'_>,
     citizen_id: i64,
 ) -> Result<(i64, CaseRef), StoreError> {
     let (case_id, reference) = create_in(tx, new).await?;
-    sqlx::query("UPDATE cases SET citizen_id = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET citizen_id = $1 WHERE id = $2")
         .bind(citizen_id)
         .bind(case_id)
         .execute(&mut *tx)
@@ -209,7 +208,7 @@ pub async fn create_for_citizen(
     citizen_id: i64,
 ) -> Result<Option<String>, StoreError> {
     let mut tx = db.begin_write().await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id = ?")
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM citizens WHERE id = $1")
         .bind(citizen_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -247,7 +246,7 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
                 c.sla_started, c.sla_pauses, c.sla_paused_since
          FROM cases c LEFT JOIN staff_users u ON u.id = c.assignee_id
          LEFT JOIN citizens z ON z.id = c.citizen_id
-         WHERE c.reference = ?",
+         WHERE c.reference = $1",
     )
     .bind(reference)
     .fetch_optional(db.pool())
@@ -282,13 +281,14 @@ pub async fn find(db: &Db, reference: &str) -> Result<Option<CaseRecord>, StoreE
 }
 
 pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, StoreError> {
-    let rows = sqlx::query(
+    let outbox_id = db.backend().json_int("e.data", "outbox_id");
+    let rows = sqlx::query(&format!(
         "SELECT e.at, e.actor, u.display_name, e.kind, e.body, e.data,
                 o.id AS outbox_id, o.state, o.attempts, o.last_error
          FROM case_events e LEFT JOIN staff_users u ON u.id = e.staff_id
-         LEFT JOIN outbox o ON o.id = json_extract(e.data, '$.outbox_id')
-         WHERE e.case_id = ? ORDER BY e.id",
-    )
+         LEFT JOIN outbox o ON o.id = {outbox_id}
+         WHERE e.case_id = $1 ORDER BY e.id"
+    ))
     .bind(case_id)
     .fetch_all(db.pool())
     .await?;
@@ -358,11 +358,11 @@ pub async fn timeline(db: &Db, case_id: i64) -> Result<Vec<TimelineEntry>, Store
 }
 
 pub(crate) async fn staff_id(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     username: &str,
 ) -> Result<i64, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM staff_users WHERE username = ?")
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE username = $1")
             .bind(username)
             .fetch_one(&mut *tx)
             .await?,
@@ -382,7 +382,7 @@ pub async fn add_note(
     let staff = staff_id(&mut tx, username).await?;
     audit::append(&mut tx, audit).await?;
     sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, 'staff', ?, 'note', ?)",
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES ($1, $2, 'staff', $3, 'note', $4)",
     )
     .bind(case_id)
     .bind(&now)
@@ -411,7 +411,7 @@ pub async fn set_status(
 
 /// [`set_status`] inside the caller's transaction, reading the case's clock there.
 pub async fn set_status_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     case_id: i64,
     to: Status,
     actor: Actor,
@@ -423,7 +423,7 @@ pub async fn set_status_in(
         String,
         Option<String>,
     ) = sqlx::query_as(
-        "SELECT status, priority, sla_started, sla_pauses, sla_paused_since FROM cases WHERE id = ?",
+        "SELECT status, priority, sla_started, sla_pauses, sla_paused_since FROM cases WHERE id = $1",
     )
     .bind(case_id)
     .fetch_one(&mut *tx)
@@ -446,10 +446,10 @@ pub async fn set_status_in(
     // reopening. The right-hand `resolution_due` is the stored (old) value.
     let done = matches!(to, Status::Resolved | Status::Closed);
     sqlx::query(
-        "UPDATE cases SET status = ?, updated_at = ?, sla_pauses = ?, sla_paused_since = ?,
-            resolved_at = CASE WHEN ? THEN COALESCE(resolved_at, ?) END,
-            resolved_within_sla = CASE WHEN ? THEN COALESCE(resolved_within_sla, resolution_due >= ?) END,
-            first_response_due = ?, resolution_due = ? WHERE id = ?",
+        "UPDATE cases SET status = $1, updated_at = $2, sla_pauses = $3, sla_paused_since = $4,
+            resolved_at = CASE WHEN $5 THEN COALESCE(resolved_at, $6) END,
+            resolved_within_sla = CASE WHEN $7 THEN COALESCE(resolved_within_sla, resolution_due >= $8) END,
+            first_response_due = $9, resolution_due = $10 WHERE id = $11",
     )
     .bind(to.as_str())
     .bind(&now)
@@ -467,7 +467,7 @@ pub async fn set_status_in(
     let (actor, staff) = actor.columns();
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, ?, ?, 'status', '', ?)",
+         VALUES ($1, $2, $3, $4, 'status', '', $5)",
     )
     .bind(case_id)
     .bind(&now)
@@ -490,14 +490,14 @@ pub async fn assign(
     let mut tx = db.begin_write().await?;
     let staff = staff_id(&mut tx, username).await?;
     audit::append(&mut tx, audit).await?;
-    sqlx::query("UPDATE cases SET assignee_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE id = $3")
         .bind(staff)
         .bind(&now)
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES (?, ?, 'staff', ?, 'assign', '')",
+        "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body) VALUES ($1, $2, 'staff', $3, 'assign', '')",
     )
     .bind(case_id)
     .bind(&now)
@@ -514,7 +514,7 @@ pub async fn find_by_status_token(
     token_hash: &[u8],
 ) -> Result<Option<(String, String, String, String, String)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT reference, subject, status, created_at, updated_at FROM cases WHERE status_token_hash = ?",
+        "SELECT reference, subject, status, created_at, updated_at FROM cases WHERE status_token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db.pool())
@@ -548,7 +548,7 @@ pub async fn log_call(
     audit::append(&mut tx, audit).await?;
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, 'call', ?, ?)",
+         VALUES ($1, $2, 'staff', $3, 'call', $4, $5)",
     )
     .bind(case_id)
     .bind(&now)
@@ -571,12 +571,12 @@ pub async fn log_call(
 /// A staff member answered (note, call, reply, block): a new case becomes open, and the first
 /// such answer is the SLA's first response.
 pub(crate) async fn mark_responded(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     case_id: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE cases SET updated_at = ?, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
-            first_response_at = COALESCE(first_response_at, ?) WHERE id = ?",
+        "UPDATE cases SET updated_at = $1, status = CASE WHEN status = 'new' THEN 'open' ELSE status END,
+            first_response_at = COALESCE(first_response_at, $2) WHERE id = $3",
     )
     .bind(utc_now())
     .bind(sla_clock::format(danish_time::now_local()))

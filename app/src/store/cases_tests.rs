@@ -100,7 +100,7 @@ async fn the_lane_migration_moves_existing_cases_without_queueing_them_for_the_i
             "INSERT INTO cases (reference, subject, system, category, priority, lane, status,
                 channel, created_at, updated_at, sla_started, first_response_due,
                 resolution_due)
-             VALUES (?, 's', 'MitID', 'other', ?, ?, 'new', ?, 't', 't', 't', 't', 't')",
+             VALUES ($1, 's', 'MitID', 'other', $2, $3, 'new', $4, 't', 't', 't', 't', 't')",
         )
         .bind(format!("SAG-2026-00000{}", i + 1))
         .bind(priority)

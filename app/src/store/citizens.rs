@@ -17,22 +17,23 @@ pub struct NewCitizen<'a> {
 
 /// The citizen with this CPR (by keyed hash), or a new one.
 pub async fn find_or_create(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     citizen: &NewCitizen<'_>,
     now: &str,
 ) -> Result<i64, StoreError> {
     if let Some(cpr) = citizen.cpr
-        && let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM citizens WHERE cpr_hash = ?")
-            .bind(&cpr.lookup_hash)
-            .fetch_optional(&mut *tx)
-            .await?
+        && let Some(id) =
+            sqlx::query_scalar::<_, i64>("SELECT id FROM citizens WHERE cpr_hash = $1")
+                .bind(&cpr.lookup_hash)
+                .fetch_optional(&mut *tx)
+                .await?
     {
         return Ok(id);
     }
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO citizens (name, email, phone, phone_hash, cpr_hash, cpr_sealed, cpr_masked,
             preferred_lang, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(citizen.name)
     .bind(citizen.email)
@@ -43,9 +44,8 @@ pub async fn find_or_create(
     .bind(citizen.cpr.map(|c| c.masked.clone()))
     .bind(citizen.lang)
     .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(id)
 }
 
@@ -61,7 +61,7 @@ pub async fn sealed_cpr_on_case(
     case_id: i64,
 ) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
     let row: Option<(i64, Option<Vec<u8>>)> = sqlx::query_as(
-        "SELECT z.id, z.cpr_sealed FROM cases c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+        "SELECT z.id, z.cpr_sealed FROM cases c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
     )
     .bind(case_id)
     .fetch_optional(db.pool())
@@ -91,7 +91,7 @@ pub async fn overview(
     citizen_id: i64,
 ) -> Result<Option<(String, String, Vec<crate::domain::case_views::RelatedCase>)>, StoreError> {
     let row: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT name, cpr_masked FROM citizens WHERE id = ?")
+        sqlx::query_as("SELECT name, cpr_masked FROM citizens WHERE id = $1")
             .bind(citizen_id)
             .fetch_optional(db.pool())
             .await?;
@@ -99,7 +99,7 @@ pub async fn overview(
         return Ok(None);
     };
     let cases: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT reference, subject, status FROM cases WHERE citizen_id = ? ORDER BY id DESC LIMIT 50",
+        "SELECT reference, subject, status FROM cases WHERE citizen_id = $1 ORDER BY id DESC LIMIT 50",
     )
     .bind(citizen_id)
     .fetch_all(db.pool())
@@ -130,11 +130,11 @@ pub struct PhoneMatch {
 /// The citizens whose phone number has this keyed hash (at most 10: a shared family number
 /// gives a few, never a list to page through).
 pub async fn by_phone_hash(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::db::Conn,
     hash: &[u8],
 ) -> Result<Vec<PhoneMatch>, StoreError> {
     let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, name, cpr_masked FROM citizens WHERE phone_hash = ? ORDER BY id LIMIT 10",
+        "SELECT id, name, cpr_masked FROM citizens WHERE phone_hash = $1 ORDER BY id LIMIT 10",
     )
     .bind(hash)
     .fetch_all(&mut *conn)
@@ -151,12 +151,12 @@ pub async fn by_phone_hash(
 
 /// A citizen's cases that are not resolved or closed, newest first (at most 10).
 pub async fn open_cases(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::store::db::Conn,
     citizen_id: i64,
 ) -> Result<Vec<crate::domain::case_views::RelatedCase>, StoreError> {
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT reference, subject, status FROM cases
-         WHERE citizen_id = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 10",
+         WHERE citizen_id = $1 AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 10",
     )
     .bind(citizen_id)
     .fetch_all(&mut *conn)
@@ -168,7 +168,7 @@ pub async fn open_cases(
 pub async fn without_phone_hash(db: &Db, limit: i64) -> Result<Vec<(i64, String)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT id, phone FROM citizens WHERE phone IS NOT NULL AND phone_hash IS NULL
-         ORDER BY id LIMIT ?",
+         ORDER BY id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
@@ -179,7 +179,7 @@ pub async fn without_phone_hash(db: &Db, limit: i64) -> Result<Vec<(i64, String)
 pub async fn set_phones(db: &Db, phones: &[(i64, String, Vec<u8>)]) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     for (id, phone, hash) in phones {
-        sqlx::query("UPDATE citizens SET phone = ?, phone_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE citizens SET phone = $1, phone_hash = $2 WHERE id = $3")
             .bind(phone)
             .bind(hash)
             .bind(id)

@@ -32,7 +32,7 @@ async fn fetch_filtered<T>(
     s: Span<'_>,
 ) -> Result<Vec<T>, StoreError>
 where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, crate::store::db::DbRow> + Send + Unpin,
 {
     Ok(sqlx::query_as(sql)
         .bind(f.system)
@@ -52,9 +52,10 @@ pub struct OpenCount {
 
 /// Open cases by system and status.
 pub async fn open_by_system_status(db: &Db, f: Filter<'_>) -> Result<Vec<OpenCount>, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     Ok(sqlx::query_as(&format!(
-        "SELECT system, status, COUNT(*) AS n FROM cases INDEXED BY cases_dash_open
-         WHERE {OPEN} AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
+        "SELECT system, status, COUNT(*) AS n FROM {ix_cases_dash_open}
+         WHERE {OPEN} AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
          GROUP BY system, status ORDER BY system, status"
     ))
     .bind(f.system)
@@ -65,9 +66,10 @@ pub async fn open_by_system_status(db: &Db, f: Filter<'_>) -> Result<Vec<OpenCou
 
 /// Open cases nobody has claimed.
 pub async fn unassigned_open(db: &Db, f: Filter<'_>) -> Result<i64, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM cases INDEXED BY cases_dash_open
-         WHERE {OPEN} AND assignee_id IS NULL AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)"
+        "SELECT COUNT(*) FROM {ix_cases_dash_open}
+         WHERE {OPEN} AND assignee_id IS NULL AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)"
     ))
     .bind(f.system)
     .bind(f.channel)
@@ -89,10 +91,11 @@ pub async fn oldest_unanswered_urgent(
     db: &Db,
     f: Filter<'_>,
 ) -> Result<Option<CaseAt>, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     Ok(sqlx::query_as(&format!(
-        "SELECT reference, system, created_at AS at FROM cases INDEXED BY cases_dash_open
+        "SELECT reference, system, created_at AS at FROM {ix_cases_dash_open}
          WHERE {OPEN} AND priority = 'urgent' AND first_response_at IS NULL
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
          ORDER BY created_at, id LIMIT 1"
     ))
     .bind(f.system)
@@ -110,14 +113,15 @@ pub async fn breaching_soon(
     in_an_hour: &str,
     limit: i64,
 ) -> Result<Vec<CaseAt>, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     Ok(sqlx::query_as(&format!(
         "SELECT reference, system, due AS at FROM (
              SELECT reference, system, id,
                     CASE WHEN first_response_at IS NULL AND first_response_due < resolution_due
                          THEN first_response_due ELSE resolution_due END AS due
-             FROM cases INDEXED BY cases_dash_open
-             WHERE {OPEN} AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2))
-         WHERE due >= ?3 AND due < ?4 ORDER BY due, id LIMIT ?5"
+             FROM {ix_cases_dash_open}
+             WHERE {OPEN} AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)) AS d
+         WHERE due >= $3 AND due < $4 ORDER BY due, id LIMIT $5"
     ))
     .bind(f.system)
     .bind(f.channel)
@@ -130,10 +134,11 @@ pub async fn breaching_soon(
 
 /// Open cases already past their next deadline.
 pub async fn overdue(db: &Db, f: Filter<'_>, now_local: &str) -> Result<i64, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     Ok(sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM cases INDEXED BY cases_dash_open
-         WHERE {OPEN} AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
-           AND (resolution_due < ?3 OR (first_response_at IS NULL AND first_response_due < ?3))"
+        "SELECT COUNT(*) FROM {ix_cases_dash_open}
+         WHERE {OPEN} AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
+           AND (resolution_due < $3 OR (first_response_at IS NULL AND first_response_due < $3))"
     ))
     .bind(f.system)
     .bind(f.channel)
@@ -156,7 +161,7 @@ pub async fn online(db: &Db, now_unix: i64) -> Result<Vec<Online>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT u.display_name, u.role, MAX(s.created_at) AS since
          FROM sessions s JOIN staff_users u ON u.id = s.user_id
-         WHERE s.expires_at > ? AND u.active = 1 AND u.role IN ('supporter', 'lead')
+         WHERE s.expires_at > $1 AND u.active = 1 AND u.role IN ('supporter', 'lead')
          GROUP BY u.id ORDER BY u.display_name",
     )
     .bind(now_unix)
@@ -170,12 +175,15 @@ pub async fn created_per_hour(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
+    let ix_cases_dash_created = db.backend().indexed_by("cases", "cases_dash_created");
     fetch_filtered(
         db,
-        "SELECT substr(created_at, 1, 13) AS h, COUNT(*) FROM cases INDEXED BY cases_dash_created
-         WHERE created_at >= ?3 AND created_at < ?4
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
-         GROUP BY h",
+        &format!(
+            "SELECT substr(created_at, 1, 13) AS h, COUNT(*) FROM {ix_cases_dash_created}
+         WHERE created_at >= $3 AND created_at < $4
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
+         GROUP BY h"
+        ),
         f,
         s,
     )
@@ -188,12 +196,15 @@ pub async fn resolved_per_hour(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
+    let ix_cases_dash_resolved = db.backend().indexed_by("cases", "cases_dash_resolved");
     fetch_filtered(
         db,
-        "SELECT substr(resolved_at, 1, 13) AS h, COUNT(*) FROM cases INDEXED BY cases_dash_resolved
-         WHERE resolved_at >= ?3 AND resolved_at < ?4
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
-         GROUP BY h",
+        &format!(
+            "SELECT substr(resolved_at, 1, 13) AS h, COUNT(*) FROM {ix_cases_dash_resolved}
+         WHERE resolved_at >= $3 AND resolved_at < $4
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
+         GROUP BY h"
+        ),
         f,
         s,
     )
@@ -207,14 +218,20 @@ pub async fn first_response_histogram(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
+    let ix_cases_dash_created = db.backend().indexed_by("cases", "cases_dash_created");
+    let seconds = db
+        .backend()
+        .seconds_between("first_response_at", "created_at");
     fetch_filtered(
         db,
-        "SELECT CAST(ROUND((julianday(first_response_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
+        &format!(
+            "SELECT CAST(ROUND({seconds} / 60.0) AS BIGINT) * 60 AS v,
                 COUNT(*)
-         FROM cases INDEXED BY cases_dash_created
-         WHERE created_at >= ?3 AND created_at < ?4 AND first_response_at IS NOT NULL
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
-         GROUP BY v",
+         FROM {ix_cases_dash_created}
+         WHERE created_at >= $3 AND created_at < $4 AND first_response_at IS NOT NULL
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
+         GROUP BY v"
+        ),
         f,
         s,
     )
@@ -228,14 +245,18 @@ pub async fn resolution_histogram(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
+    let ix_cases_dash_resolved = db.backend().indexed_by("cases", "cases_dash_resolved");
+    let seconds = db.backend().seconds_between("resolved_at", "created_at");
     fetch_filtered(
         db,
-        "SELECT CAST(ROUND((julianday(resolved_at) - julianday(created_at)) * 1440) AS INTEGER) * 60 AS v,
+        &format!(
+            "SELECT CAST(ROUND({seconds} / 60.0) AS BIGINT) * 60 AS v,
                 COUNT(*)
-         FROM cases INDEXED BY cases_dash_resolved
-         WHERE resolved_at >= ?3 AND resolved_at < ?4
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)
-         GROUP BY v",
+         FROM {ix_cases_dash_resolved}
+         WHERE resolved_at >= $3 AND resolved_at < $4
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)
+         GROUP BY v"
+        ),
         f,
         s,
     )
@@ -245,12 +266,15 @@ pub async fn resolution_histogram(
 /// Of the cases resolved in the span: how many within their deadline, and how many in all
 /// (cases the backfill could not judge count as resolved, not as within).
 pub async fn sla_met(db: &Db, f: Filter<'_>, s: Span<'_>) -> Result<(i64, i64), StoreError> {
+    let ix_cases_dash_resolved = db.backend().indexed_by("cases", "cases_dash_resolved");
     Ok(fetch_filtered(
         db,
-        "SELECT COALESCE(SUM(resolved_within_sla = 1), 0), COUNT(*)
-         FROM cases INDEXED BY cases_dash_resolved
-         WHERE resolved_at >= ?3 AND resolved_at < ?4
-           AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)",
+        &format!(
+            "SELECT COUNT(*) FILTER (WHERE resolved_within_sla = 1), COUNT(*)
+         FROM {ix_cases_dash_resolved}
+         WHERE resolved_at >= $3 AND resolved_at < $4
+           AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)"
+        ),
         f,
         s,
     )
@@ -272,16 +296,17 @@ pub struct Ages {
 /// Open cases by age: `cutoffs` are five creation times, youngest first; the buckets are
 /// newer than the first, between each two, and older than the last.
 pub async fn backlog_ages(db: &Db, f: Filter<'_>, cutoffs: &[String]) -> Result<Ages, StoreError> {
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
     let c = |i: usize| cutoffs.get(i).cloned().unwrap_or_default();
     Ok(sqlx::query_as(&format!(
-        "SELECT COALESCE(SUM(created_at >= ?3), 0) AS a0,
-                COALESCE(SUM(created_at < ?3 AND created_at >= ?4), 0) AS a1,
-                COALESCE(SUM(created_at < ?4 AND created_at >= ?5), 0) AS a2,
-                COALESCE(SUM(created_at < ?5 AND created_at >= ?6), 0) AS a3,
-                COALESCE(SUM(created_at < ?6 AND created_at >= ?7), 0) AS a4,
-                COALESCE(SUM(created_at < ?7), 0) AS a5
-         FROM cases INDEXED BY cases_dash_open
-         WHERE {OPEN} AND (?1 = '' OR system = ?1) AND (?2 = '' OR channel = ?2)"
+        "SELECT COUNT(*) FILTER (WHERE created_at >= $3) AS a0,
+                COUNT(*) FILTER (WHERE created_at < $3 AND created_at >= $4) AS a1,
+                COUNT(*) FILTER (WHERE created_at < $4 AND created_at >= $5) AS a2,
+                COUNT(*) FILTER (WHERE created_at < $5 AND created_at >= $6) AS a3,
+                COUNT(*) FILTER (WHERE created_at < $6 AND created_at >= $7) AS a4,
+                COUNT(*) FILTER (WHERE created_at < $7) AS a5
+         FROM {ix_cases_dash_open}
+         WHERE {OPEN} AND ($1 = '' OR system = $1) AND ($2 = '' OR channel = $2)"
     ))
     .bind(f.system)
     .bind(f.channel)
@@ -304,12 +329,12 @@ pub async fn blocks_per_hour(
         db,
         "SELECT h, COUNT(*) FROM (
              SELECT substr(b.blocked_at, 1, 13) AS h, b.case_id FROM blocks b
-             WHERE b.blocked_at >= ?3 AND b.blocked_at < ?4
+             WHERE b.blocked_at >= $3 AND b.blocked_at < $4
              UNION ALL
              SELECT substr(b.blocked_at, 1, 13), b.case_id FROM business_blocks b
-             WHERE b.blocked_at >= ?3 AND b.blocked_at < ?4) x
+             WHERE b.blocked_at >= $3 AND b.blocked_at < $4) x
          LEFT JOIN cases c ON c.id = x.case_id
-         WHERE (?1 = '' OR c.system = ?1) AND (?2 = '' OR c.channel = ?2)
+         WHERE ($1 = '' OR c.system = $1) AND ($2 = '' OR c.channel = $2)
          GROUP BY h",
         f,
         s,
@@ -324,16 +349,17 @@ pub async fn block_seconds(
     f: Filter<'_>,
     s: Span<'_>,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
+    let seconds = db.backend().seconds_between("x.blocked_at", "c.created_at");
     fetch_filtered(
         db,
-        "SELECT CAST(ROUND((julianday(x.blocked_at) - julianday(c.created_at)) * 86400) AS INTEGER) AS v,
+        &format!("SELECT CAST(ROUND({seconds}) AS BIGINT) AS v,
                 COUNT(*)
-         FROM (SELECT blocked_at, case_id FROM blocks WHERE blocked_at >= ?3 AND blocked_at < ?4
+         FROM (SELECT blocked_at, case_id FROM blocks WHERE blocked_at >= $3 AND blocked_at < $4
                UNION ALL
-               SELECT blocked_at, case_id FROM business_blocks WHERE blocked_at >= ?3 AND blocked_at < ?4) x
+               SELECT blocked_at, case_id FROM business_blocks WHERE blocked_at >= $3 AND blocked_at < $4) x
          JOIN cases c ON c.id = x.case_id
-         WHERE (?1 = '' OR c.system = ?1) AND (?2 = '' OR c.channel = ?2)
-         GROUP BY v",
+         WHERE ($1 = '' OR c.system = $1) AND ($2 = '' OR c.channel = $2)
+         GROUP BY v"),
         f,
         s,
     )
@@ -351,7 +377,7 @@ pub struct VisitCount {
 pub async fn counter_visits(db: &Db, s: Span<'_>) -> Result<Vec<VisitCount>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT purpose, state, COUNT(*) AS n FROM counter_visits
-         WHERE started_at >= ? AND started_at < ?
+         WHERE started_at >= $1 AND started_at < $2
          GROUP BY purpose, state ORDER BY purpose, state",
     )
     .bind(s.start)
@@ -373,8 +399,8 @@ pub struct Miss {
 pub async fn top_misses(db: &Db, s: Span<'_>, limit: i64) -> Result<Vec<Miss>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT query, lang, count, last_at FROM search_misses
-         WHERE last_at >= ? AND last_at < ?
-         ORDER BY count DESC, last_at DESC LIMIT ?",
+         WHERE last_at >= $1 AND last_at < $2
+         ORDER BY count DESC, last_at DESC LIMIT $3",
     )
     .bind(s.start)
     .bind(s.end)
@@ -396,7 +422,7 @@ pub struct HourCount {
 pub async fn help_activity(db: &Db, s: Span<'_>) -> Result<Vec<HourCount>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT hour, kind, n FROM kb_activity
-         WHERE hour >= substr(?1, 1, 13) AND hour || ':00:00Z' >= ?1 AND hour || ':00:00Z' < ?2",
+         WHERE hour >= substr($1, 1, 13) AND hour || ':00:00Z' >= $1 AND hour || ':00:00Z' < $2",
     )
     .bind(s.start)
     .bind(s.end)
@@ -415,10 +441,11 @@ pub struct Helpfulness {
 /// Citizens' "was this helpful?" answers in the span, per article, most answered first.
 pub async fn helpfulness(db: &Db, s: Span<'_>, limit: i64) -> Result<Vec<Helpfulness>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT a.title, a.lang, SUM(f.helpful = 1) AS helpful, SUM(f.helpful = 0) AS not_helpful
+        "SELECT a.title, a.lang, COUNT(*) FILTER (WHERE f.helpful = 1) AS helpful,
+                COUNT(*) FILTER (WHERE f.helpful = 0) AS not_helpful
          FROM kb_feedback f JOIN kb_articles a ON a.id = f.article_id
-         WHERE f.at >= ? AND f.at < ?
-         GROUP BY f.article_id ORDER BY COUNT(*) DESC, a.title LIMIT ?",
+         WHERE f.at >= $1 AND f.at < $2
+         GROUP BY a.id, a.title, a.lang ORDER BY COUNT(*) DESC, a.title LIMIT $3",
     )
     .bind(s.start)
     .bind(s.end)
@@ -444,8 +471,8 @@ pub async fn ratings_by_system(
     fetch_filtered(
         db,
         "SELECT r.system AS key, r.rating, COUNT(*) AS n FROM case_ratings r
-         WHERE r.rated_at >= ?3 AND r.rated_at < ?4 AND (?1 = '' OR r.system = ?1)
-           AND (?2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = ?2))
+         WHERE r.rated_at >= $3 AND r.rated_at < $4 AND ($1 = '' OR r.system = $1)
+           AND ($2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = $2))
          GROUP BY r.system, r.rating",
         f,
         s,
@@ -463,8 +490,8 @@ pub async fn ratings_by_staff(
         db,
         "SELECT COALESCE(u.display_name, '') AS key, r.rating, COUNT(*) AS n
          FROM case_ratings r LEFT JOIN staff_users u ON u.id = r.staff_id
-         WHERE r.rated_at >= ?3 AND r.rated_at < ?4 AND (?1 = '' OR r.system = ?1)
-           AND (?2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = ?2))
+         WHERE r.rated_at >= $3 AND r.rated_at < $4 AND ($1 = '' OR r.system = $1)
+           AND ($2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = $2))
          GROUP BY r.staff_id, r.rating",
         f,
         s,

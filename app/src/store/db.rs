@@ -1,21 +1,53 @@
-//! Opening the database: WAL, foreign keys, a busy timeout, full fsync on commit, and the
-//! embedded migrations.
+//! Opening the database, on one of two engines through sqlx's `Any` driver: embedded SQLite
+//! (WAL, foreign keys, a busy timeout, full fsync on commit) or a PostgreSQL server shared by
+//! several desk nodes. Each engine has its own embedded migrations, applied on start.
+//!
+//! Queries are written once with `$1`-style parameters, which both engines read. Where the SQL
+//! differs, the store matches on [`Backend`] and both texts stand side by side.
 
 use std::path::Path;
-use std::str::FromStr;
+use std::sync::Once;
 use std::time::Duration;
 
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Connection, Executor, Transaction};
 
 use super::group_commit::{GroupCommit, WriteFuture};
 
 use crate::errors::AppError;
 
-pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+/// The SQLite schema's history. Existing desk databases carry these versions and checksums.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+/// The same schema for PostgreSQL. sqlx takes an advisory lock while it migrates, so nodes
+/// starting together apply each migration once.
+pub static PG_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// A connection of either engine; store functions take it for writes inside a transaction.
+pub type Conn = AnyConnection;
+/// A row of either engine.
+pub type DbRow = sqlx::any::AnyRow;
+/// A write transaction (see [`Db::begin_write`]).
+pub type WriteTx = Transaction<'static, Any>;
+
+/// Which engine the desk runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Every writer on PostgreSQL holds this transaction-scoped advisory lock, as every SQLite
+/// writer holds the database's write lock: the rules that read, decide and write (the audit
+/// chain's next hash, the next case reference, a throttle's count) stay correct across nodes
+/// without each needing its own lock. Reads never take it.
+const PG_WRITE_LOCK: i64 = 0x5344_4553_4b57; // "SDESKW"
+
+fn install_drivers() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -28,6 +60,8 @@ pub enum StoreError {
     /// The group this write was in could not be committed; nothing of it was saved.
     #[error("the write was not saved: {0}")]
     NotCommitted(String),
+    #[error("DESK_DATABASE_URL must start with sqlite:// or postgres://")]
+    UnknownUrl,
     #[error("the database writer has stopped")]
     WriterStopped,
     #[error("a write panicked and was undone")]
@@ -43,65 +77,120 @@ impl From<StoreError> for AppError {
 
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     writer: GroupCommit,
 }
 
 impl Db {
-    /// Opens (creating if missing) the database file at `path`.
+    /// Opens the database `url` names: `postgres://…` (or `postgresql://…`) connects to
+    /// PostgreSQL; `sqlite://PATH` opens (creating if missing) that SQLite file.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Self::open_postgres(url).await
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            Self::open(Path::new(path)).await
+        } else {
+            Err(StoreError::UnknownUrl)
+        }
+    }
+
+    /// Opens (creating if missing) the SQLite database file at `path`.
     pub async fn open(path: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
+        let options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: a commit is on disk before we acknowledge it, even across power loss.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
+            .create_if_missing(true);
+        let pool = AnyPoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // FULL: a commit is on disk before we acknowledge it, even across power loss.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .connect_with(any_options(&options)?)
             .await?;
-        let writer = GroupCommit::spawn(pool.clone());
-        Ok(Self { pool, writer })
+        Ok(Self::with_pool(pool, Backend::Sqlite))
     }
 
-    /// Opens an existing database file without writing to it (a backup being checked).
+    /// Opens an existing SQLite file without writing to it (a backup being checked).
     pub async fn open_read_only(path: &Path) -> Result<Self, StoreError> {
-        let options = SqliteConnectOptions::from_str("sqlite://")?
-            .filename(path)
-            .read_only(true);
-        let pool = SqlitePoolOptions::new()
+        let options = SqliteConnectOptions::new().filename(path).read_only(true);
+        let pool = AnyPoolOptions::new()
             .max_connections(1)
-            .connect_with(options)
+            .connect_with(any_options(&options)?)
             .await?;
-        let writer = GroupCommit::spawn(pool.clone());
-        Ok(Self { pool, writer })
+        Ok(Self::with_pool(pool, Backend::Sqlite))
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    async fn open_postgres(url: &str) -> Result<Self, StoreError> {
+        install_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        Ok(Self::with_pool(pool, Backend::Postgres))
+    }
+
+    fn with_pool(pool: AnyPool, backend: Backend) -> Self {
+        let writer = GroupCommit::spawn(pool.clone(), backend);
+        Self {
+            pool,
+            backend,
+            writer,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &MIGRATOR,
+            Backend::Postgres => &PG_MIGRATOR,
+        }
+    }
+
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await?;
+        self.migrator().run(&self.pool).await?;
         Ok(())
     }
 
     /// True when every embedded migration has been applied successfully.
     pub async fn is_migrated(&self) -> Result<bool, StoreError> {
-        let applied: Vec<(i64,)> =
-            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
-                .fetch_all(&self.pool)
-                .await?;
+        let applied: Vec<(i64,)> = sqlx::query_as(match self.backend {
+            Backend::Sqlite => "SELECT version FROM _sqlx_migrations WHERE success = 1",
+            Backend::Postgres => "SELECT version FROM _sqlx_migrations WHERE success",
+        })
+        .fetch_all(&self.pool)
+        .await?;
         let applied: std::collections::HashSet<i64> = applied.into_iter().map(|(v,)| v).collect();
-        Ok(MIGRATOR.iter().all(|m| applied.contains(&m.version)))
+        Ok(self.migrator().iter().all(|m| applied.contains(&m.version)))
     }
 
-    /// A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so it
-    /// waits on the busy timeout instead of failing on a stale read snapshot.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, StoreError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// A write transaction that holds the write lock from its first statement: SQLite's
+    /// (`BEGIN IMMEDIATE`, so it waits on the busy timeout instead of failing on a stale read
+    /// snapshot) or, on PostgreSQL, the desk's advisory lock (see [`PG_WRITE_LOCK`]).
+    pub async fn begin_write(&self) -> Result<WriteTx, StoreError> {
+        match self.backend {
+            Backend::Sqlite => Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                take_pg_write_lock(&mut tx).await?;
+                Ok(tx)
+            }
+        }
     }
 
     /// Runs `write` in the next group commit (see [`GroupCommit`]): for frequent small writes,
@@ -109,7 +198,7 @@ impl Db {
     pub async fn write<T, F>(&self, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn) -> WriteFuture<'c, T> + Send + 'static,
     {
         self.writer.write(write).await
     }
@@ -124,5 +213,100 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
+    }
+}
+
+fn any_options(sqlite: &SqliteConnectOptions) -> Result<AnyConnectOptions, StoreError> {
+    install_drivers();
+    Ok(AnyConnectOptions::from_url(&sqlite.to_url_lossy())?)
+}
+
+/// Opens a write transaction on `conn` as [`Db::begin_write`] does (the group commit's).
+pub(super) async fn begin_write_on(
+    conn: &mut Conn,
+    backend: Backend,
+) -> Result<Transaction<'_, Any>, sqlx::Error> {
+    match backend {
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = conn.begin().await?;
+            take_pg_write_lock(&mut tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+async fn take_pg_write_lock(tx: &mut Conn) -> Result<(), sqlx::Error> {
+    // A void column would not map to the Any driver's row: select a constant beside it.
+    sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS l")
+        .bind(PG_WRITE_LOCK)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
+
+/// The SQL that differs between the engines, side by side. Each returns a fragment to put
+/// into a statement with `format!`.
+impl Backend {
+    /// The engine of a connection (for store functions handed a transaction).
+    pub fn of(conn: &Conn) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    /// `table alias INDEXED BY index` on SQLite, whose planner needs the hint for the
+    /// queue's and dashboard's partial indexes; PostgreSQL's planner takes no hints.
+    pub fn indexed_by(self, table: &str, index: &str) -> String {
+        match self {
+            Self::Sqlite => format!("{table} INDEXED BY {index}"),
+            Self::Postgres => table.to_owned(),
+        }
+    }
+
+    /// Seconds from `earlier` to `later`, two ISO-8601 text timestamps, as a real number.
+    pub fn seconds_between(self, later: &str, earlier: &str) -> String {
+        match self {
+            Self::Sqlite => format!("((julianday({later}) - julianday({earlier})) * 86400.0)"),
+            Self::Postgres => format!(
+                "EXTRACT(EPOCH FROM (CAST({later} AS timestamptz) - CAST({earlier} AS timestamptz)))"
+            ),
+        }
+    }
+
+    /// The text of `key` in the JSON object stored as text in `column`.
+    pub fn json_text(self, column: &str, key: &str) -> String {
+        match self {
+            Self::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Self::Postgres => format!("(CAST({column} AS jsonb) ->> '{key}')"),
+        }
+    }
+
+    /// The integer at `key` in the JSON object stored as text in `column`.
+    pub fn json_int(self, column: &str, key: &str) -> String {
+        match self {
+            Self::Sqlite => format!("json_extract({column}, '$.{key}')"),
+            Self::Postgres => format!("CAST(CAST({column} AS jsonb) ->> '{key}' AS BIGINT)"),
+        }
+    }
+}
+
+impl Backend {
+    /// The values of `expr` over a group, joined by commas.
+    pub fn comma_list(self, expr: &str) -> String {
+        match self {
+            Self::Sqlite => format!("group_concat({expr}, ',')"),
+            Self::Postgres => format!("string_agg({expr}, ',')"),
+        }
+    }
+
+    /// Where `needle` first occurs in `haystack`, from 1; 0 when it does not.
+    pub fn position(self, needle: &str, haystack: &str) -> String {
+        match self {
+            Self::Sqlite => format!("instr({haystack}, {needle})"),
+            Self::Postgres => format!("strpos({haystack}, {needle})"),
+        }
     }
 }

@@ -13,18 +13,18 @@ use std::time::Instant;
 
 use futures_util::FutureExt;
 use sqlx::pool::PoolConnection;
-use sqlx::{Acquire, Connection, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Acquire, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 use super::StoreError;
+use super::db::{Backend, Conn, begin_write_on};
 use crate::domain::metric_names;
 
 /// The future a write returns; it borrows the writer's connection.
 pub type WriteFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'c>>;
 
 type Output = Box<dyn Any + Send>;
-type Work =
-    Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, Output> + Send + 'static>;
+type Work = Box<dyn for<'c> FnOnce(&'c mut Conn) -> WriteFuture<'c, Output> + Send + 'static>;
 
 struct Job {
     work: Work,
@@ -52,9 +52,9 @@ pub struct GroupCommit {
 
 impl GroupCommit {
     /// Starts the writer task on `pool`. It ends when the last handle is dropped.
-    pub fn spawn(pool: SqlitePool) -> Self {
+    pub fn spawn(pool: AnyPool, backend: Backend) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(pool, queue));
+        tokio::spawn(run(pool, backend, queue));
         Self { jobs }
     }
 
@@ -63,7 +63,7 @@ impl GroupCommit {
     pub async fn write<T, F>(&self, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, T> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut Conn) -> WriteFuture<'c, T> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let work: Work = Box::new(move |conn| {
@@ -96,12 +96,12 @@ impl GroupCommit {
     }
 }
 
-async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Message>) {
+async fn run(pool: AnyPool, backend: Backend, mut queue: mpsc::Receiver<Message>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut closers = Vec::new();
     // The writer keeps its own connection: as the one that writes, its page cache stays valid
     // from one group to the next. A connection that failed is replaced.
-    let mut writer: Option<PoolConnection<Sqlite>> = None;
+    let mut writer: Option<PoolConnection<sqlx::Any>> = None;
     // After a close the queue takes nothing new but still yields what it holds.
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut jobs = Vec::with_capacity(batch.len());
@@ -127,7 +127,7 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Message>) {
                 }
             },
         };
-        if !commit_group(conn, jobs).await {
+        if !commit_group(conn, backend, jobs).await {
             writer = None;
         }
     }
@@ -138,10 +138,10 @@ async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Message>) {
 }
 
 /// Runs one group and answers every job in it. False when the connection failed.
-async fn commit_group(conn: &mut SqliteConnection, jobs: Vec<Job>) -> bool {
+async fn commit_group(conn: &mut Conn, backend: Backend, jobs: Vec<Job>) -> bool {
     let started = std::time::Instant::now();
     let size = jobs.len();
-    let mut tx = match conn.begin_with("BEGIN IMMEDIATE").await {
+    let mut tx = match begin_write_on(conn, backend).await {
         Ok(tx) => tx,
         Err(e) => {
             fail_all(jobs.into_iter().map(|j| j.reply), &e);
@@ -233,10 +233,10 @@ mod tests {
         (dir, db)
     }
 
-    fn insert(v: i64) -> impl for<'c> FnOnce(&'c mut SqliteConnection) -> WriteFuture<'c, i64> {
+    fn insert(v: i64) -> impl for<'c> FnOnce(&'c mut Conn) -> WriteFuture<'c, i64> {
         move |conn| {
             Box::pin(async move {
-                sqlx::query("INSERT INTO t (v) VALUES (?)")
+                sqlx::query("INSERT INTO t (v) VALUES ($1)")
                     .bind(v)
                     .execute(&mut *conn)
                     .await?;

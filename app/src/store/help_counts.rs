@@ -15,10 +15,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use super::sql_builder::SqlBuilder;
 use tokio::sync::Notify;
 
 use super::cases::utc_now;
+use super::db::Conn;
 use super::{Db, StoreError};
 use crate::domain::help_activity::Activity;
 
@@ -240,11 +241,11 @@ impl HelpCounts {
 
 /// Adds the counts to the table and trims it to [`MAX_STORED`] queries.
 async fn write_batch(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     batch: &[((String, &'static str), Tally)],
 ) -> Result<(), StoreError> {
     for chunk in batch.chunks(ROWS_PER_STATEMENT) {
-        QueryBuilder::<Sqlite>::new("INSERT INTO search_misses (query, lang, count, last_at) ")
+        SqlBuilder::new("INSERT INTO search_misses (query, lang, count, last_at) ")
             .push_values(chunk, |mut row, ((query, lang), tally)| {
                 row.push_bind(query)
                     .push_bind(*lang)
@@ -252,16 +253,18 @@ async fn write_batch(
                     .push_bind(&tally.last_at);
             })
             .push(
-                " ON CONFLICT (query, lang) DO UPDATE SET count = count + excluded.count,
-                    last_at = max(last_at, excluded.last_at)",
+                " ON CONFLICT (query, lang) DO UPDATE
+                    SET count = search_misses.count + excluded.count,
+                    last_at = CASE WHEN excluded.last_at > search_misses.last_at
+                              THEN excluded.last_at ELSE search_misses.last_at END",
             )
-            .build()
+            .build()?
             .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
-        "DELETE FROM search_misses WHERE rowid IN (
-             SELECT rowid FROM search_misses ORDER BY count DESC, last_at DESC LIMIT -1 OFFSET ?)",
+        "DELETE FROM search_misses WHERE rowid NOT IN (
+             SELECT rowid FROM search_misses ORDER BY count DESC, last_at DESC LIMIT $1)",
     )
     .bind(MAX_STORED)
     .execute(&mut *tx)
@@ -270,17 +273,14 @@ async fn write_batch(
 }
 
 /// Adds the hourly counters to `kb_activity`.
-async fn write_hours(
-    tx: &mut SqliteConnection,
-    hours: &[((String, Activity), i64)],
-) -> Result<(), StoreError> {
+async fn write_hours(tx: &mut Conn, hours: &[((String, Activity), i64)]) -> Result<(), StoreError> {
     for chunk in hours.chunks(ROWS_PER_STATEMENT) {
-        QueryBuilder::<Sqlite>::new("INSERT INTO kb_activity (hour, kind, n) ")
+        SqlBuilder::new("INSERT INTO kb_activity (hour, kind, n) ")
             .push_values(chunk, |mut row, ((hour, kind), n)| {
                 row.push_bind(hour).push_bind(kind.as_str()).push_bind(*n);
             })
-            .push(" ON CONFLICT (hour, kind) DO UPDATE SET n = n + excluded.n")
-            .build()
+            .push(" ON CONFLICT (hour, kind) DO UPDATE SET n = kb_activity.n + excluded.n")
+            .build()?
             .execute(&mut *tx)
             .await?;
     }

@@ -1,7 +1,7 @@
 //! Citizens' MitID identities and authenticators (the embedded registry's tables), and the
 //! blocks on them, as the desk shows them.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::cases;
 use super::{Db, StoreError};
@@ -23,16 +23,16 @@ pub struct NewAuthenticator<'a> {
 }
 
 pub async fn create_identity(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     citizen_id: i64,
     user_id: &str,
     assurance: AssuranceLevel,
     authenticators: &[NewAuthenticator<'_>],
 ) -> Result<i64, StoreError> {
     let now = cases::utc_now();
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO identities (citizen_id, user_id, user_id_key, assurance, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'active', ?, ?)",
+         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id",
     )
     .bind(citizen_id)
     .bind(user_id)
@@ -40,13 +40,12 @@ pub async fn create_identity(
     .bind(assurance.as_str())
     .bind(&now)
     .bind(&now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     for a in authenticators {
         sqlx::query(
             "INSERT INTO authenticators (identity_id, kind, serial, label, status, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(a.kind.as_str())
@@ -73,12 +72,9 @@ pub async fn citizens_without_identity(db: &Db) -> Result<Vec<(i64, String)>, St
 }
 
 /// The id of a citizen's identity, if they have one.
-pub async fn id_of_citizen(
-    tx: &mut SqliteConnection,
-    citizen_id: i64,
-) -> Result<Option<i64>, StoreError> {
+pub async fn id_of_citizen(tx: &mut Conn, citizen_id: i64) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
+        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = $1")
             .bind(citizen_id)
             .fetch_optional(&mut *tx)
             .await?,
@@ -87,11 +83,11 @@ pub async fn id_of_citizen(
 
 /// Back-dates when an identity was issued (demo data: witnesses need an older MitID).
 pub async fn set_issued_at(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     identity_id: i64,
     issued_at: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE identities SET created_at = ? WHERE id = ?")
+    sqlx::query("UPDATE identities SET created_at = $1 WHERE id = $2")
         .bind(issued_at)
         .bind(identity_id)
         .execute(&mut *tx)
@@ -125,7 +121,7 @@ struct BlockRow {
 
 /// The identity of the citizen on a case, with authenticators and blocks.
 pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, StoreError> {
-    let citizen: Option<i64> = sqlx::query_scalar("SELECT citizen_id FROM cases WHERE id = ?")
+    let citizen: Option<i64> = sqlx::query_scalar("SELECT citizen_id FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_optional(db.pool())
         .await?
@@ -139,7 +135,7 @@ pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<IdentityView>, Sto
 /// A citizen's identity, with authenticators and blocks.
 pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView>, StoreError> {
     let row: Option<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, user_id, assurance, status FROM identities WHERE citizen_id = ?",
+        "SELECT id, user_id, assurance, status FROM identities WHERE citizen_id = $1",
     )
     .bind(citizen_id)
     .fetch_optional(db.pool())
@@ -153,7 +149,7 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
         "SELECT a.id, a.kind, a.serial, a.label,
                 CASE WHEN EXISTS (SELECT 1 FROM blocks b WHERE b.authenticator_id = a.id)
                      THEN 'blocked' ELSE a.status END AS status
-         FROM authenticators a WHERE a.identity_id = ? ORDER BY a.id",
+         FROM authenticators a WHERE a.identity_id = $1 ORDER BY a.id",
     )
     .bind(identity_id)
     .fetch_all(db.pool())
@@ -164,7 +160,7 @@ pub async fn for_citizen(db: &Db, citizen_id: i64) -> Result<Option<IdentityView
          FROM blocks b JOIN staff_users u ON u.id = b.blocked_by
          LEFT JOIN authenticators a ON a.id = b.authenticator_id
          LEFT JOIN outbox o ON o.id = b.outbox_id
-         WHERE b.identity_id = ? ORDER BY b.id DESC",
+         WHERE b.identity_id = $1 ORDER BY b.id DESC",
     )
     .bind(identity_id)
     .fetch_all(db.pool())

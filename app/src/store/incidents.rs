@@ -1,11 +1,13 @@
 //! Incidents and the cases linked to them, as SQL. See the migration `incidents` for the
 //! resolution's steps; the `incidents` service decides, this module reads and writes rows.
 
-use sqlx::{FromRow, SqliteConnection};
+use sqlx::FromRow;
 
 use super::cases::{self, Actor};
+use super::db::Conn;
 use super::mail::{CaseEmail, compose};
 use super::outbox::{self, OutboxChannel};
+use super::sql_builder::SqlBuilder;
 use super::{Db, StoreError};
 use crate::domain::incident::{
     Banner, CaseIncident, IncidentCase, IncidentDraft, IncidentState, IncidentSummary,
@@ -20,14 +22,14 @@ fn decode(what: &'static str) -> StoreError {
 
 /// Writes a declared incident; returns its id.
 pub async fn declare_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     draft: &IncidentDraft,
     staff_id: i64,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "INSERT INTO incidents (systems, text_da, text_en, search_words, starts_at, expected_end,
             declared_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(draft.systems_column())
     .bind(&draft.text_da)
@@ -37,9 +39,8 @@ pub async fn declare_in(
     .bind(&draft.expected_end)
     .bind(staff_id)
     .bind(cases::utc_now())
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 #[derive(FromRow)]
@@ -102,7 +103,7 @@ pub async fn one(
     db: &Db,
     id: i64,
 ) -> Result<Option<(IncidentSummary, Option<String>, Option<String>)>, StoreError> {
-    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE i.id = ?"))
+    let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY} WHERE i.id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -145,7 +146,7 @@ struct CaseIncidentRow {
     state: String,
     text_da: String,
     text_en: String,
-    linked: bool,
+    linked: i64,
 }
 
 /// The incidents the case is linked to, and the open ones about its system (`system`: the
@@ -155,15 +156,18 @@ pub async fn for_case(
     case_id: i64,
     system: &str,
 ) -> Result<Vec<CaseIncident>, StoreError> {
-    let rows: Vec<CaseIncidentRow> = sqlx::query_as(
+    let names_system = db
+        .backend()
+        .position("'|' || $2 || '|'", "'|' || i.systems || '|'");
+    let rows: Vec<CaseIncidentRow> = sqlx::query_as(&format!(
         "SELECT i.id, i.state, i.text_da, i.text_en,
-                EXISTS (SELECT 1 FROM incident_cases l
-                        WHERE l.incident_id = i.id AND l.case_id = ?1) AS linked
+                CASE WHEN EXISTS (SELECT 1 FROM incident_cases l
+                        WHERE l.incident_id = i.id AND l.case_id = $1) THEN 1 ELSE 0 END AS linked
          FROM incidents i
-         WHERE EXISTS (SELECT 1 FROM incident_cases l WHERE l.incident_id = i.id AND l.case_id = ?1)
-            OR (i.state = 'open' AND instr('|' || i.systems || '|', '|' || ?2 || '|') > 0)
-         ORDER BY i.id",
-    )
+         WHERE EXISTS (SELECT 1 FROM incident_cases l WHERE l.incident_id = i.id AND l.case_id = $1)
+            OR (i.state = 'open' AND {names_system} > 0)
+         ORDER BY i.id"
+    ))
     .bind(case_id)
     .bind(system)
     .fetch_all(db.pool())
@@ -175,18 +179,15 @@ pub async fn for_case(
                 state: IncidentState::parse(&r.state).ok_or_else(|| decode("state"))?,
                 text_da: r.text_da,
                 text_en: r.text_en,
-                linked: r.linked,
+                linked: r.linked != 0,
             })
         })
         .collect()
 }
 
 /// The incident's state, read inside the caller's transaction.
-pub async fn state_in(
-    tx: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<IncidentState>, StoreError> {
-    let raw: Option<String> = sqlx::query_scalar("SELECT state FROM incidents WHERE id = ?")
+pub async fn state_in(tx: &mut Conn, id: i64) -> Result<Option<IncidentState>, StoreError> {
+    let raw: Option<String> = sqlx::query_scalar("SELECT state FROM incidents WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -220,7 +221,7 @@ pub async fn linked_cases(db: &Db, id: i64) -> Result<Vec<IncidentCase>, StoreEr
     let rows: Vec<CaseRow> = sqlx::query_as(
         "SELECT c.reference, c.subject, c.system, c.status, c.created_at
          FROM incident_cases l JOIN cases c ON c.id = l.case_id
-         WHERE l.incident_id = ? ORDER BY l.linked_at, c.id LIMIT 5000",
+         WHERE l.incident_id = $1 ORDER BY l.linked_at, c.id LIMIT 5000",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -238,7 +239,7 @@ pub async fn linkable_among(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+    let mut query = SqlBuilder::new(
         "SELECT c.reference, c.subject, c.system, c.status, c.created_at FROM cases c
          WHERE c.status NOT IN ('resolved', 'closed')
            AND NOT EXISTS (SELECT 1 FROM incident_cases l WHERE l.case_id = c.id
@@ -250,17 +251,14 @@ pub async fn linkable_among(
         list.push_bind(*case_id);
     }
     query.push(") ORDER BY c.id DESC");
-    let rows: Vec<CaseRow> = query.build_query_as().fetch_all(db.pool()).await?;
+    let rows: Vec<CaseRow> = query.build_query_as()?.fetch_all(db.pool()).await?;
     Ok(rows.into_iter().map(IncidentCase::from).collect())
 }
 
 /// The id of the open (not resolved or closed) case with this reference.
-pub async fn open_case_in(
-    tx: &mut SqliteConnection,
-    reference: &str,
-) -> Result<Option<i64>, StoreError> {
+pub async fn open_case_in(tx: &mut Conn, reference: &str) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM cases WHERE reference = ? AND status NOT IN ('resolved', 'closed')",
+        "SELECT id FROM cases WHERE reference = $1 AND status NOT IN ('resolved', 'closed')",
     )
     .bind(reference)
     .fetch_optional(&mut *tx)
@@ -270,13 +268,13 @@ pub async fn open_case_in(
 /// The id of the case with this reference that is linked to the incident and not yet resolved
 /// by it.
 pub async fn linked_case_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: i64,
     reference: &str,
 ) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT c.id FROM incident_cases l JOIN cases c ON c.id = l.case_id
-         WHERE l.incident_id = ? AND c.reference = ? AND l.done_at IS NULL",
+         WHERE l.incident_id = $1 AND c.reference = $2 AND l.done_at IS NULL",
     )
     .bind(id)
     .bind(reference)
@@ -286,14 +284,14 @@ pub async fn linked_case_in(
 
 /// Links a case; false when it was linked already.
 pub async fn link_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: i64,
     case_id: i64,
     staff_id: i64,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO incident_cases (incident_id, case_id, linked_at, linked_by)
-         VALUES (?, ?, ?, ?)",
+        "INSERT INTO incident_cases (incident_id, case_id, linked_at, linked_by)
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(id)
     .bind(case_id)
@@ -305,13 +303,9 @@ pub async fn link_in(
 }
 
 /// Unlinks a case not yet resolved by the incident.
-pub async fn unlink_in(
-    tx: &mut SqliteConnection,
-    id: i64,
-    case_id: i64,
-) -> Result<bool, StoreError> {
+pub async fn unlink_in(tx: &mut Conn, id: i64, case_id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "DELETE FROM incident_cases WHERE incident_id = ? AND case_id = ? AND done_at IS NULL",
+        "DELETE FROM incident_cases WHERE incident_id = $1 AND case_id = $2 AND done_at IS NULL",
     )
     .bind(id)
     .bind(case_id)
@@ -322,15 +316,15 @@ pub async fn unlink_in(
 
 /// Moves an open incident to `resolving` with its closing texts; false when it was not open.
 pub async fn start_resolving_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: i64,
     closing_da: &str,
     closing_en: &str,
     staff_id: i64,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE incidents SET state = 'resolving', closing_da = ?, closing_en = ?, resolved_by = ?
-         WHERE id = ? AND state = 'open'",
+        "UPDATE incidents SET state = 'resolving', closing_da = $1, closing_en = $2, resolved_by = $3
+         WHERE id = $4 AND state = 'open'",
     )
     .bind(closing_da)
     .bind(closing_en)
@@ -363,7 +357,7 @@ pub async fn resolution(db: &Db, id: i64) -> Result<Option<Resolution>, StoreErr
     Ok(sqlx::query_as(
         "SELECT i.closing_da, i.closing_en, i.resolved_by AS resolver_id, u.username AS resolver
          FROM incidents i JOIN staff_users u ON u.id = i.resolved_by
-         WHERE i.id = ? AND i.state = 'resolving'",
+         WHERE i.id = $1 AND i.state = 'resolving'",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -389,7 +383,7 @@ pub async fn pending(db: &Db, id: i64, limit: i64) -> Result<Vec<PendingCase>, S
                 z.email, z.preferred_lang AS lang
          FROM incident_cases l JOIN cases c ON c.id = l.case_id
          LEFT JOIN citizens z ON z.id = c.citizen_id
-         WHERE l.incident_id = ? AND l.done_at IS NULL ORDER BY c.id LIMIT ?",
+         WHERE l.incident_id = $1 AND l.done_at IS NULL ORDER BY c.id LIMIT $2",
     )
     .bind(id)
     .bind(limit)
@@ -398,13 +392,9 @@ pub async fn pending(db: &Db, id: i64, limit: i64) -> Result<Vec<PendingCase>, S
 }
 
 /// Marks the link done; false when another run did it first (the caller then writes nothing).
-pub async fn mark_done_in(
-    tx: &mut SqliteConnection,
-    id: i64,
-    case_id: i64,
-) -> Result<bool, StoreError> {
+pub async fn mark_done_in(tx: &mut Conn, id: i64, case_id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE incident_cases SET done_at = ? WHERE incident_id = ? AND case_id = ?
+        "UPDATE incident_cases SET done_at = $1 WHERE incident_id = $2 AND case_id = $3
          AND done_at IS NULL",
     )
     .bind(cases::utc_now())
@@ -416,11 +406,7 @@ pub async fn mark_done_in(
 }
 
 /// Resolves the case by `staff_id` (the caller has checked the transition).
-pub async fn resolve_case_in(
-    tx: &mut SqliteConnection,
-    case_id: i64,
-    staff_id: i64,
-) -> Result<(), StoreError> {
+pub async fn resolve_case_in(tx: &mut Conn, case_id: i64, staff_id: i64) -> Result<(), StoreError> {
     cases::set_status_in(
         tx,
         case_id,
@@ -431,9 +417,9 @@ pub async fn resolve_case_in(
 }
 
 /// Whether a message with this idempotency key is in the outbox already.
-pub async fn queued_in(tx: &mut SqliteConnection, key: &str) -> Result<bool, StoreError> {
+pub async fn queued_in(tx: &mut Conn, key: &str) -> Result<bool, StoreError> {
     Ok(
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE idempotency_key = ?")
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM outbox WHERE idempotency_key = $1")
             .bind(key)
             .fetch_one(&mut *tx)
             .await?
@@ -445,7 +431,7 @@ pub async fn queued_in(tx: &mut SqliteConnection, key: &str) -> Result<bool, Sto
 /// attempt fails rather than sends twice), files its Message-ID for threading and adds it to
 /// the timeline, in the caller's transaction.
 pub async fn queue_mail_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     reference: &str,
     email: &CaseEmail<'_>,
@@ -453,14 +439,14 @@ pub async fn queue_mail_in(
 ) -> Result<i64, StoreError> {
     let (message_id, payload) = compose(reference, email, Vec::new(), None)?;
     let outbox_id = outbox::enqueue(tx, OutboxChannel::Email, Some(case_id), key, &payload).await?;
-    sqlx::query("INSERT INTO mail_message_ids (message_id, case_id) VALUES (?, ?)")
+    sqlx::query("INSERT INTO mail_message_ids (message_id, case_id) VALUES ($1, $2)")
         .bind(&message_id)
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'system', NULL, ?, ?, ?)",
+         VALUES ($1, $2, 'system', NULL, $3, $4, $5)",
     )
     .bind(case_id)
     .bind(cases::utc_now())
@@ -473,9 +459,9 @@ pub async fn queue_mail_in(
 }
 
 /// Ends a resolution; false when the incident was not resolving.
-pub async fn finish_in(tx: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
+pub async fn finish_in(tx: &mut Conn, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE incidents SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'resolving'",
+        "UPDATE incidents SET state = 'resolved', resolved_at = $1 WHERE id = $2 AND state = 'resolving'",
     )
     .bind(cases::utc_now())
     .bind(id)

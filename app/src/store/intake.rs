@@ -8,10 +8,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use super::sql_builder::SqlBuilder;
 use tokio::sync::{mpsc, oneshot};
 
 use super::cases::{self, Opening};
+use super::db::Conn;
 use super::mail::{self, CaseEmail};
 use super::organisations::{self, NewOrganisation};
 use super::outbox::{self, OutboxChannel};
@@ -130,7 +131,7 @@ async fn create_batch(db: &Db, batch: Vec<Pending>) {
 /// Writes every request's case, citizen, first timeline entry and confirmation e-mail.
 /// Returns the references in the order of `requests`.
 async fn insert_all(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     requests: &[CitizenRequest],
 ) -> Result<Vec<CaseRef>, StoreError> {
     let n = requests.len();
@@ -148,7 +149,7 @@ async fn insert_all(
 
     // Rowids are handed out in insertion order while we hold the write lock; RETURNING's own
     // order is not promised, so sort.
-    let mut citizen_ids: Vec<i64> = QueryBuilder::<Sqlite>::new(
+    let mut citizen_ids: Vec<i64> = SqlBuilder::new(
         "INSERT INTO citizens (name, email, phone, phone_hash, preferred_lang, created_at) ",
     )
     .push_values(requests.iter().zip(&openings), |mut row, (r, o)| {
@@ -160,7 +161,7 @@ async fn insert_all(
             .push_bind(&o.now_utc);
     })
     .push(" RETURNING id")
-    .build_query_scalar()
+    .build_query_scalar()?
     .fetch_all(&mut *tx)
     .await?;
     citizen_ids.sort_unstable();
@@ -173,7 +174,7 @@ async fn insert_all(
         .zip(&openings)
         .zip(&reference_texts)
         .zip(&citizen_ids);
-    let case_ids: HashMap<String, i64> = QueryBuilder::<Sqlite>::new(
+    let case_ids: HashMap<String, i64> = SqlBuilder::new(
         "INSERT INTO cases (reference, subject, system, category, priority, lane, status,
             channel, citizen_id, status_token_hash, created_at, updated_at, sla_started,
             sla_pauses, first_response_due, resolution_due) ",
@@ -197,7 +198,7 @@ async fn insert_all(
             .push_bind(&o.resolution_due);
     })
     .push(" RETURNING reference, id")
-    .build_query_as::<(String, i64)>()
+    .build_query_as::<(String, i64)>()?
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
@@ -225,7 +226,7 @@ async fn insert_all(
         }
     }
 
-    QueryBuilder::<Sqlite>::new("INSERT INTO case_events (case_id, at, actor, kind, body) ")
+    SqlBuilder::new("INSERT INTO case_events (case_id, at, actor, kind, body) ")
         .push_values(
             requests.iter().zip(&openings).zip(&case_ids),
             |mut row, ((r, o), id)| {
@@ -236,7 +237,7 @@ async fn insert_all(
                     .push_bind(&r.body);
             },
         )
-        .build()
+        .build()?
         .execute(&mut *tx)
         .await?;
 
@@ -258,7 +259,7 @@ async fn insert_all(
         .map(|(email, reference)| mail::compose(reference, email, Vec::new(), None))
         .collect::<Result<_, _>>()?;
     let created_at = cases::utc_now();
-    let outbox_ids: HashMap<String, i64> = QueryBuilder::<Sqlite>::new(
+    let outbox_ids: HashMap<String, i64> = SqlBuilder::new(
         "INSERT INTO outbox (channel, case_id, idempotency_key, payload, next_attempt_at,
             created_at) ",
     )
@@ -274,17 +275,17 @@ async fn insert_all(
         },
     )
     .push(" RETURNING idempotency_key, id")
-    .build_query_as::<(String, i64)>()
+    .build_query_as::<(String, i64)>()?
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
     .collect();
 
-    QueryBuilder::<Sqlite>::new("INSERT INTO mail_message_ids (message_id, case_id) ")
+    SqlBuilder::new("INSERT INTO mail_message_ids (message_id, case_id) ")
         .push_values(composed.iter().zip(&case_ids), |mut row, ((m, _), id)| {
             row.push_bind(m).push_bind(id);
         })
-        .build()
+        .build()?
         .execute(&mut *tx)
         .await?;
 
@@ -305,7 +306,7 @@ async fn insert_all(
             email.event_data(outbox_id),
         ));
     }
-    QueryBuilder::<Sqlite>::new("INSERT INTO case_events (case_id, at, actor, kind, body, data) ")
+    SqlBuilder::new("INSERT INTO case_events (case_id, at, actor, kind, body, data) ")
         .push_values(&events, |mut row, (id, text, data)| {
             row.push_bind(id)
                 .push_bind(&created_at)
@@ -314,7 +315,7 @@ async fn insert_all(
                 .push_bind(text)
                 .push_bind(data);
         })
-        .build()
+        .build()?
         .execute(&mut *tx)
         .await?;
     Ok(references)
@@ -375,7 +376,7 @@ mod tests {
             let (subject, name, to): (String, String, String) = sqlx::query_as(
                 "SELECT c.subject, z.name, json_extract(o.payload, '$.to') FROM cases c
                  JOIN citizens z ON z.id = c.citizen_id
-                 JOIN outbox o ON o.case_id = c.id WHERE c.reference = ?",
+                 JOIN outbox o ON o.case_id = c.id WHERE c.reference = $1",
             )
             .bind(&reference)
             .fetch_one(db.pool())
@@ -444,7 +445,7 @@ mod tests {
             let reference = intake.create(r).await.unwrap().to_string();
             let payload: String = sqlx::query_scalar(
                 "SELECT o.payload FROM outbox o JOIN cases c ON c.id = o.case_id
-                 WHERE c.reference = ?",
+                 WHERE c.reference = $1",
             )
             .bind(&reference)
             .fetch_one(db.pool())

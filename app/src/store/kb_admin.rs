@@ -3,9 +3,9 @@
 //! through `articles::save`, which versions every change.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use super::articles::json_list;
+use super::db::DbRow;
 use super::{Db, StoreError};
 use crate::domain::kb_admin_views::KbArticleSummary;
 
@@ -33,7 +33,7 @@ pub struct MissRow {
     pub last_at: String,
 }
 
-fn list_row(row: &SqliteRow) -> Result<KbArticleSummary, StoreError> {
+fn list_row(row: &DbRow) -> Result<KbArticleSummary, StoreError> {
     Ok(KbArticleSummary {
         id: row.try_get("id")?,
         slug: row.try_get("slug")?,
@@ -55,7 +55,8 @@ const LIST_SELECT: &str = "SELECT a.id, a.slug, a.lang, a.title, a.systems, a.au
         COALESCE(f.yes, 0) AS helpful_yes, COALESCE(f.no, 0) AS helpful_no
     FROM kb_articles a
     LEFT JOIN (
-        SELECT article_id, SUM(helpful) AS yes, SUM(1 - helpful) AS no
+        SELECT article_id, COUNT(*) FILTER (WHERE helpful = 1) AS yes,
+               COUNT(*) FILTER (WHERE helpful = 0) AS no
         FROM kb_feedback GROUP BY article_id
     ) f ON f.article_id = a.id";
 
@@ -67,8 +68,8 @@ pub async fn list_articles(
 ) -> Result<Vec<KbArticleSummary>, StoreError> {
     let rows = sqlx::query(&format!(
         "{LIST_SELECT}
-         WHERE (?1 IS NULL OR a.status = ?1) AND (?2 IS NULL OR a.lang = ?2)
-         ORDER BY a.lang, a.title COLLATE NOCASE, a.id"
+         WHERE ($1 IS NULL OR a.status = $1) AND ($2 IS NULL OR a.lang = $2)
+         ORDER BY a.lang, lower(a.title), a.id"
     ))
     .bind(status)
     .bind(lang)
@@ -82,8 +83,8 @@ pub async fn most_unhelpful(db: &Db, limit: i64) -> Result<Vec<KbArticleSummary>
     let rows = sqlx::query(&format!(
         "{LIST_SELECT}
          WHERE COALESCE(f.no, 0) > 0
-         ORDER BY helpful_no DESC, helpful_yes ASC, a.title COLLATE NOCASE
-         LIMIT ?"
+         ORDER BY helpful_no DESC, helpful_yes ASC, lower(a.title)
+         LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(db.pool())
@@ -96,7 +97,7 @@ pub async fn search_misses(db: &Db, limit: i64) -> Result<Vec<MissRow>, StoreErr
     let rows = sqlx::query(
         "SELECT query, lang, count, last_at FROM search_misses
          ORDER BY count DESC, last_at DESC, query
-         LIMIT ?",
+         LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db.pool())
@@ -118,7 +119,7 @@ pub async fn versions(db: &Db, article_id: i64) -> Result<Vec<VersionRow>, Store
     let rows = sqlx::query(
         "SELECT version, title, summary, body_md, systems, audience, tags, status, changed_at,
             changed_by
-         FROM kb_article_versions WHERE article_id = ? ORDER BY version DESC",
+         FROM kb_article_versions WHERE article_id = $1 ORDER BY version DESC",
     )
     .bind(article_id)
     .fetch_all(db.pool())
@@ -144,7 +145,7 @@ pub async fn versions(db: &Db, article_id: i64) -> Result<Vec<VersionRow>, Store
 /// True when an article in `lang` already uses `slug`.
 pub async fn slug_taken(db: &Db, lang: &str, slug: &str) -> Result<bool, StoreError> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM kb_articles WHERE lang = ? AND slug = ?")
+        sqlx::query_scalar("SELECT id FROM kb_articles WHERE lang = $1 AND slug = $2")
             .bind(lang)
             .bind(slug)
             .fetch_optional(db.pool())
@@ -156,7 +157,7 @@ pub async fn slug_taken(db: &Db, lang: &str, slug: &str) -> Result<bool, StoreEr
 /// must name.
 pub async fn original_exists(db: &Db, slug: &str, lang: &str) -> Result<bool, StoreError> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM kb_articles WHERE slug = ? AND lang != ? LIMIT 1")
+        sqlx::query_scalar("SELECT id FROM kb_articles WHERE slug = $1 AND lang != $2 LIMIT 1")
             .bind(slug)
             .bind(lang)
             .fetch_optional(db.pool())

@@ -5,7 +5,7 @@
 //! (pessimistic) failure happen in one write, so parallel guesses cannot all pass the check
 //! before any of them is recorded. A success then clears the record at its address.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::audit;
 use super::{Db, StoreError};
@@ -26,7 +26,7 @@ pub enum Reservation {
 }
 
 async fn tally(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sql: &'static str,
     binds: &[&str],
     since: i64,
@@ -44,7 +44,7 @@ async fn tally(
 
 /// What is on record for `username` at `client`, read inside the caller's transaction.
 async fn history(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     username: &str,
     client: &str,
     trusted: bool,
@@ -54,28 +54,28 @@ async fn history(
     let user_at_address = tally(
         conn,
         "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures
-         WHERE username = ? AND client = ? AND at > ?",
+         WHERE username = $1 AND client = $2 AND at > $3",
         &[username, client],
         remembered,
     )
     .await?;
     let user_anywhere = tally(
         conn,
-        "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures WHERE username = ? AND at > ?",
+        "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures WHERE username = $1 AND at > $2",
         &[username],
         remembered,
     )
     .await?;
     let address = tally(
         conn,
-        "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures WHERE client = ? AND at > ?",
+        "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures WHERE client = $1 AND at > $2",
         &[client],
         now - throttle::ADDRESS_WINDOW_SECS,
     )
     .await?;
     let known_address: Option<i64> = sqlx::query_scalar(
         "SELECT last_login FROM login_known_addresses
-         WHERE username = ? AND client = ? AND last_login > ?",
+         WHERE username = $1 AND client = $2 AND last_login > $3",
     )
     .bind(username)
     .bind(client)
@@ -104,7 +104,7 @@ pub async fn reserve(
     let (username, client) = (username.to_owned(), client.to_owned());
     db.write(move |conn| {
         Box::pin(async move {
-            sqlx::query("DELETE FROM login_failures WHERE at <= ?")
+            sqlx::query("DELETE FROM login_failures WHERE at <= $1")
                 .bind(now - throttle::MEMORY_SECS)
                 .execute(&mut *conn)
                 .await?;
@@ -113,7 +113,7 @@ pub async fn reserve(
                 return Ok(Reservation::Locked { retry_after_secs });
             }
             let id = sqlx::query_scalar(
-                "INSERT INTO login_failures (username, client, at) VALUES (?, ?, ?) RETURNING id",
+                "INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3) RETURNING id",
             )
             .bind(&username)
             .bind(&client)
@@ -130,7 +130,7 @@ pub async fn reserve(
 pub async fn annul(db: &Db, id: i64) -> Result<(), StoreError> {
     db.write(move |conn| {
         Box::pin(async move {
-            sqlx::query("DELETE FROM login_failures WHERE id = ?")
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
@@ -147,13 +147,13 @@ pub async fn succeed(db: &Db, username: &str, client: &str, now: i64) -> Result<
     let (username, client) = (username.to_owned(), client.to_owned());
     db.write(move |conn| {
         Box::pin(async move {
-            sqlx::query("DELETE FROM login_failures WHERE username = ? AND client = ?")
+            sqlx::query("DELETE FROM login_failures WHERE username = $1 AND client = $2")
                 .bind(&username)
                 .bind(&client)
                 .execute(&mut *conn)
                 .await?;
             sqlx::query(
-                "INSERT INTO login_known_addresses (username, client, last_login) VALUES (?, ?, ?)
+                "INSERT INTO login_known_addresses (username, client, last_login) VALUES ($1, $2, $3)
                  ON CONFLICT (username, client) DO UPDATE SET last_login = excluded.last_login",
             )
             .bind(&username)
@@ -161,7 +161,7 @@ pub async fn succeed(db: &Db, username: &str, client: &str, now: i64) -> Result<
             .bind(now)
             .execute(&mut *conn)
             .await?;
-            sqlx::query("DELETE FROM login_known_addresses WHERE last_login <= ?")
+            sqlx::query("DELETE FROM login_known_addresses WHERE last_login <= $1")
                 .bind(now - throttle::KNOWN_ADDRESS_SECS)
                 .execute(&mut *conn)
                 .await?;
@@ -188,7 +188,7 @@ pub struct LockedUsername {
 /// Usernames locked at one or more addresses now, the longest wait first.
 pub async fn locked(db: &Db, now: i64) -> Result<Vec<LockedUsername>, StoreError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT username, client, COUNT(*), MAX(at) FROM login_failures WHERE at > ?
+        "SELECT username, client, COUNT(*), MAX(at) FROM login_failures WHERE at > $1
          GROUP BY username, client ORDER BY username",
     )
     .bind(now - throttle::MEMORY_SECS)
@@ -259,7 +259,7 @@ pub async fn locked(db: &Db, now: i64) -> Result<Vec<LockedUsername>, StoreError
 /// the same transaction. Returns how many failures were cleared.
 pub async fn unlock(db: &Db, username: &str, audit: &AuditEntry<'_>) -> Result<u64, StoreError> {
     let mut tx = db.begin_write().await?;
-    let cleared = sqlx::query("DELETE FROM login_failures WHERE username = ?")
+    let cleared = sqlx::query("DELETE FROM login_failures WHERE username = $1")
         .bind(username)
         .execute(&mut *tx)
         .await?

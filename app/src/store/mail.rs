@@ -1,10 +1,11 @@
 //! E-mail on cases, as SQL: queueing an outgoing message with its timeline entry, and the
 //! reads and writes that threading an incoming one (the `mail` service) is made of.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::StoreError;
 use super::cases::{self, Actor};
+use super::db::Backend;
 use super::outbox::{self, OutboxChannel};
 use crate::domain::Status;
 use crate::domain::email::{self, InboundAttachment};
@@ -30,22 +31,23 @@ pub(super) fn compose(
 /// Writes the message to the outbox, records its Message-ID for threading and adds it to the
 /// case's timeline, all in the caller's transaction. Returns the outbox id.
 pub async fn queue_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     reference: &str,
     email: &CaseEmail<'_>,
     staff_id: Option<i64>,
 ) -> Result<i64, StoreError> {
     let known: Vec<String> = sqlx::query_scalar(
-        "SELECT message_id FROM mail_message_ids WHERE case_id = ? ORDER BY rowid DESC LIMIT 10",
+        "SELECT message_id FROM mail_message_ids WHERE case_id = $1 ORDER BY rowid DESC LIMIT 10",
     )
     .bind(case_id)
     .fetch_all(&mut *tx)
     .await?;
-    let last_inbound: Option<String> = sqlx::query_scalar(
-        "SELECT json_extract(data, '$.message_id') FROM case_events
-         WHERE case_id = ? AND kind = 'email_in' ORDER BY id DESC LIMIT 1",
-    )
+    let message_id = Backend::of(tx).json_text("data", "message_id");
+    let last_inbound: Option<String> = sqlx::query_scalar(&format!(
+        "SELECT {message_id} FROM case_events
+         WHERE case_id = $1 AND kind = 'email_in' ORDER BY id DESC LIMIT 1"
+    ))
     .bind(case_id)
     .fetch_optional(&mut *tx)
     .await?
@@ -60,7 +62,7 @@ pub async fn queue_in(
         &payload_json,
     )
     .await?;
-    sqlx::query("INSERT INTO mail_message_ids (message_id, case_id) VALUES (?, ?)")
+    sqlx::query("INSERT INTO mail_message_ids (message_id, case_id) VALUES ($1, $2)")
         .bind(&message_id)
         .bind(case_id)
         .execute(&mut *tx)
@@ -68,7 +70,7 @@ pub async fn queue_in(
     let (actor, staff_id) = staff_id.map_or(Actor::System, Actor::Staff).columns();
     sqlx::query(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(case_id)
     .bind(cases::utc_now())
@@ -84,12 +86,12 @@ pub async fn queue_in(
 
 /// The case a Message-ID (or a sender's key for one) was filed under: id and reference.
 pub async fn case_of_message(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     message_id: &str,
 ) -> Result<Option<(i64, String)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT c.id, c.reference FROM mail_message_ids m JOIN cases c ON c.id = m.case_id
-         WHERE m.message_id = ?",
+         WHERE m.message_id = $1",
     )
     .bind(message_id)
     .fetch_optional(&mut *tx)
@@ -98,14 +100,19 @@ pub async fn case_of_message(
 
 /// The From addresses of the e-mails with `message_id` on a case, as received.
 pub async fn inbound_senders(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     message_id: &str,
 ) -> Result<Vec<Option<String>>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT json_extract(data, '$.from') FROM case_events
-         WHERE case_id = ? AND kind = 'email_in' AND json_extract(data, '$.message_id') = ?",
-    )
+    let backend = Backend::of(tx);
+    let (from, id) = (
+        backend.json_text("data", "from"),
+        backend.json_text("data", "message_id"),
+    );
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT {from} FROM case_events
+         WHERE case_id = $1 AND kind = 'email_in' AND {id} = $2"
+    ))
     .bind(case_id)
     .bind(message_id)
     .fetch_all(&mut *tx)
@@ -114,11 +121,11 @@ pub async fn inbound_senders(
 
 /// The id of the case a Message-ID was filed under.
 pub async fn case_id_of_message(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     message_id: &str,
 ) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT case_id FROM mail_message_ids WHERE message_id = ?")
+        sqlx::query_scalar("SELECT case_id FROM mail_message_ids WHERE message_id = $1")
             .bind(message_id)
             .fetch_optional(&mut *tx)
             .await?,
@@ -127,11 +134,11 @@ pub async fn case_id_of_message(
 
 /// The id of the case with `reference`.
 pub async fn case_id_of_reference(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     reference: &str,
 ) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM cases WHERE reference = ?")
+        sqlx::query_scalar("SELECT id FROM cases WHERE reference = $1")
             .bind(reference)
             .fetch_optional(&mut *tx)
             .await?,
@@ -140,10 +147,10 @@ pub async fn case_id_of_reference(
 
 /// A case as threading sees it: reference, status and its citizen's e-mail address. None for
 /// no such case, or one whose stored status is not a known one.
-pub async fn named_case(tx: &mut SqliteConnection, id: i64) -> Result<Option<Named>, StoreError> {
+pub async fn named_case(tx: &mut Conn, id: i64) -> Result<Option<Named>, StoreError> {
     let row: Option<(String, String, Option<String>)> = sqlx::query_as(
         "SELECT c.reference, c.status, z.email FROM cases c
-         LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+         LEFT JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -160,51 +167,51 @@ pub async fn named_case(tx: &mut SqliteConnection, id: i64) -> Result<Option<Nam
 
 /// Adds a citizen's e-mail to a case's timeline. Returns the entry's id.
 pub async fn add_inbound(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     text: &str,
     data: &str,
 ) -> Result<i64, StoreError> {
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "INSERT INTO case_events (case_id, at, actor, kind, body, data)
-         VALUES (?, ?, 'citizen', 'email_in', ?, ?)",
+         VALUES ($1, $2, 'citizen', 'email_in', $3, $4) RETURNING id",
     )
     .bind(case_id)
     .bind(cases::utc_now())
     .bind(text)
     .bind(data)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// Files `message_id` under a case unless it is filed already (then it keeps pointing where it
 /// did). Whether it was filed now.
 pub async fn file_message_id(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     message_id: &str,
     case_id: i64,
 ) -> Result<bool, StoreError> {
-    let filed =
-        sqlx::query("INSERT OR IGNORE INTO mail_message_ids (message_id, case_id) VALUES (?, ?)")
-            .bind(message_id)
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+    let filed = sqlx::query(
+        "INSERT INTO mail_message_ids (message_id, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(message_id)
+    .bind(case_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
     Ok(filed != 0)
 }
 
 /// Stores an e-mail's attachment with its timeline entry.
 pub async fn add_attachment(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     event_id: i64,
     attachment: &InboundAttachment,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO attachments (case_id, event_id, filename, content_type, size, content)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(case_id)
     .bind(event_id)
@@ -218,8 +225,8 @@ pub async fn add_attachment(
 }
 
 /// Marks the case as updated now.
-pub async fn touch(tx: &mut SqliteConnection, case_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE cases SET updated_at = ? WHERE id = ?")
+pub async fn touch(tx: &mut Conn, case_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
         .bind(cases::utc_now())
         .bind(case_id)
         .execute(&mut *tx)

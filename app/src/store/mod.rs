@@ -27,6 +27,7 @@ pub mod powers;
 pub mod ratings;
 pub mod registry_tables;
 pub mod sessions;
+pub mod sql_builder;
 pub mod two_factor;
 pub mod users;
 pub mod visits;

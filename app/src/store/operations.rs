@@ -15,23 +15,25 @@ pub struct OpenCount {
 
 /// Open cases by system and priority, read from the open-work index.
 pub async fn open_by_system_priority(db: &Db) -> Result<Vec<OpenCount>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT system, priority, COUNT(*) AS n FROM cases INDEXED BY cases_dash_open
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
+    Ok(sqlx::query_as(&format!(
+        "SELECT system, priority, COUNT(*) AS n FROM {ix_cases_dash_open}
          WHERE status IN ('new', 'open', 'waiting_on_citizen')
-         GROUP BY system, priority",
-    )
+         GROUP BY system, priority"
+    ))
     .fetch_all(db.pool())
     .await?)
 }
 
 /// `created_at` (RFC 3339, UTC) of the oldest open urgent case without a first response.
 pub async fn oldest_unanswered_urgent(db: &Db) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM cases INDEXED BY cases_dash_open
+    let ix_cases_dash_open = db.backend().indexed_by("cases", "cases_dash_open");
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT created_at FROM {ix_cases_dash_open}
          WHERE status IN ('new', 'open', 'waiting_on_citizen')
            AND priority = 'urgent' AND first_response_at IS NULL
-         ORDER BY created_at LIMIT 1",
-    )
+         ORDER BY created_at LIMIT 1"
+    ))
     .fetch_optional(db.pool())
     .await?)
 }
@@ -46,10 +48,11 @@ pub struct OutboxCount {
 /// Undelivered outbox rows (queued, retrying, failed) by channel and state: the partial
 /// index holds only those, however many million were sent.
 pub async fn outbox_unfinished(db: &Db) -> Result<Vec<OutboxCount>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT channel, state, COUNT(*) AS n FROM outbox INDEXED BY outbox_unfinished
-         WHERE state <> 'sent' GROUP BY channel, state",
-    )
+    let ix_outbox_unfinished = db.backend().indexed_by("outbox", "outbox_unfinished");
+    Ok(sqlx::query_as(&format!(
+        "SELECT channel, state, COUNT(*) AS n FROM {ix_outbox_unfinished}
+         WHERE state <> 'sent' GROUP BY channel, state"
+    ))
     .fetch_all(db.pool())
     .await?)
 }
@@ -57,7 +60,7 @@ pub async fn outbox_unfinished(db: &Db) -> Result<Vec<OutboxCount>, StoreError> 
 /// Writes a consistent copy of the whole database to `target` (which must not exist) while
 /// others go on reading and writing: `VACUUM INTO` reads one snapshot.
 pub async fn vacuum_into(db: &Db, target: &Path) -> Result<(), StoreError> {
-    sqlx::query("VACUUM INTO ?")
+    sqlx::query("VACUUM INTO $1")
         .bind(target.to_string_lossy().into_owned())
         .execute(db.pool())
         .await?;

@@ -1,7 +1,7 @@
 //! Organisations (by CVR number), a case's party, and the MitID Erhverv identities of the
 //! embedded registry with their authenticators and blocks.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::cases::{decode_err, utc_now};
 use super::{Db, StoreError};
@@ -13,9 +13,9 @@ use crate::domain::identity_views::{AuthenticatorStatus, AuthenticatorView};
 use crate::domain::{AuthenticatorKind, Cvr, Verification};
 
 /// The organisation with this CVR number, when the desk knows it.
-pub async fn find_by_cvr(tx: &mut SqliteConnection, cvr: &Cvr) -> Result<Option<i64>, StoreError> {
+pub async fn find_by_cvr(tx: &mut Conn, cvr: &Cvr) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM organisations WHERE cvr = ?")
+        sqlx::query_scalar("SELECT id FROM organisations WHERE cvr = $1")
             .bind(cvr.as_str())
             .fetch_optional(&mut *tx)
             .await?,
@@ -31,16 +31,13 @@ pub struct NewOrganisation<'a> {
 }
 
 /// The organisation with this CVR number, created with `name` when it is new.
-pub async fn find_or_create(
-    tx: &mut SqliteConnection,
-    new: &NewOrganisation<'_>,
-) -> Result<i64, StoreError> {
+pub async fn find_or_create(tx: &mut Conn, new: &NewOrganisation<'_>) -> Result<i64, StoreError> {
     if let Some(id) = find_by_cvr(tx, new.cvr).await? {
         return Ok(id);
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO organisations (cvr, name, contact_email, contact_phone, created_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(new.cvr.as_str())
     .bind(new.name)
@@ -53,12 +50,12 @@ pub async fn find_or_create(
 
 /// Sets who the case is for.
 pub async fn set_case_party(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     party: Party,
     organisation_id: Option<i64>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE cases SET party = ?, organisation_id = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET party = $1, organisation_id = $2, updated_at = $3 WHERE id = $4")
         .bind(party.as_str())
         .bind(organisation_id)
         .bind(utc_now())
@@ -105,7 +102,7 @@ pub async fn for_case(
     case_id: i64,
 ) -> Result<(Party, Option<OrganisationView>), StoreError> {
     let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT party, organisation_id FROM cases WHERE id = ?")
+        sqlx::query_as("SELECT party, organisation_id FROM cases WHERE id = $1")
             .bind(case_id)
             .fetch_optional(db.pool())
             .await?;
@@ -122,11 +119,11 @@ pub async fn for_case(
 
 /// An organisation with its employees.
 pub async fn organisation(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     organisation_id: i64,
 ) -> Result<Option<OrganisationView>, StoreError> {
     let Some(org) = sqlx::query_as::<_, OrganisationRow>(
-        "SELECT id, cvr, name, contact_email, contact_phone FROM organisations WHERE id = ?",
+        "SELECT id, cvr, name, contact_email, contact_phone FROM organisations WHERE id = $1",
     )
     .bind(organisation_id)
     .fetch_optional(&mut *conn)
@@ -137,7 +134,7 @@ pub async fn organisation(
     let employees: Vec<EmployeeRow> = sqlx::query_as(
         "SELECT id, name, user_id, role, status, private_mitid, employee_consent,
                 employer_consent
-         FROM business_identities WHERE organisation_id = ? ORDER BY name, id",
+         FROM business_identities WHERE organisation_id = $1 ORDER BY name, id",
     )
     .bind(organisation_id)
     .fetch_all(&mut *conn)
@@ -149,7 +146,7 @@ pub async fn organisation(
                 CASE WHEN EXISTS (SELECT 1 FROM business_blocks b WHERE b.authenticator_id = a.id)
                      THEN 'blocked' ELSE a.status END AS status
          FROM business_authenticators a JOIN business_identities i ON i.id = a.business_identity_id
-         WHERE i.organisation_id = ? ORDER BY a.id",
+         WHERE i.organisation_id = $1 ORDER BY a.id",
     )
     .bind(organisation_id)
     .fetch_all(&mut *conn)
@@ -158,7 +155,7 @@ pub async fn organisation(
     let blocked_whole: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT b.business_identity_id FROM business_blocks b
          JOIN business_identities i ON i.id = b.business_identity_id
-         WHERE i.organisation_id = ? AND b.authenticator_id IS NULL",
+         WHERE i.organisation_id = $1 AND b.authenticator_id IS NULL",
     )
     .bind(organisation_id)
     .fetch_all(&mut *conn)
@@ -233,15 +230,12 @@ struct IdentityRow {
     organisation_name: String,
 }
 
-pub async fn identity(
-    tx: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<IdentityRecord>, StoreError> {
+pub async fn identity(tx: &mut Conn, id: i64) -> Result<Option<IdentityRecord>, StoreError> {
     let row: Option<IdentityRow> = sqlx::query_as(
         "SELECT i.id, i.organisation_id, i.role, i.status, i.private_mitid, i.name, i.email,
                 i.user_id, o.cvr, o.name AS organisation_name
          FROM business_identities i JOIN organisations o ON o.id = i.organisation_id
-         WHERE i.id = ?",
+         WHERE i.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -261,13 +255,14 @@ pub async fn identity(
     else {
         return Ok(None);
     };
-    let whole_blocked: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM business_blocks
-                        WHERE business_identity_id = ? AND authenticator_id IS NULL)",
+    let whole_blocked = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM business_blocks
+         WHERE business_identity_id = $1 AND authenticator_id IS NULL",
     )
     .bind(id)
     .fetch_one(&mut *tx)
-    .await?;
+    .await?
+        > 0;
     let mut status = BusinessIdentityStatus::parse(&status).map_err(decode_err)?;
     if whole_blocked && status == BusinessIdentityStatus::Active {
         status = BusinessIdentityStatus::Blocked;
@@ -291,14 +286,15 @@ pub async fn identity(
 /// One of a business identity's authenticators: kind, serial, and whether it is (or has been
 /// asked to be) blocked.
 pub async fn authenticator(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     business_identity_id: i64,
     id: i64,
 ) -> Result<Option<(AuthenticatorKind, Option<String>, bool)>, StoreError> {
-    let row: Option<(String, Option<String>, String, bool)> = sqlx::query_as(
+    let row: Option<(String, Option<String>, String, i64)> = sqlx::query_as(
         "SELECT a.kind, a.serial, a.status,
-                EXISTS (SELECT 1 FROM business_blocks b WHERE b.authenticator_id = a.id)
-         FROM business_authenticators a WHERE a.id = ? AND a.business_identity_id = ?",
+                CASE WHEN EXISTS (SELECT 1 FROM business_blocks b WHERE b.authenticator_id = a.id)
+                     THEN 1 ELSE 0 END
+         FROM business_authenticators a WHERE a.id = $1 AND a.business_identity_id = $2",
     )
     .bind(id)
     .bind(business_identity_id)
@@ -306,7 +302,7 @@ pub async fn authenticator(
     .await?;
     row.map(|(kind, serial, status, recorded)| {
         let kind = AuthenticatorKind::parse(&kind).ok_or_else(|| decode_err(UnknownKind))?;
-        Ok((kind, serial, recorded || status == "blocked"))
+        Ok((kind, serial, recorded != 0 || status == "blocked"))
     })
     .transpose()
 }
@@ -314,12 +310,12 @@ pub async fn authenticator(
 /// The organisation's active user and organisation administrators with an e-mail address:
 /// (name, address).
 pub async fn administrators(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     organisation_id: i64,
 ) -> Result<Vec<(String, String)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT name, email FROM business_identities
-         WHERE organisation_id = ? AND status = 'active' AND email IS NOT NULL
+         WHERE organisation_id = $1 AND status = 'active' AND email IS NOT NULL
            AND role IN ('organisation_administrator', 'user_administrator')
          ORDER BY id",
     )
@@ -341,16 +337,13 @@ pub struct NewBusinessBlock<'a> {
     pub at: &'a str,
 }
 
-pub async fn insert_block(
-    tx: &mut SqliteConnection,
-    block: &NewBusinessBlock<'_>,
-) -> Result<i64, StoreError> {
+pub async fn insert_block(tx: &mut Conn, block: &NewBusinessBlock<'_>) -> Result<i64, StoreError> {
     let verification = serde_json::to_string(block.verification)
         .map_err(|e| StoreError::Sqlx(sqlx::Error::Encode(Box::new(e))))?;
     Ok(sqlx::query_scalar(
         "INSERT INTO business_blocks (business_identity_id, authenticator_id, reason,
             requested_by, requester_id, case_id, verification, blocked_by, blocked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(block.business_identity_id)
     .bind(block.authenticator_id)
@@ -366,11 +359,11 @@ pub async fn insert_block(
 }
 
 pub async fn set_block_outbox(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     block_id: i64,
     outbox_id: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE business_blocks SET outbox_id = ? WHERE id = ?")
+    sqlx::query("UPDATE business_blocks SET outbox_id = $1 WHERE id = $2")
         .bind(outbox_id)
         .bind(block_id)
         .execute(&mut *tx)
@@ -391,10 +384,7 @@ pub struct NewEmployee<'a> {
     pub authenticators: &'a [(AuthenticatorKind, Option<&'a str>)],
 }
 
-pub async fn create_employee(
-    tx: &mut SqliteConnection,
-    new: &NewEmployee<'_>,
-) -> Result<i64, StoreError> {
+pub async fn create_employee(tx: &mut Conn, new: &NewEmployee<'_>) -> Result<i64, StoreError> {
     let now = utc_now();
     let (private, consents) = match new.private_mitid {
         Some(c) => (true, c),
@@ -404,7 +394,7 @@ pub async fn create_employee(
         "INSERT INTO business_identities (organisation_id, name, email, user_id, user_id_key,
             role, status, private_mitid, employee_consent, employer_consent, created_at,
             updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(new.organisation_id)
     .bind(new.name)
@@ -423,7 +413,7 @@ pub async fn create_employee(
         sqlx::query(
             "INSERT INTO business_authenticators (business_identity_id, kind, serial, status,
                 created_at, updated_at)
-             VALUES (?, ?, ?, 'active', ?, ?)",
+             VALUES ($1, $2, $3, 'active', $4, $5)",
         )
         .bind(id)
         .bind(kind.as_str())
@@ -437,12 +427,9 @@ pub async fn create_employee(
 }
 
 /// The organisation on the case, if any.
-pub async fn organisation_of_case(
-    tx: &mut SqliteConnection,
-    case_id: i64,
-) -> Result<Option<i64>, StoreError> {
+pub async fn organisation_of_case(tx: &mut Conn, case_id: i64) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT organisation_id FROM cases WHERE id = ?")
+        sqlx::query_scalar::<_, Option<i64>>("SELECT organisation_id FROM cases WHERE id = $1")
             .bind(case_id)
             .fetch_optional(&mut *tx)
             .await?

@@ -1,9 +1,10 @@
 //! The outbox: messages written in the same transaction as their cause, delivered later by
 //! the server's worker. Its `state` column holds a [`DeliveryState`]'s name.
 
+use crate::store::db::Conn;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
+use super::sql_builder::SqlBuilder;
 use super::{Db, StoreError};
 use super::{audit, cases};
 use crate::domain::DeliveryState;
@@ -55,7 +56,7 @@ pub fn now_ms() -> i64 {
 
 /// Adds a message to the outbox inside the caller's transaction; due at once.
 pub async fn enqueue(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     channel: OutboxChannel,
     case_id: Option<i64>,
     idempotency_key: &str,
@@ -64,9 +65,9 @@ pub async fn enqueue(
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    Ok(sqlx::query(
+    Ok(sqlx::query_scalar::<_, i64>(
         "INSERT INTO outbox (channel, case_id, idempotency_key, payload, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(channel.as_str())
     .bind(case_id)
@@ -74,9 +75,8 @@ pub async fn enqueue(
     .bind(payload)
     .bind(now_ms())
     .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid())
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// Rows due for delivery, oldest first. The pending states are written out, not bound: SQLite
@@ -84,8 +84,8 @@ pub async fn enqueue(
 pub async fn due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, channel, idempotency_key, payload, attempts FROM outbox
-         WHERE state IN ('queued', 'retrying') AND next_attempt_at <= ?
-         ORDER BY next_attempt_at, id LIMIT ?",
+         WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $1
+         ORDER BY next_attempt_at, id LIMIT $2",
     )
     .bind(now_ms)
     .bind(limit)
@@ -140,8 +140,7 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 attempts.into_iter().partition(|(_, a)| *a == Attempt::Sent);
             // The common case, all of a round's deliveries, as one statement.
             if !sent.is_empty() {
-                let mut query =
-                    sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE outbox SET state = ");
+                let mut query = SqlBuilder::new("UPDATE outbox SET state = ");
                 query
                     .push_bind(DeliveryState::Sent.as_str())
                     .push(", attempts = attempts + 1, last_error = NULL, sent_at = ")
@@ -151,7 +150,7 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 for (id, _) in &sent {
                     ids.push_bind(*id);
                 }
-                query.push(")").build().execute(&mut *tx).await?;
+                query.push(")").build()?.execute(&mut *tx).await?;
             }
             for (id, attempt) in failed {
                 let Attempt::Failed { error, retry_at_ms } = attempt else {
@@ -160,16 +159,16 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 let error: String = error.chars().take(1_000).collect();
                 match retry_at_ms {
                     Some(at) => sqlx::query(
-                        "UPDATE outbox SET state = ?, attempts = attempts + 1,
-                            last_error = ?, next_attempt_at = ? WHERE id = ?",
+                        "UPDATE outbox SET state = $1, attempts = attempts + 1,
+                            last_error = $2, next_attempt_at = $3 WHERE id = $4",
                     )
                     .bind(DeliveryState::Retrying.as_str())
                     .bind(error)
                     .bind(at)
                     .bind(id),
                     None => sqlx::query(
-                        "UPDATE outbox SET state = ?, attempts = attempts + 1,
-                            last_error = ? WHERE id = ?",
+                        "UPDATE outbox SET state = $1, attempts = attempts + 1,
+                            last_error = $2 WHERE id = $3",
                     )
                     .bind(DeliveryState::Failed.as_str())
                     .bind(error)
@@ -194,8 +193,8 @@ pub async fn retry_failed(
 ) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE outbox SET state = ?, attempts = 0, next_attempt_at = ?
-         WHERE id = ? AND case_id = ? AND state = ?",
+        "UPDATE outbox SET state = $1, attempts = 0, next_attempt_at = $2
+         WHERE id = $3 AND case_id = $4 AND state = $5",
     )
     .bind(DeliveryState::Queued.as_str())
     .bind(now_ms())

@@ -1,10 +1,11 @@
 //! Calls the phone system reported: one row per call id, each phase's first report, and the
 //! case the call is about with its entry on that case's timeline.
 
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
 use super::cases::{mark_responded, staff_id, utc_now};
+use super::db::Conn;
+use super::db::DbRow;
 use super::{Db, StoreError};
 use crate::domain::telephony::CallTimes;
 
@@ -31,7 +32,7 @@ const SELECT: &str = "SELECT p.id, p.call_id, p.caller, p.called, p.agent, p.cal
         p.event_id, p.wrapped_up, p.created_at
     FROM phone_calls p LEFT JOIN cases c ON c.id = p.case_id";
 
-fn from_row(r: &SqliteRow) -> Result<StoredCall, StoreError> {
+fn from_row(r: &DbRow) -> Result<StoredCall, StoreError> {
     Ok(StoredCall {
         id: r.try_get("id")?,
         call_id: r.try_get("call_id")?,
@@ -53,11 +54,8 @@ fn from_row(r: &SqliteRow) -> Result<StoredCall, StoreError> {
 }
 
 /// The call with this id, read inside the caller's transaction.
-pub async fn find(
-    conn: &mut SqliteConnection,
-    call_id: &str,
-) -> Result<Option<StoredCall>, StoreError> {
-    sqlx::query(&format!("{SELECT} WHERE p.call_id = ?"))
+pub async fn find(conn: &mut Conn, call_id: &str) -> Result<Option<StoredCall>, StoreError> {
+    sqlx::query(&format!("{SELECT} WHERE p.call_id = $1"))
         .bind(call_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -76,13 +74,10 @@ pub struct NewCall<'a> {
 }
 
 /// Inserts the call's row (no phase recorded yet); the stored call.
-pub async fn insert(
-    tx: &mut SqliteConnection,
-    new: &NewCall<'_>,
-) -> Result<StoredCall, StoreError> {
-    let id = sqlx::query(
+pub async fn insert(tx: &mut Conn, new: &NewCall<'_>) -> Result<StoredCall, StoreError> {
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO phone_calls (call_id, caller, called, agent, caller_citizen_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(new.call_id)
     .bind(new.caller)
@@ -90,9 +85,8 @@ pub async fn insert(
     .bind(new.agent)
     .bind(new.caller_citizen_id)
     .bind(new.now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(StoredCall {
         id,
         call_id: new.call_id.to_owned(),
@@ -110,10 +104,10 @@ pub async fn insert(
 }
 
 /// Writes back what may change on a call: its agent, phases, case, timeline entry, wrap-up.
-pub async fn save(tx: &mut SqliteConnection, call: &StoredCall) -> Result<(), StoreError> {
+pub async fn save(tx: &mut Conn, call: &StoredCall) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE phone_calls SET agent = ?, ringing_at = ?, answered_at = ?, ended_at = ?,
-            case_id = ?, event_id = ?, wrapped_up = ? WHERE id = ?",
+        "UPDATE phone_calls SET agent = $1, ringing_at = $2, answered_at = $3, ended_at = $4,
+            case_id = $5, event_id = $6, wrapped_up = $7 WHERE id = $8",
     )
     .bind(&call.agent)
     .bind(call.times.ringing_at)
@@ -153,35 +147,34 @@ fn rfc3339(unix: i64) -> String {
 /// Logs an answered call on its case's timeline (by its agent, at its hang-up, with its length
 /// in seconds, its summary to follow); the timeline entry's id. Counts as a first response.
 pub async fn log_on_case(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     agent: &str,
     ended_at: i64,
     seconds: i64,
 ) -> Result<i64, StoreError> {
     let staff = staff_id(tx, agent).await?;
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO case_events (case_id, at, actor, staff_id, kind, body, data)
-         VALUES (?, ?, 'staff', ?, 'call', '', ?)",
+         VALUES ($1, $2, 'staff', $3, 'call', '', $4) RETURNING id",
     )
     .bind(case_id)
     .bind(rfc3339(ended_at))
     .bind(staff)
     .bind(call_data(seconds))
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     mark_responded(tx, case_id).await?;
     Ok(id)
 }
 
 /// Corrects a logged call's length (an answer reported after the hang-up).
 pub async fn set_logged_length(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     event_id: i64,
     seconds: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE case_events SET data = ? WHERE id = ? AND kind = 'call'")
+    sqlx::query("UPDATE case_events SET data = $1 WHERE id = $2 AND kind = 'call'")
         .bind(call_data(seconds))
         .bind(event_id)
         .execute(&mut *tx)
@@ -192,17 +185,17 @@ pub async fn set_logged_length(
 /// The supporter's summary of a logged call, written into its timeline entry; the case counts
 /// as changed (the search index picks the summary up).
 pub async fn set_summary(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     event_id: i64,
     case_id: i64,
     summary: &str,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE case_events SET body = ? WHERE id = ? AND kind = 'call'")
+    sqlx::query("UPDATE case_events SET body = $1 WHERE id = $2 AND kind = 'call'")
         .bind(summary)
         .bind(event_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE cases SET updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2")
         .bind(utc_now())
         .bind(case_id)
         .execute(&mut *tx)
@@ -217,7 +210,7 @@ pub async fn latest_open_for_agent(
     since: i64,
 ) -> Result<Option<StoredCall>, StoreError> {
     sqlx::query(&format!(
-        "{SELECT} WHERE p.agent = ? AND p.created_at >= ?
+        "{SELECT} WHERE p.agent = $1 AND p.created_at >= $2
            AND (p.ended_at IS NULL OR (p.answered_at IS NOT NULL AND p.wrapped_up = 0))
          ORDER BY p.id DESC LIMIT 1"
     ))
@@ -232,7 +225,7 @@ pub async fn latest_open_for_agent(
 /// Every call since `since`, newest first, with the caller's name when they were matched.
 pub async fn since(db: &Db, since: i64) -> Result<Vec<(StoredCall, Option<String>)>, StoreError> {
     let rows = sqlx::query(&format!(
-        "SELECT q.*, z.name AS caller_name FROM ({SELECT} WHERE p.created_at >= ?) q
+        "SELECT q.*, z.name AS caller_name FROM ({SELECT} WHERE p.created_at >= $1) q
          LEFT JOIN citizens z ON z.id = q.caller_citizen_id ORDER BY q.id DESC LIMIT 500"
     ))
     .bind(since)

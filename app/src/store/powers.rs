@@ -2,10 +2,12 @@
 //! number is never stored here: a holder with a known CPR number is a citizen row (sealed
 //! there) that `holder_citizen_id` points at.
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 use time::Date;
 use time::macros::format_description;
 
+use super::db::Backend;
+use super::db::Conn;
 use super::{Db, StoreError};
 use crate::domain::power_of_attorney::{PowerOfAttorney, PowerScope, PowerSource};
 
@@ -28,13 +30,17 @@ pub fn format_date(date: Date) -> String {
     date.format(DATE).unwrap_or_default()
 }
 
-const SELECT: &str = "SELECT p.id, g.name AS giver_name, p.holder_name, p.valid_from, p.valid_to,
-        p.source, p.revoked_at,
-        (SELECT group_concat(s.scope, ',') FROM power_of_attorney_scopes s
-          WHERE s.power_id = p.id) AS scopes
-     FROM powers_of_attorney p JOIN citizens g ON g.id = p.giver_citizen_id";
+fn select(backend: Backend) -> String {
+    let scopes = backend.comma_list("s.scope");
+    format!(
+        "SELECT p.id, g.name AS giver_name, p.holder_name, p.valid_from, p.valid_to,
+            p.source, p.revoked_at,
+            (SELECT {scopes} FROM power_of_attorney_scopes s WHERE s.power_id = p.id) AS scopes
+         FROM powers_of_attorney p JOIN citizens g ON g.id = p.giver_citizen_id"
+    )
+}
 
-fn power(row: &sqlx::sqlite::SqliteRow) -> Result<PowerOfAttorney, StoreError> {
+fn power(row: &crate::store::db::DbRow) -> Result<PowerOfAttorney, StoreError> {
     let scopes: Option<String> = row.try_get("scopes")?;
     let mut scopes = scopes
         .unwrap_or_default()
@@ -60,11 +66,11 @@ fn power(row: &sqlx::sqlite::SqliteRow) -> Result<PowerOfAttorney, StoreError> {
 
 /// The citizen on a case (id and name), if there is one.
 pub async fn citizen_of_case(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
 ) -> Result<Option<(i64, String)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT z.id, z.name FROM cases c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = ?",
+        "SELECT z.id, z.name FROM cases c JOIN citizens z ON z.id = c.citizen_id WHERE c.id = $1",
     )
     .bind(case_id)
     .fetch_optional(&mut *tx)
@@ -73,12 +79,13 @@ pub async fn citizen_of_case(
 
 /// The power `power_id` given by `giver`, if it is theirs.
 pub async fn given_one(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     giver: i64,
     power_id: i64,
 ) -> Result<Option<PowerOfAttorney>, StoreError> {
     sqlx::query(&format!(
-        "{SELECT} WHERE p.id = ? AND p.giver_citizen_id = ?"
+        "{} WHERE p.id = $1 AND p.giver_citizen_id = $2",
+        select(Backend::of(tx))
     ))
     .bind(power_id)
     .bind(giver)
@@ -92,7 +99,8 @@ pub async fn given_one(
 /// The powers `citizen` has given, newest first.
 pub async fn given_by(db: &Db, citizen: i64) -> Result<Vec<PowerOfAttorney>, StoreError> {
     sqlx::query(&format!(
-        "{SELECT} WHERE p.giver_citizen_id = ? ORDER BY p.valid_from DESC, p.id DESC"
+        "{} WHERE p.giver_citizen_id = $1 ORDER BY p.valid_from DESC, p.id DESC",
+        select(db.backend())
     ))
     .bind(citizen)
     .fetch_all(db.pool())
@@ -105,7 +113,8 @@ pub async fn given_by(db: &Db, citizen: i64) -> Result<Vec<PowerOfAttorney>, Sto
 /// The powers `citizen` holds for others, newest first.
 pub async fn held_by(db: &Db, citizen: i64) -> Result<Vec<PowerOfAttorney>, StoreError> {
     sqlx::query(&format!(
-        "{SELECT} WHERE p.holder_citizen_id = ? ORDER BY p.valid_from DESC, p.id DESC"
+        "{} WHERE p.holder_citizen_id = $1 ORDER BY p.valid_from DESC, p.id DESC",
+        select(db.backend())
     ))
     .bind(citizen)
     .fetch_all(db.pool())
@@ -118,7 +127,7 @@ pub async fn held_by(db: &Db, citizen: i64) -> Result<Vec<PowerOfAttorney>, Stor
 /// The id of the citizen on the case with this reference.
 pub async fn citizen_on_case(db: &Db, reference: &str) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT citizen_id FROM cases WHERE reference = ? AND citizen_id IS NOT NULL",
+        "SELECT citizen_id FROM cases WHERE reference = $1 AND citizen_id IS NOT NULL",
     )
     .bind(reference)
     .fetch_optional(db.pool())
@@ -141,11 +150,11 @@ pub struct NewPower<'a> {
 }
 
 /// Records a power and its scopes; returns its id.
-pub async fn insert(tx: &mut SqliteConnection, new: &NewPower<'_>) -> Result<i64, StoreError> {
-    let id = sqlx::query(
+pub async fn insert(tx: &mut Conn, new: &NewPower<'_>) -> Result<i64, StoreError> {
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO powers_of_attorney (giver_citizen_id, holder_citizen_id, holder_name,
             valid_from, valid_to, source, registered_by, created_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(new.giver_citizen_id)
     .bind(new.holder_citizen_id)
@@ -156,12 +165,11 @@ pub async fn insert(tx: &mut SqliteConnection, new: &NewPower<'_>) -> Result<i64
     .bind(new.registered_by)
     .bind(new.at)
     .bind(new.revoked_at)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     for scope in new.scopes {
         sqlx::query(
-            "INSERT OR IGNORE INTO power_of_attorney_scopes (power_id, scope) VALUES (?, ?)",
+            "INSERT INTO power_of_attorney_scopes (power_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(scope.as_str())
@@ -172,9 +180,9 @@ pub async fn insert(tx: &mut SqliteConnection, new: &NewPower<'_>) -> Result<i64
 }
 
 /// How many powers `giver` has given (the demo loader adds its own only once).
-pub async fn count_given(tx: &mut SqliteConnection, giver: i64) -> Result<i64, StoreError> {
+pub async fn count_given(tx: &mut Conn, giver: i64) -> Result<i64, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM powers_of_attorney WHERE giver_citizen_id = ?")
+        sqlx::query_scalar("SELECT COUNT(*) FROM powers_of_attorney WHERE giver_citizen_id = $1")
             .bind(giver)
             .fetch_one(&mut *tx)
             .await?,

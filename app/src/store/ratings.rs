@@ -1,7 +1,7 @@
 //! Satisfaction ratings: one row per case, created when the resolution e-mail with the rating
 //! link is queued, completed when the citizen follows it.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::{Db, StoreError};
 
@@ -32,7 +32,7 @@ const SELECT: &str = "SELECT r.case_id, c.reference, r.expires_at, r.rating, r.c
 /// Whether the case has been rated already (then no new link is sent).
 pub async fn is_rated(db: &Db, case_id: i64) -> Result<bool, StoreError> {
     let rated: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM case_ratings WHERE case_id = ? AND rating IS NOT NULL")
+        sqlx::query_scalar("SELECT 1 FROM case_ratings WHERE case_id = $1 AND rating IS NOT NULL")
             .bind(case_id)
             .fetch_optional(db.pool())
             .await?;
@@ -41,14 +41,10 @@ pub async fn is_rated(db: &Db, case_id: i64) -> Result<bool, StoreError> {
 
 /// Records a new link for a case not rated yet; a link sent at an earlier resolution is
 /// replaced (it stops working). A rated case keeps its row untouched.
-pub async fn issue_in(
-    tx: &mut SqliteConnection,
-    case_id: i64,
-    new: &NewRating,
-) -> Result<(), StoreError> {
+pub async fn issue_in(tx: &mut Conn, case_id: i64, new: &NewRating) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_ratings (case_id, token_hash, issued_at, expires_at, system, staff_id)
-         VALUES (?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (case_id) DO UPDATE SET
              token_hash = excluded.token_hash, issued_at = excluded.issued_at,
              expires_at = excluded.expires_at, system = excluded.system,
@@ -68,7 +64,7 @@ pub async fn issue_in(
 
 pub async fn find_by_token(db: &Db, token_hash: &[u8]) -> Result<Option<StoredRating>, StoreError> {
     Ok(
-        sqlx::query_as::<_, StoredRating>(&format!("{SELECT} WHERE r.token_hash = ?"))
+        sqlx::query_as::<_, StoredRating>(&format!("{SELECT} WHERE r.token_hash = $1"))
             .bind(token_hash)
             .fetch_optional(db.pool())
             .await?,
@@ -76,11 +72,11 @@ pub async fn find_by_token(db: &Db, token_hash: &[u8]) -> Result<Option<StoredRa
 }
 
 pub async fn find_by_token_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     token_hash: &[u8],
 ) -> Result<Option<StoredRating>, StoreError> {
     Ok(
-        sqlx::query_as::<_, StoredRating>(&format!("{SELECT} WHERE r.token_hash = ?"))
+        sqlx::query_as::<_, StoredRating>(&format!("{SELECT} WHERE r.token_hash = $1"))
             .bind(token_hash)
             .fetch_optional(&mut *tx)
             .await?,
@@ -89,7 +85,7 @@ pub async fn find_by_token_in(
 
 pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<StoredRating>, StoreError> {
     Ok(sqlx::query_as::<_, StoredRating>(&format!(
-        "{SELECT} WHERE r.case_id = ? AND r.rating IS NOT NULL"
+        "{SELECT} WHERE r.case_id = $1 AND r.rating IS NOT NULL"
     ))
     .bind(case_id)
     .fetch_optional(db.pool())
@@ -98,13 +94,13 @@ pub async fn for_case(db: &Db, case_id: i64) -> Result<Option<StoredRating>, Sto
 
 /// Sets the score if the case has none; false if it was rated already.
 pub async fn record_score_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     score: u8,
     at: &str,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE case_ratings SET rating = ?, rated_at = ? WHERE case_id = ? AND rating IS NULL",
+        "UPDATE case_ratings SET rating = $1, rated_at = $2 WHERE case_id = $3 AND rating IS NULL",
     )
     .bind(i64::from(score))
     .bind(at)
@@ -116,13 +112,13 @@ pub async fn record_score_in(
 
 /// Sets the comment of a rated case that has none; false otherwise.
 pub async fn record_comment_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     case_id: i64,
     comment: &str,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE case_ratings SET comment = ?
-         WHERE case_id = ? AND rating IS NOT NULL AND comment IS NULL",
+        "UPDATE case_ratings SET comment = $1
+         WHERE case_id = $2 AND rating IS NOT NULL AND comment IS NULL",
     )
     .bind(comment)
     .bind(case_id)

@@ -1,7 +1,7 @@
 //! The embedded registry's tables: what a block, a lift or a counter issue changes there. The
 //! registry port decides when; these only write.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::StoreError;
 use super::cases::utc_now;
@@ -9,13 +9,13 @@ use crate::domain::registry_command::Issue;
 
 /// Marks one authenticator of the identity blocked.
 pub async fn block_authenticator(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     identity_id: i64,
     authenticator_id: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE authenticators SET status = 'blocked', updated_at = ?
-         WHERE id = ? AND identity_id = ?",
+        "UPDATE authenticators SET status = 'blocked', updated_at = $1
+         WHERE id = $2 AND identity_id = $3",
     )
     .bind(utc_now())
     .bind(authenticator_id)
@@ -26,8 +26,8 @@ pub async fn block_authenticator(
 }
 
 /// Marks the whole identity blocked.
-pub async fn block_identity(tx: &mut SqliteConnection, identity_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE identities SET status = 'blocked', updated_at = ? WHERE id = ?")
+pub async fn block_identity(tx: &mut Conn, identity_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE identities SET status = 'blocked', updated_at = $1 WHERE id = $2")
         .bind(utc_now())
         .bind(identity_id)
         .execute(&mut *tx)
@@ -37,22 +37,22 @@ pub async fn block_identity(tx: &mut SqliteConnection, identity_id: i64) -> Resu
 
 /// Blocks one authenticator of a MitID Erhverv identity, or (None) the whole identity.
 pub async fn block_business(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     business_identity_id: i64,
     authenticator_id: Option<i64>,
 ) -> Result<(), StoreError> {
     let now = utc_now();
     match authenticator_id {
         Some(id) => sqlx::query(
-            "UPDATE business_authenticators SET status = 'blocked', updated_at = ?
-             WHERE id = ? AND business_identity_id = ?",
+            "UPDATE business_authenticators SET status = 'blocked', updated_at = $1
+             WHERE id = $2 AND business_identity_id = $3",
         )
         .bind(now)
         .bind(id)
         .bind(business_identity_id),
         None => sqlx::query(
-            "UPDATE business_identities SET status = 'blocked', updated_at = ?
-             WHERE id = ? AND status = 'active'",
+            "UPDATE business_identities SET status = 'blocked', updated_at = $1
+             WHERE id = $2 AND status = 'active'",
         )
         .bind(now)
         .bind(business_identity_id),
@@ -63,10 +63,10 @@ pub async fn block_business(
 }
 
 /// Makes a blocked identity active again (a revoked one stays revoked).
-pub async fn reactivate(tx: &mut SqliteConnection, identity_id: i64) -> Result<(), StoreError> {
+pub async fn reactivate(tx: &mut Conn, identity_id: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE identities SET status = 'active', updated_at = ?
-         WHERE id = ? AND status = 'blocked'",
+        "UPDATE identities SET status = 'active', updated_at = $1
+         WHERE id = $2 AND status = 'blocked'",
     )
     .bind(utc_now())
     .bind(identity_id)
@@ -78,20 +78,20 @@ pub async fn reactivate(tx: &mut SqliteConnection, identity_id: i64) -> Result<(
 /// Creates or changes the citizen's identity as a counter visit issued it: the user-ID, the
 /// assurance level, the password, new authenticators pending activation and the activation
 /// code's hash.
-pub async fn issue(tx: &mut SqliteConnection, issue: &Issue) -> Result<(), StoreError> {
+pub async fn issue(tx: &mut Conn, issue: &Issue) -> Result<(), StoreError> {
     let now = utc_now();
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = ?")
+        sqlx::query_scalar("SELECT id FROM identities WHERE citizen_id = $1")
             .bind(issue.citizen_id)
             .fetch_optional(&mut *tx)
             .await?;
     let identity_id = match existing {
         Some(id) => {
             sqlx::query(
-                "UPDATE identities SET user_id = ?, user_id_key = ?, assurance = ?,
-                    password_hash = COALESCE(?, password_hash),
-                    status = CASE WHEN ? THEN 'active' ELSE status END, updated_at = ?
-                 WHERE id = ?",
+                "UPDATE identities SET user_id = $1, user_id_key = $2, assurance = $3,
+                    password_hash = COALESCE($4, password_hash),
+                    status = CASE WHEN $5 THEN 'active' ELSE status END, updated_at = $6
+                 WHERE id = $7",
             )
             .bind(&issue.user_id)
             .bind(issue.user_id.to_lowercase())
@@ -104,39 +104,39 @@ pub async fn issue(tx: &mut SqliteConnection, issue: &Issue) -> Result<(), Store
             .await?;
             id
         }
-        None => sqlx::query(
-            "INSERT INTO identities (citizen_id, user_id, user_id_key, assurance, status,
+        None => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO identities (citizen_id, user_id, user_id_key, assurance, status,
                 password_hash, created_at, updated_at)
-             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)",
-        )
-        .bind(issue.citizen_id)
-        .bind(&issue.user_id)
-        .bind(issue.user_id.to_lowercase())
-        .bind(issue.assurance.as_str())
-        .bind(&issue.password_argon2)
-        .bind(&now)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid(),
+             VALUES ($1, $2, $3, $4, 'active', $5, $6, $7) RETURNING id",
+            )
+            .bind(issue.citizen_id)
+            .bind(&issue.user_id)
+            .bind(issue.user_id.to_lowercase())
+            .bind(issue.assurance.as_str())
+            .bind(&issue.password_argon2)
+            .bind(&now)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?
+        }
     };
     for a in &issue.authenticators {
-        let authenticator_id = sqlx::query(
+        let authenticator_id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO authenticators (identity_id, kind, serial, status, created_at, updated_at)
-             VALUES (?, ?, ?, 'pending_activation', ?, ?)",
+             VALUES ($1, $2, $3, 'pending_activation', $4, $5) RETURNING id",
         )
         .bind(identity_id)
         .bind(&a.kind)
         .bind(&a.serial)
         .bind(&now)
         .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(&mut *tx)
+        .await?;
         if let Some(code) = issue.activation.as_ref().filter(|c| c.kind == a.kind) {
             sqlx::query(
                 "INSERT INTO activation_codes (authenticator_id, code_sha256, issued_at, expires_at)
-                 VALUES (?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, $4)",
             )
             .bind(authenticator_id)
             .bind(&code.code_sha256)

@@ -17,22 +17,22 @@ pub async fn create(
 ) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     // Housekeeping rides along with logins, so expired rows never pile up.
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM login_steps WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM login_steps WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
     if let Some(step) = finished_step {
-        sqlx::query("DELETE FROM login_steps WHERE token_hash = ?")
+        sqlx::query("DELETE FROM login_steps WHERE token_hash = $1")
             .bind(step)
             .execute(&mut *tx)
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -40,7 +40,7 @@ pub async fn create(
     .bind(now + ttl_secs)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE staff_users SET last_login_at = ? WHERE id = ?")
+    sqlx::query("UPDATE staff_users SET last_login_at = $1 WHERE id = $2")
         .bind(now)
         .bind(user_id)
         .execute(&mut *tx)
@@ -58,7 +58,7 @@ pub async fn find_user(
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT u.username, u.display_name, u.role
          FROM sessions s JOIN staff_users u ON u.id = s.user_id
-         WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
     )
     .bind(token_hash)
     .bind(now)
@@ -75,7 +75,7 @@ pub async fn find_user(
 
 pub async fn delete(db: &Db, token_hash: &[u8]) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(&mut *tx)
         .await?;

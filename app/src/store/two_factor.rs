@@ -1,7 +1,7 @@
 //! Two-factor login's rows: the login steps between password and session, enrolments, the
 //! last accepted time step, and recovery codes.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::{Db, StoreError};
 
@@ -25,13 +25,13 @@ pub async fn create_step(
     ttl_secs: i64,
 ) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM login_steps WHERE expires_at <= ?")
+    sqlx::query("DELETE FROM login_steps WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO login_steps (token_hash, user_id, next_path, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(user_id)
@@ -52,7 +52,7 @@ pub async fn find_step(
 ) -> Result<Option<LoginStepRecord>, StoreError> {
     Ok(sqlx::query_as::<_, LoginStepRecord>(
         "SELECT user_id, next_path, pending_secret, pending_codes FROM login_steps
-         WHERE token_hash = ? AND expires_at > ?",
+         WHERE token_hash = $1 AND expires_at > $2",
     )
     .bind(token_hash)
     .bind(now)
@@ -74,8 +74,8 @@ pub async fn keep_pending(
 ) -> Result<(Vec<u8>, Vec<u8>), StoreError> {
     let mut tx = db.begin_write().await?;
     sqlx::query(
-        "UPDATE login_steps SET pending_secret = ?, pending_codes = ?
-         WHERE token_hash = ? AND pending_secret IS NULL",
+        "UPDATE login_steps SET pending_secret = $1, pending_codes = $2
+         WHERE token_hash = $3 AND pending_secret IS NULL",
     )
     .bind(secret)
     .bind(codes)
@@ -83,7 +83,7 @@ pub async fn keep_pending(
     .execute(&mut *tx)
     .await?;
     let kept: Option<Pending> = sqlx::query_as(
-        "SELECT pending_secret, pending_codes FROM login_steps WHERE token_hash = ?",
+        "SELECT pending_secret, pending_codes FROM login_steps WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(&mut *tx)
@@ -100,9 +100,9 @@ pub async fn keep_pending(
 pub async fn accept_step(db: &Db, user_id: i64, step: i64) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE staff_users SET totp_last_step = ?
-         WHERE id = ? AND totp_secret IS NOT NULL
-           AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        "UPDATE staff_users SET totp_last_step = $1
+         WHERE id = $2 AND totp_secret IS NOT NULL
+           AND (totp_last_step IS NULL OR totp_last_step < $3)",
     )
     .bind(step)
     .bind(user_id)
@@ -116,14 +116,14 @@ pub async fn accept_step(db: &Db, user_id: i64, step: i64) -> Result<bool, Store
 
 /// Spends a recovery code: true when it was one of the person's unused codes.
 pub async fn spend_recovery_code(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     user_id: i64,
     code_hash: &[u8],
     now: i64,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE recovery_codes SET used_at = ?
-         WHERE user_id = ? AND code_hash = ? AND used_at IS NULL",
+        "UPDATE recovery_codes SET used_at = $1
+         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
     )
     .bind(now)
     .bind(user_id)
@@ -137,7 +137,7 @@ pub async fn spend_recovery_code(
 /// How many of a person's recovery codes are unused.
 pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL",
+        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
     )
     .bind(user_id)
     .fetch_one(db.pool())
@@ -147,21 +147,21 @@ pub async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, StoreErro
 /// Sets up a person's authenticator in the caller's transaction: the sealed secret, the step
 /// of the code that confirmed it, and the recovery codes' hashes (replacing any before).
 pub async fn enrol(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     user_id: i64,
     sealed_secret: &[u8],
     confirmed_step: i64,
     code_hashes: &[Vec<u8>],
 ) -> Result<(), StoreError> {
     forget(tx, user_id).await?;
-    sqlx::query("UPDATE staff_users SET totp_secret = ?, totp_last_step = ? WHERE id = ?")
+    sqlx::query("UPDATE staff_users SET totp_secret = $1, totp_last_step = $2 WHERE id = $3")
         .bind(sealed_secret)
         .bind(confirmed_step)
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
     for hash in code_hashes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)")
+        sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
             .bind(user_id)
             .bind(hash)
             .execute(&mut *tx)
@@ -171,12 +171,12 @@ pub async fn enrol(
 }
 
 /// Removes a person's authenticator and recovery codes, in the caller's transaction.
-pub async fn forget(tx: &mut SqliteConnection, user_id: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE staff_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = ?")
+pub async fn forget(tx: &mut Conn, user_id: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE staff_users SET totp_secret = NULL, totp_last_step = NULL WHERE id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = ?")
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;

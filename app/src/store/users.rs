@@ -1,8 +1,9 @@
 //! Staff accounts: the rows, and the administrators' changes to them (each with its audit
 //! entry in the same transaction).
 
-use sqlx::{Row, SqliteConnection};
+use sqlx::Row;
 
+use super::db::Conn;
 use super::{Db, StoreError};
 use crate::domain::SessionUser;
 use crate::domain::{Role, Username};
@@ -58,23 +59,20 @@ pub async fn insert(db: &Db, staff: NewStaff<'_>) -> Result<i64, StoreError> {
 }
 
 /// Adds an account in the caller's transaction.
-pub async fn insert_row(
-    tx: &mut SqliteConnection,
-    staff: &NewStaff<'_>,
-) -> Result<i64, StoreError> {
-    let result = sqlx::query(
+pub async fn insert_row(tx: &mut Conn, staff: &NewStaff<'_>) -> Result<i64, StoreError> {
+    let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO staff_users (username, display_name, role, password_hash, must_change_password)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(staff.username.as_str())
     .bind(staff.display_name)
     .bind(staff.role.as_str())
     .bind(staff.password_hash)
-    .bind(staff.must_change_password)
-    .execute(&mut *tx)
+    .bind(i64::from(staff.must_change_password))
+    .fetch_one(&mut *tx)
     .await;
     match result {
-        Ok(done) => Ok(done.last_insert_rowid()),
+        Ok(done) => Ok(done),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             Err(StoreError::Conflict("username"))
         }
@@ -84,7 +82,7 @@ pub async fn insert_row(
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<StaffRecord>, StoreError> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM staff_users WHERE username = ?"
+        "SELECT {COLUMNS} FROM staff_users WHERE username = $1"
     ))
     .bind(username.trim().to_lowercase())
     .fetch_optional(db.pool())
@@ -93,7 +91,7 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<StaffRec
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<StaffRecord>, StoreError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM staff_users WHERE id = ?"))
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM staff_users WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
@@ -116,12 +114,9 @@ pub async fn list(db: &Db) -> Result<Vec<StaffRecord>, StoreError> {
 }
 
 /// Active administrators other than `except` (the one about to change).
-pub async fn other_active_admins(
-    tx: &mut SqliteConnection,
-    except: i64,
-) -> Result<i64, StoreError> {
+pub async fn other_active_admins(tx: &mut Conn, except: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND active = 1 AND id <> ?",
+        "SELECT COUNT(*) FROM staff_users WHERE role = 'admin' AND active = 1 AND id <> $1",
     )
     .bind(except)
     .fetch_one(&mut *tx)
@@ -130,13 +125,13 @@ pub async fn other_active_admins(
 
 /// Ends every session and half-finished login of a person, at once: the next request of any
 /// of their browsers is anonymous.
-async fn end_sessions(tx: &mut SqliteConnection, user_id: i64) -> Result<u64, StoreError> {
-    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+async fn end_sessions(tx: &mut Conn, user_id: i64) -> Result<u64, StoreError> {
+    let sessions = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    sqlx::query("DELETE FROM login_steps WHERE user_id = ?")
+    sqlx::query("DELETE FROM login_steps WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
@@ -164,15 +159,11 @@ pub enum Change<'a> {
 
 /// Applies `change` to account `user_id` in the caller's transaction; how many sessions it
 /// ended. The service writes the audit entry in the same transaction.
-pub async fn apply(
-    tx: &mut SqliteConnection,
-    user_id: i64,
-    change: &Change<'_>,
-) -> Result<u64, StoreError> {
+pub async fn apply(tx: &mut Conn, user_id: i64, change: &Change<'_>) -> Result<u64, StoreError> {
     let ended = match *change {
         Change::Active(active) => {
-            sqlx::query("UPDATE staff_users SET active = ? WHERE id = ?")
-                .bind(active)
+            sqlx::query("UPDATE staff_users SET active = $1 WHERE id = $2")
+                .bind(i64::from(active))
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
@@ -184,7 +175,7 @@ pub async fn apply(
         }
         Change::Role(role) => {
             // Open sessions carry on in the new role: the session's role is read per request.
-            sqlx::query("UPDATE staff_users SET role = ? WHERE id = ?")
+            sqlx::query("UPDATE staff_users SET role = $1 WHERE id = $2")
                 .bind(role.as_str())
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -192,7 +183,7 @@ pub async fn apply(
             0
         }
         Change::DisplayName(name) => {
-            sqlx::query("UPDATE staff_users SET display_name = ? WHERE id = ?")
+            sqlx::query("UPDATE staff_users SET display_name = $1 WHERE id = $2")
                 .bind(name)
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -201,7 +192,7 @@ pub async fn apply(
         }
         Change::ResetPassword { hash } => {
             sqlx::query(
-                "UPDATE staff_users SET password_hash = ?, must_change_password = 1 WHERE id = ?",
+                "UPDATE staff_users SET password_hash = $1, must_change_password = 1 WHERE id = $2",
             )
             .bind(hash)
             .bind(user_id)
@@ -211,7 +202,7 @@ pub async fn apply(
         }
         Change::OwnPassword { hash } => {
             sqlx::query(
-                "UPDATE staff_users SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+                "UPDATE staff_users SET password_hash = $1, must_change_password = 0 WHERE id = $2",
             )
             .bind(hash)
             .bind(user_id)
@@ -227,7 +218,7 @@ pub async fn apply(
     Ok(ended)
 }
 
-fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StaffRecord, StoreError> {
+fn record_from_row(row: &crate::store::db::DbRow) -> Result<StaffRecord, StoreError> {
     let role: String = row.try_get("role")?;
     let role = Role::parse(&role).map_err(|e| StoreError::Sqlx(sqlx::Error::Decode(e.into())))?;
     Ok(StaffRecord {
@@ -236,8 +227,8 @@ fn record_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<StaffRecord, StoreEr
         display_name: row.try_get("display_name")?,
         role,
         password_hash: row.try_get("password_hash")?,
-        active: row.try_get("active")?,
-        must_change_password: row.try_get("must_change_password")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        must_change_password: row.try_get::<i64, _>("must_change_password")? != 0,
         totp_secret: row.try_get("totp_secret")?,
         totp_last_step: row.try_get("totp_last_step")?,
         last_login_at: row.try_get("last_login_at")?,

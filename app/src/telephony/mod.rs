@@ -186,7 +186,7 @@ async fn check_agent(db: &Db, username: &str) -> Result<(), TelephonyError> {
 /// Logs the call on its case once it has ended, was answered and has a case; corrects the
 /// length of a call logged before a late answer report.
 async fn log_when_ready(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     call: &mut StoredCall,
 ) -> Result<(), StoreError> {
     let (Some(case_id), Some(ended), Some(seconds)) = (
@@ -319,7 +319,7 @@ pub async fn current_call(line: Line<'_>, agent: &str) -> Result<Option<CallPop>
 
 /// The agent's call, inside the transaction, or why not.
 async fn agents_call(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::store::db::Conn,
     agent: &str,
     call_id: &str,
 ) -> Result<StoredCall, TelephonyError> {

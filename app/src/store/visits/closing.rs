@@ -2,7 +2,7 @@
 //! orchestrated by the counter service (its `finish`), which calls these in its
 //! transaction; aborting and refusing are done here.
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 
 use super::{DATE, Visit};
 use crate::domain::audit::AuditEntry;
@@ -30,7 +30,7 @@ pub struct Closing<'a> {
 
 /// Opens the case that records how the visit ended.
 pub async fn open_case(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     visit: &Visit,
     closing: &Closing<'_>,
     category: crate::domain::Category,
@@ -56,11 +56,12 @@ pub async fn open_case(
 }
 
 /// Whether the visit is still open (in progress or paused).
-pub async fn still_open(tx: &mut SqliteConnection, id: i64) -> Result<bool, StoreError> {
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM counter_visits WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+pub async fn still_open(tx: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM counter_visits WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     Ok(state
         .as_deref()
         .and_then(VisitState::parse)
@@ -69,12 +70,12 @@ pub async fn still_open(tx: &mut SqliteConnection, id: i64) -> Result<bool, Stor
 
 /// Whether another citizen has this user-ID (compared in lower case), in the transaction.
 pub async fn user_id_taken_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     user_id: &str,
     citizen_id: i64,
 ) -> Result<bool, StoreError> {
     let taken: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM identities WHERE user_id_key = ? AND citizen_id != ?")
+        sqlx::query_scalar("SELECT 1 FROM identities WHERE user_id_key = $1 AND citizen_id != $2")
             .bind(user_id.to_lowercase())
             .bind(citizen_id)
             .fetch_optional(&mut *tx)
@@ -83,8 +84,8 @@ pub async fn user_id_taken_in(
 }
 
 /// Whether a device with this serial number is already registered, in the transaction.
-pub async fn serial_taken_in(tx: &mut SqliteConnection, serial: &str) -> Result<bool, StoreError> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM authenticators WHERE serial = ?")
+pub async fn serial_taken_in(tx: &mut Conn, serial: &str) -> Result<bool, StoreError> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM authenticators WHERE serial = $1")
         .bind(serial)
         .fetch_optional(&mut *tx)
         .await?;
@@ -94,15 +95,15 @@ pub async fn serial_taken_in(tx: &mut SqliteConnection, serial: &str) -> Result<
 /// Closes a finished visit: completed, with its case and outbox row; the activation code
 /// has been handed over and is discarded.
 pub async fn mark_completed(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: i64,
     case_id: i64,
     outbox_id: Option<i64>,
     at: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE counter_visits SET state = 'completed', finished_at = ?, updated_at = ?,
-            case_id = ?, outbox_id = ?, code_sealed = NULL WHERE id = ?",
+        "UPDATE counter_visits SET state = 'completed', finished_at = $1, updated_at = $2,
+            case_id = $3, outbox_id = $4, code_sealed = NULL WHERE id = $5",
     )
     .bind(at)
     .bind(at)
@@ -116,7 +117,7 @@ pub async fn mark_completed(
 
 /// Registers the Digital Post exemption chosen at the visit.
 pub async fn register_exemption(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     visit: &Visit,
     exemption: &ExemptionChoice,
     staff: i64,
@@ -124,7 +125,7 @@ pub async fn register_exemption(
     sqlx::query(
         "INSERT INTO digital_post_exemptions
             (citizen_id, ground, registered_on, ends_on, visit_id, registered_by)
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(visit.citizen_id)
     .bind(exemption.ground.map(|g| g.as_str()))
@@ -162,8 +163,8 @@ pub async fn end(
     }
     let now = cases::utc_now();
     sqlx::query(
-        "UPDATE counter_visits SET state = ?, outcome_reason = ?, finished_at = ?, updated_at = ?,
-            case_id = ?, code_sealed = NULL WHERE id = ?",
+        "UPDATE counter_visits SET state = $1, outcome_reason = $2, finished_at = $3, updated_at = $4,
+            case_id = $5, code_sealed = NULL WHERE id = $6",
     )
     .bind(outcome.as_str())
     .bind(reason)

@@ -2,7 +2,7 @@
 //! (a follow-up case for the supporters) or by refusing (the reason, and digital power of
 //! attorney as the way forward).
 
-use sqlx::SqliteConnection;
+use crate::store::db::Conn;
 use time::Date;
 use time::macros::format_description;
 
@@ -78,9 +78,9 @@ pub async fn start(
     let citizen_id = citizens::find_or_create(&mut tx, citizen, &now).await?;
     let staff = cases::staff_id(&mut tx, username).await?;
     let draft = serde_json::to_string(&VisitDraft::default()).map_err(decode)?;
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO counter_visits (purpose, citizen_id, state, draft, staff_id, started_at, updated_at)
-         VALUES (?, ?, 'in_progress', ?, ?, ?, ?)",
+         VALUES ($1, $2, 'in_progress', $3, $4, $5, $6) RETURNING id",
     )
     .bind(purpose.as_str())
     .bind(citizen_id)
@@ -88,9 +88,8 @@ pub async fn start(
     .bind(staff)
     .bind(&now)
     .bind(&now)
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     audit::append(
         &mut tx,
         &AuditEntry::new(username, "counter_visit_started", &format!("visit:{id}"))
@@ -111,7 +110,7 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Visit>, StoreError> {
          JOIN staff_users u ON u.id = v.staff_id
          LEFT JOIN cases c ON c.id = v.case_id
          LEFT JOIN outbox o ON o.id = v.outbox_id
-         WHERE v.id = ?",
+         WHERE v.id = $1",
     )
     .bind(id)
     .fetch_optional(db.pool())
@@ -147,14 +146,14 @@ pub async fn citizen_overview(
 ) -> Result<(Vec<OpenCase>, Option<String>), StoreError> {
     let cases: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT reference, subject, status FROM cases
-         WHERE citizen_id = ? AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 20",
+         WHERE citizen_id = $1 AND status NOT IN ('resolved', 'closed') ORDER BY id DESC LIMIT 20",
     )
     .bind(citizen_id)
     .fetch_all(db.pool())
     .await?;
     let today = today.format(DATE).unwrap_or_default();
     let exempt: Option<String> = sqlx::query_scalar(
-        "SELECT MAX(ends_on) FROM digital_post_exemptions WHERE citizen_id = ? AND ends_on >= ?",
+        "SELECT MAX(ends_on) FROM digital_post_exemptions WHERE citizen_id = $1 AND ends_on >= $2",
     )
     .bind(citizen_id)
     .bind(today)
@@ -182,15 +181,11 @@ pub enum Witnessing {
 }
 
 /// Saves a visit's draft in the caller's transaction; false when the visit is no longer open.
-pub async fn write_draft(
-    tx: &mut SqliteConnection,
-    id: i64,
-    draft: &VisitDraft,
-) -> Result<bool, StoreError> {
+pub async fn write_draft(tx: &mut Conn, id: i64, draft: &VisitDraft) -> Result<bool, StoreError> {
     let json = serde_json::to_string(draft).map_err(decode)?;
     let changed = sqlx::query(
-        "UPDATE counter_visits SET draft = ?, state = 'in_progress', updated_at = ?
-         WHERE id = ? AND state IN ('in_progress', 'paused')",
+        "UPDATE counter_visits SET draft = $1, state = 'in_progress', updated_at = $2
+         WHERE id = $3 AND state IN ('in_progress', 'paused')",
     )
     .bind(json)
     .bind(cases::utc_now())
@@ -220,7 +215,7 @@ pub async fn save_identity_check(
     if !write_draft(&mut tx, id, draft).await? {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM witnessings WHERE visit_id = ?")
+    sqlx::query("DELETE FROM witnessings WHERE visit_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -230,7 +225,7 @@ pub async fn save_identity_check(
     } = witnessing
     {
         sqlx::query(
-            "INSERT INTO witnessings (witness_citizen_id, visit_id, witnessed_on) VALUES (?, ?, ?)",
+            "INSERT INTO witnessings (witness_citizen_id, visit_id, witnessed_on) VALUES ($1, $2, $3)",
         )
         .bind(witness_citizen_id)
         .bind(id)
@@ -253,7 +248,7 @@ pub async fn save_code(
     if !write_draft(&mut tx, id, draft).await? {
         return Ok(false);
     }
-    sqlx::query("UPDATE counter_visits SET code_sealed = ? WHERE id = ?")
+    sqlx::query("UPDATE counter_visits SET code_sealed = $1 WHERE id = $2")
         .bind(sealed)
         .bind(id)
         .execute(&mut *tx)
@@ -264,7 +259,7 @@ pub async fn save_code(
 
 pub async fn sealed_code(db: &Db, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT code_sealed FROM counter_visits WHERE id = ?")
+        sqlx::query_scalar("SELECT code_sealed FROM counter_visits WHERE id = $1")
             .bind(id)
             .fetch_optional(db.pool())
             .await?
@@ -275,8 +270,8 @@ pub async fn sealed_code(db: &Db, id: i64) -> Result<Option<Vec<u8>>, StoreError
 /// Pauses an open visit; it stays on the "today" list until resumed.
 pub async fn pause(db: &Db, id: i64) -> Result<bool, StoreError> {
     let changed = sqlx::query(
-        "UPDATE counter_visits SET state = 'paused', updated_at = ?
-         WHERE id = ? AND state IN ('in_progress', 'paused')",
+        "UPDATE counter_visits SET state = 'paused', updated_at = $1
+         WHERE id = $2 AND state IN ('in_progress', 'paused')",
     )
     .bind(cases::utc_now())
     .bind(id)
@@ -305,7 +300,7 @@ pub async fn today(db: &Db, since: &str) -> Result<Vec<TodayRow>, StoreError> {
          FROM counter_visits v
          JOIN citizens z ON z.id = v.citizen_id
          JOIN staff_users u ON u.id = v.staff_id
-         WHERE v.started_at >= ? OR v.state IN ('in_progress', 'paused')
+         WHERE v.started_at >= $1 OR v.state IN ('in_progress', 'paused')
          ORDER BY v.state NOT IN ('in_progress', 'paused'), v.started_at DESC
          LIMIT 200",
     )
@@ -364,7 +359,7 @@ pub async fn witness_facts(
     let row: Option<(i64, Option<String>)> = sqlx::query_as(
         "SELECT z.id, i.created_at FROM citizens z
          LEFT JOIN identities i ON i.citizen_id = z.id AND i.status = 'active'
-         WHERE z.cpr_hash = ?",
+         WHERE z.cpr_hash = $1",
     )
     .bind(cpr_hash)
     .fetch_optional(db.pool())
@@ -378,7 +373,7 @@ pub async fn witness_facts(
             .map(|t| danish_time::local(t).date())
     });
     let days: Vec<String> = sqlx::query_scalar(
-        "SELECT witnessed_on FROM witnessings WHERE witness_citizen_id = ? AND visit_id != ?",
+        "SELECT witnessed_on FROM witnessings WHERE witness_citizen_id = $1 AND visit_id != $2",
     )
     .bind(citizen_id)
     .bind(visit_id)
@@ -404,7 +399,7 @@ pub async fn user_id_taken(db: &Db, user_id: &str, citizen_id: i64) -> Result<bo
 pub async fn active_kinds(db: &Db, citizen_id: i64) -> Result<Vec<AuthenticatorKind>, StoreError> {
     let kinds: Vec<String> = sqlx::query_scalar(
         "SELECT a.kind FROM authenticators a JOIN identities i ON i.id = a.identity_id
-         WHERE i.citizen_id = ? AND a.status != 'blocked'
+         WHERE i.citizen_id = $1 AND a.status != 'blocked'
            AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.authenticator_id = a.id)",
     )
     .bind(citizen_id)
@@ -419,7 +414,7 @@ pub async fn active_kinds(db: &Db, citizen_id: i64) -> Result<Vec<AuthenticatorK
 /// The citizen with this CPR (keyed hash), if the desk knows them.
 pub async fn citizen_by_cpr_hash(db: &Db, cpr_hash: &[u8]) -> Result<Option<i64>, StoreError> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM citizens WHERE cpr_hash = ?")
+        sqlx::query_scalar("SELECT id FROM citizens WHERE cpr_hash = $1")
             .bind(cpr_hash)
             .fetch_optional(db.pool())
             .await?,
