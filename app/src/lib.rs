@@ -33,6 +33,8 @@ pub mod index_sync;
 #[cfg(feature = "ssr")]
 pub mod kb;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod operations;

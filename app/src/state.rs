@@ -30,9 +30,9 @@ pub struct AppState {
     /// Where blocks take effect: the embedded registry or an external one over HTTP.
     pub registry: Arc<dyn IdentityRegistry>,
     /// New cases, announced to open consoles (server-sent events).
-    pub live: tokio::sync::broadcast::Sender<crate::domain::live_case::LiveCase>,
+    pub live: crate::live::Bus<crate::domain::live_case::LiveCase>,
     /// Calls, each addressed to one agent's consoles (the screen-pop; see `telephony`).
-    pub calls: tokio::sync::broadcast::Sender<crate::domain::telephony::AgentCall>,
+    pub calls: crate::live::Bus<crate::domain::telephony::AgentCall>,
     /// The contact form's allowances per client and per recipient address.
     pub contact_limits: Arc<crate::cases::contact_limits::ContactLimits>,
     /// The citizens' help (misses, searches, guides opened, forms sent), counted in memory and
@@ -59,7 +59,7 @@ pub struct Settings {
 impl AppState {
     /// Announces a new case to every open console; nobody listening is fine.
     pub fn announce(&self, case: crate::domain::live_case::LiveCase) {
-        let _ = self.live.send(case);
+        self.live.send(case);
     }
 
     /// Tells the outbox worker that a message is waiting (call after the commit).

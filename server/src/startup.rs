@@ -286,8 +286,8 @@ impl Application {
                     .unwrap_or_else(|| format!("http://{addr}")),
             }),
             outbox_signal,
-            live: tokio::sync::broadcast::channel(256).0,
-            calls: tokio::sync::broadcast::channel(256).0,
+            live: app::live::Bus::on(&db, "desk_live_cases"),
+            calls: app::live::Bus::on(&db, "desk_calls"),
             contact_limits: Arc::new(ContactLimits::new(
                 config.contact_per_client_per_hour,
                 config.contact_per_recipient_per_day,
@@ -302,6 +302,15 @@ impl Application {
                 Arc::new(EmbeddedRegistry)
             },
         };
+        // On PostgreSQL, what other nodes announce reaches this node's consoles too.
+        if let Some(url) = config
+            .database_url
+            .as_deref()
+            .filter(|_| config.on_postgres())
+        {
+            app_state.live.relay(url).await?;
+            app_state.calls.relay(url).await?;
+        }
         let resumed = app::incidents::resume(&app_state).await?;
         if resumed > 0 {
             tracing::info!(resumed, "incident resolutions left by a restart resumed");

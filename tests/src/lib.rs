@@ -12,6 +12,7 @@ pub mod counter;
 pub mod hostile_support;
 pub mod lookup;
 pub mod page_weight;
+pub mod postgres;
 pub mod receiver;
 pub mod server;
 pub mod smtp;

@@ -150,6 +150,10 @@ pub fn command(data_dir: &Path) -> Command {
         .env("DESK_DEMO_DATA", "true")
         // A short queue keeps each test's start-up fast; the demo logins are still there.
         .env("DESK_DEMO_CASES", "12");
+    if crate::postgres::active() {
+        cmd.env("DESK_DATABASE_URL", crate::postgres::database_for(data_dir))
+            .env("DESK_CPR_KEY", crate::postgres::TEST_CPR_KEY);
+    }
     cmd
 }
 

@@ -248,7 +248,7 @@ pub struct CallPop {
 pub const CALL_EVENT: &str = "call";
 
 /// A pop addressed to one agent (only their console receives it).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AgentCall {
     pub agent: String,
     pub pop: CallPop,

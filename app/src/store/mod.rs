@@ -19,6 +19,7 @@ pub mod intake;
 pub mod kb_admin;
 pub mod login_failures;
 pub mod mail;
+pub mod notify;
 pub mod operations;
 pub mod organisations;
 pub mod outbox;

@@ -122,7 +122,7 @@ impl TelephonyError {
 pub struct Line<'a> {
     pub db: &'a Db,
     pub vault: &'a CprVault,
-    pub consoles: &'a tokio::sync::broadcast::Sender<AgentCall>,
+    pub consoles: &'a crate::live::Bus<AgentCall>,
 }
 
 impl<'a> Line<'a> {
@@ -136,7 +136,7 @@ impl<'a> Line<'a> {
 
     /// Tells the agent's open consoles about their call; no console open is fine.
     fn tell(&self, agent: &str, pop: CallPop) {
-        let _ = self.consoles.send(AgentCall {
+        self.consoles.send(AgentCall {
             agent: agent.to_owned(),
             pop,
         });

@@ -1,7 +1,5 @@
 //! Tests of `telephony`: the rules over a real (temporary) database.
 
-use tokio::sync::broadcast;
-
 use super::*;
 use crate::domain::Username;
 use crate::store::citizens::NewCitizen;
@@ -11,7 +9,7 @@ struct Desk {
     _dir: tempfile::TempDir,
     db: Db,
     vault: CprVault,
-    consoles: broadcast::Sender<AgentCall>,
+    consoles: crate::live::Bus<AgentCall>,
 }
 
 impl Desk {
@@ -41,7 +39,7 @@ impl Desk {
             _dir: dir,
             db,
             vault: CprVault::from_master([3; 32]),
-            consoles: broadcast::channel(64).0,
+            consoles: crate::live::Bus::local(),
         }
     }
 

@@ -21,6 +21,7 @@ const APP_FLOORS: &[&[&str]] = &[
         "incidents",
         "index_sync",
         "kb",
+        "live",
         "mail",
         "operations",
         "powers",
