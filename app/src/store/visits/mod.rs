@@ -63,7 +63,7 @@ struct VisitRow {
     outcome_reason: Option<String>,
     reference: Option<String>,
     registry_state: Option<String>,
-    code_issued: bool,
+    code_issued: i64,
 }
 
 /// Starts a visit for the citizen (found by CPR, or new).
@@ -104,7 +104,7 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Visit>, StoreError> {
     let row: Option<VisitRow> = sqlx::query_as(
         "SELECT v.id, v.purpose, v.state, v.draft, v.citizen_id, z.name, z.cpr_masked,
                 z.cpr_sealed, u.display_name, v.started_at, v.outcome_reason, c.reference,
-                o.state AS registry_state, v.code_sealed IS NOT NULL AS code_issued
+                o.state AS registry_state, CASE WHEN v.code_sealed IS NULL THEN 0 ELSE 1 END AS code_issued
          FROM counter_visits v
          JOIN citizens z ON z.id = v.citizen_id
          JOIN staff_users u ON u.id = v.staff_id
@@ -130,7 +130,7 @@ pub async fn load(db: &Db, id: i64) -> Result<Option<Visit>, StoreError> {
         outcome_reason: r.outcome_reason,
         case_reference: r.reference,
         registry_state: r.registry_state,
-        code_issued: r.code_issued,
+        code_issued: r.code_issued != 0,
     }))
 }
 
