@@ -14,6 +14,11 @@ use crate::config::Config;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BackupFileError {
+    #[error(
+        "the desk runs on PostgreSQL (DESK_DATABASE_URL): back it up with PostgreSQL's own \
+         tools (pg_dump, or pg_basebackup with WAL archiving) and a replica"
+    )]
+    OnPostgres,
     #[error("there is no database at {0}: nothing to back up (is DESK_DATA_DIR right?)")]
     NoDatabase(String),
     #[error("{0} already exists: a backup never overwrites a file, choose a new name")]
@@ -53,6 +58,9 @@ fn partial(target: &Path) -> PathBuf {
 
 /// Takes a consistent copy of the live database into `target` while the desk serves.
 pub async fn take(config: &Config, target: &Path) -> Result<Totals, BackupFileError> {
+    if config.on_postgres() {
+        return Err(BackupFileError::OnPostgres);
+    }
     let source = config.database_path();
     if !source.exists() {
         return Err(BackupFileError::NoDatabase(source.display().to_string()));
@@ -92,6 +100,9 @@ pub struct Restored {
 /// Puts `file` in place as the data directory's database after checking it, and applies the
 /// migrations this binary has that the backup does not. The caller rebuilds the indexes.
 pub async fn restore(config: &Config, file: &Path) -> Result<(Restored, Db), BackupFileError> {
+    if config.on_postgres() {
+        return Err(BackupFileError::OnPostgres);
+    }
     if !file.is_file() {
         return Err(BackupFileError::NoBackup(file.display().to_string()));
     }
