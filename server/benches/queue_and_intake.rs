@@ -95,14 +95,13 @@ fn tempfile_dir() -> BenchResult<PathBuf> {
 
 async fn staff(db: &Db) -> BenchResult<i64> {
     let hash = app::auth::password::hash("bench-supporter-2026".into()).await?;
-    let id = sqlx::query(
+    let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO staff_users (username, display_name, role, password_hash)
-         VALUES ('supporter', 'Bench Supporter', 'supporter', $1)",
+         VALUES ('supporter', 'Bench Supporter', 'supporter', $1) RETURNING id",
     )
     .bind(hash)
-    .execute(db.pool())
-    .await?
-    .last_insert_rowid();
+    .fetch_one(db.pool())
+    .await?;
     Ok(id)
 }
 

@@ -448,7 +448,8 @@ pub async fn set_status_in(
     sqlx::query(
         "UPDATE cases SET status = $1, updated_at = $2, sla_pauses = $3, sla_paused_since = $4,
             resolved_at = CASE WHEN $5 THEN COALESCE(resolved_at, $6) END,
-            resolved_within_sla = CASE WHEN $7 THEN COALESCE(resolved_within_sla, resolution_due >= $8) END,
+            resolved_within_sla = CASE WHEN $7 THEN COALESCE(resolved_within_sla,
+                CASE WHEN resolution_due >= $8 THEN 1 ELSE 0 END) END,
             first_response_due = $9, resolution_due = $10 WHERE id = $11",
     )
     .bind(to.as_str())
