@@ -64,6 +64,11 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot read this node's name {path}: {source}")]
+    NodeName {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot read the telephony (CTI) secret {path}: {source}")]
     CtiSecret {
         path: String,
@@ -192,8 +197,15 @@ impl Application {
                     .map_err(|e| StartupError::RegistryClient(e.to_string()))?,
             ),
         };
+        // A random name kept in the data directory: the node's outbox leases outlive a restart.
+        let path = config.data_dir.join("node-name");
+        let node = secret_file::read_or_create(&path).map_err(|source| StartupError::NodeName {
+            path: path.display().to_string(),
+            source,
+        })?;
         Ok(Worker {
             db: db.clone(),
+            node,
             signal,
             mailer,
             from: email::parse_from(&config.mail_from)?,

@@ -303,7 +303,7 @@ pub async fn record_feedback(db: &Db, article_id: i64, helpful: bool) -> Result<
         "INSERT INTO kb_feedback (article_id, helpful, at)
          SELECT id, $1, $2 FROM kb_articles WHERE id = $3 AND status = 'published'",
     )
-    .bind(helpful)
+    .bind(i64::from(helpful))
     .bind(now_text())
     .bind(article_id)
     .execute(&mut *tx)

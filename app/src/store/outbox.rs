@@ -79,18 +79,36 @@ pub async fn enqueue(
     .await?)
 }
 
-/// Rows due for delivery, oldest first. The pending states are written out, not bound: SQLite
-/// uses the partial index `outbox_due` only for a query that names its states literally.
-pub async fn due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, StoreError> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, channel, idempotency_key, payload, attempts FROM outbox
-         WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $1
-         ORDER BY next_attempt_at, id LIMIT $2",
+/// Leases up to `limit` rows due for delivery to the worker `owner` until `lease_until` (Unix
+/// ms), oldest first, and returns them: no other node's worker takes a leased row before its
+/// lease runs out. The pending states are written out, not bound: SQLite uses the partial
+/// index `outbox_due` only for a query that names its states literally.
+pub async fn claim_due(
+    db: &Db,
+    owner: &str,
+    now_ms: i64,
+    lease_until: i64,
+    limit: i64,
+) -> Result<Vec<OutboxItem>, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let mut rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2
+         WHERE id IN (
+             SELECT id FROM outbox
+             WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $3
+               AND (lease_until IS NULL OR lease_until <= $3)
+             ORDER BY next_attempt_at, id LIMIT $4)
+         RETURNING id, channel, idempotency_key, payload, attempts",
     )
+    .bind(owner)
+    .bind(lease_until)
     .bind(now_ms)
     .bind(limit)
-    .fetch_all(db.pool())
+    .fetch_all(&mut *tx)
     .await?;
+    tx.commit().await?;
+    // RETURNING promises no order; ids are the order rows were queued in.
+    rows.sort_unstable_by_key(|r| r.0);
     Ok(rows
         .into_iter()
         .filter_map(|(id, channel, idempotency_key, payload, attempts)| {
@@ -105,10 +123,26 @@ pub async fn due(db: &Db, now_ms: i64, limit: i64) -> Result<Vec<OutboxItem>, St
         .collect())
 }
 
+/// Frees the leases `owner` holds: a worker starting again after its process ended cannot be
+/// delivering them.
+pub async fn release_leases(db: &Db, owner: &str) -> Result<u64, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
+    )
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
+}
+
 /// When the next undelivered row falls due, if any.
 pub async fn next_due_at(db: &Db) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT MIN(next_attempt_at) FROM outbox WHERE state IN ('queued', 'retrying')",
+        "SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until
+                         ELSE next_attempt_at END)
+         FROM outbox WHERE state IN ('queued', 'retrying')",
     )
     .fetch_one(db.pool())
     .await?)
@@ -143,7 +177,10 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 let mut query = SqlBuilder::new("UPDATE outbox SET state = ");
                 query
                     .push_bind(DeliveryState::Sent.as_str())
-                    .push(", attempts = attempts + 1, last_error = NULL, sent_at = ")
+                    .push(
+                        ", attempts = attempts + 1, last_error = NULL, lease_owner = NULL, \
+                         lease_until = NULL, sent_at = ",
+                    )
                     .push_bind(&now)
                     .push(" WHERE id IN (");
                 let mut ids = query.separated(", ");
@@ -160,7 +197,8 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                 match retry_at_ms {
                     Some(at) => sqlx::query(
                         "UPDATE outbox SET state = $1, attempts = attempts + 1,
-                            last_error = $2, next_attempt_at = $3 WHERE id = $4",
+                            last_error = $2, next_attempt_at = $3, lease_owner = NULL,
+                            lease_until = NULL WHERE id = $4",
                     )
                     .bind(DeliveryState::Retrying.as_str())
                     .bind(error)
@@ -168,7 +206,7 @@ pub async fn record_attempts(db: &Db, attempts: Vec<(i64, Attempt)>) -> Result<(
                     .bind(id),
                     None => sqlx::query(
                         "UPDATE outbox SET state = $1, attempts = attempts + 1,
-                            last_error = $2 WHERE id = $3",
+                            last_error = $2, lease_owner = NULL, lease_until = NULL WHERE id = $3",
                     )
                     .bind(DeliveryState::Failed.as_str())
                     .bind(error)
@@ -193,7 +231,8 @@ pub async fn retry_failed(
 ) -> Result<bool, StoreError> {
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
-        "UPDATE outbox SET state = $1, attempts = 0, next_attempt_at = $2
+        "UPDATE outbox SET state = $1, attempts = 0, next_attempt_at = $2, lease_owner = NULL,
+            lease_until = NULL
          WHERE id = $3 AND case_id = $4 AND state = $5",
     )
     .bind(DeliveryState::Queued.as_str())

@@ -52,6 +52,8 @@ impl RetryPolicy {
 
 pub struct Worker {
     pub db: Db,
+    /// This node's name in the outbox's leases (stable across its restarts).
+    pub node: String,
     pub signal: Arc<Notify>,
     pub mailer: Mailer,
     pub from: Mailbox,
@@ -59,8 +61,12 @@ pub struct Worker {
     pub policy: RetryPolicy,
 }
 
-/// Rows read per round.
-const ROUND: i64 = 256;
+/// Rows leased per round: small enough that a round (e-mails 16 at a time with a 30 s
+/// timeout, registry calls one by one with 10 s) ends well within its lease.
+const ROUND: i64 = 32;
+/// How long a round's rows stay leased to this node. Should the node die mid-round, another
+/// node delivers them once this has passed.
+const LEASE: Duration = Duration::from_secs(10 * 60);
 /// E-mails handed to the mail transport at once.
 const EMAILS_IN_FLIGHT: usize = 16;
 
@@ -74,6 +80,14 @@ impl Worker {
     }
 
     async fn run(self, stop: CancellationToken) {
+        match outbox::release_leases(&self.db, &self.node).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                rows = n,
+                "outbox: leases left by this node's last run freed"
+            ),
+            Err(err) => tracing::error!(error = %err, "outbox: cannot free this node's leases"),
+        }
         while !stop.is_cancelled() {
             if let Err(err) = self.deliver_due(&stop).await {
                 tracing::error!(error = %err, "outbox: cannot read the queue");
@@ -107,7 +121,9 @@ impl Worker {
             if stop.is_cancelled() {
                 return Ok(attempted);
             }
-            let due = outbox::due(&self.db, outbox::now_ms(), ROUND).await?;
+            let now = outbox::now_ms();
+            let lease_until = now.saturating_add(i64::try_from(LEASE.as_millis()).unwrap_or(0));
+            let due = outbox::claim_due(&self.db, &self.node, now, lease_until, ROUND).await?;
             if due.is_empty() {
                 return Ok(attempted);
             }
