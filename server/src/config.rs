@@ -70,6 +70,9 @@ pub struct Config {
     pub outbox_retry_ms: u64,
     /// Attempts before an e-mail is marked failed (registry calls retry until acknowledged).
     pub outbox_max_attempts: i64,
+    /// `DESK_OUTBOX_LEASE_SECS`: how long a round's outbox rows stay leased to the node that
+    /// took them; another node delivers them after this when that node died mid-round.
+    pub outbox_lease_secs: u64,
     /// `DESK_INCIDENT_BATCH_PAUSE_MS`: a pause between the batches of ten cases when an
     /// incident is resolved (0: none; the tests use it to stop the server mid-way).
     pub incident_batch_pause_ms: u64,
@@ -189,6 +192,7 @@ impl Config {
             registry_url: get("DESK_REGISTRY_URL"),
             registry_secret: get("DESK_REGISTRY_SECRET"),
             outbox_retry_ms: number("DESK_OUTBOX_RETRY_MS", 5_000)?,
+            outbox_lease_secs: number("DESK_OUTBOX_LEASE_SECS", 600)?.max(1),
             outbox_max_attempts: i64::try_from(number("DESK_OUTBOX_MAX_ATTEMPTS", 8)?)
                 .unwrap_or(i64::MAX),
             incident_batch_pause_ms: number("DESK_INCIDENT_BATCH_PAUSE_MS", 0)?,

@@ -215,6 +215,7 @@ impl Application {
                 max_delay_ms: 15 * 60 * 1_000,
                 max_email_attempts: config.outbox_max_attempts,
             },
+            lease: Duration::from_secs(config.outbox_lease_secs),
         })
     }
 

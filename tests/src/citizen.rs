@@ -126,17 +126,21 @@ pub async fn write_in_repeatedly(
     acknowledged
 }
 
-/// The references of the contact-form cases in the database file under `data_dir` that have
-/// their confirmation e-mail queued.
+/// The references of the contact-form cases in the database of the desk on `data_dir` (its
+/// SQLite file, or its PostgreSQL database) that have their confirmation e-mail queued.
 pub fn stored_references(data_dir: &std::path::Path) -> BTreeSet<String> {
+    const STORED: &str = "SELECT c.reference FROM cases c
+         JOIN outbox o ON o.case_id = c.id AND o.channel = 'email'
+         WHERE c.channel = 'web_form'";
+    if crate::postgres::active() {
+        let url = crate::postgres::database_for(data_dir);
+        return crate::postgres::psql(&url, STORED)
+            .lines()
+            .map(str::to_owned)
+            .collect();
+    }
     let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open the database");
-    let mut stmt = db
-        .prepare(
-            "SELECT c.reference FROM cases c
-             JOIN outbox o ON o.case_id = c.id AND o.channel = 'email'
-             WHERE c.channel = 'web_form'",
-        )
-        .expect("prepare");
+    let mut stmt = db.prepare(STORED).expect("prepare");
     stmt.query_map([], |row| row.get::<_, String>(0))
         .expect("query")
         .map(|r| r.expect("row"))

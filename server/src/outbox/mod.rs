@@ -59,14 +59,14 @@ pub struct Worker {
     pub from: Mailbox,
     pub registry: Option<RegistryClient>,
     pub policy: RetryPolicy,
+    /// How long a round's rows stay leased to this node (`DESK_OUTBOX_LEASE_SECS`). Should
+    /// the node die mid-round, another node delivers them once this has passed.
+    pub lease: Duration,
 }
 
 /// Rows leased per round: small enough that a round (e-mails 16 at a time with a 30 s
 /// timeout, registry calls one by one with 10 s) ends well within its lease.
 const ROUND: i64 = 32;
-/// How long a round's rows stay leased to this node. Should the node die mid-round, another
-/// node delivers them once this has passed.
-const LEASE: Duration = Duration::from_secs(10 * 60);
 /// E-mails handed to the mail transport at once.
 const EMAILS_IN_FLIGHT: usize = 16;
 
@@ -122,7 +122,8 @@ impl Worker {
                 return Ok(attempted);
             }
             let now = outbox::now_ms();
-            let lease_until = now.saturating_add(i64::try_from(LEASE.as_millis()).unwrap_or(0));
+            let lease_until =
+                now.saturating_add(i64::try_from(self.lease.as_millis()).unwrap_or(0));
             let due = outbox::claim_due(&self.db, &self.node, now, lease_until, ROUND).await?;
             if due.is_empty() {
                 return Ok(attempted);

@@ -21,6 +21,7 @@ mod http;
 mod incidents;
 mod intake;
 mod kb_admin;
+mod nodes;
 mod operations;
 mod powers;
 mod queue_actions;
