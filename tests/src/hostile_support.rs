@@ -177,6 +177,12 @@ fn open_read_only(data_dir: &Path) -> rusqlite::Connection {
 
 /// One number from the desk's database (read-only, beside the running server).
 pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
+    if crate::postgres::active() {
+        let out = crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
+        return out
+            .parse()
+            .unwrap_or_else(|e| panic!("{sql}: {out:?} is not a number: {e}"));
+    }
     open_read_only(data_dir)
         .query_row(sql, [], |r| r.get(0))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -184,8 +190,19 @@ pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
 
 /// Every text column of the desk's cases and timeline, to look for what must not be stored.
 pub fn stored_text(data_dir: &Path) -> String {
-    let db = open_read_only(data_dir);
     let mut out = String::new();
+    if crate::postgres::active() {
+        let url = crate::postgres::database_for(data_dir);
+        for table in ["cases", "case_events", "citizens", "outbox", "attachments"] {
+            out.push_str(&crate::postgres::psql(
+                &url,
+                &format!("SELECT * FROM {table}"),
+            ));
+            out.push('\n');
+        }
+        return out;
+    }
+    let db = open_read_only(data_dir);
     for table in ["cases", "case_events", "citizens", "outbox", "attachments"] {
         let Ok(mut stmt) = db.prepare(&format!("SELECT * FROM {table}")) else {
             continue;

@@ -492,7 +492,7 @@ pub async fn ratings_by_staff(
          FROM case_ratings r LEFT JOIN staff_users u ON u.id = r.staff_id
          WHERE r.rated_at >= $3 AND r.rated_at < $4 AND ($1 = '' OR r.system = $1)
            AND ($2 = '' OR EXISTS (SELECT 1 FROM cases c WHERE c.id = r.case_id AND c.channel = $2))
-         GROUP BY r.staff_id, r.rating",
+         GROUP BY r.staff_id, u.display_name, r.rating",
         f,
         s,
     )
