@@ -188,6 +188,30 @@ pub fn db_count(data_dir: &Path, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// One text value from the desk's database (read-only, beside the running server).
+pub fn db_text(data_dir: &Path, sql: &str) -> String {
+    if crate::postgres::active() {
+        return crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
+    }
+    open_read_only(data_dir)
+        .query_row(sql, [], |r| r.get::<_, String>(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The first column of every row `sql` reads, as text.
+pub fn db_texts(data_dir: &Path, sql: &str) -> Vec<String> {
+    if crate::postgres::active() {
+        let out = crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
+        return out.lines().map(str::to_owned).collect();
+    }
+    let db = open_read_only(data_dir);
+    let mut stmt = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    stmt.query_map([], |r| r.get::<_, Option<String>>(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .filter_map(|r| r.expect("row"))
+        .collect()
+}
+
 /// Every text column of the desk's cases and timeline, to look for what must not be stored.
 pub fn stored_text(data_dir: &Path) -> String {
     let mut out = String::new();

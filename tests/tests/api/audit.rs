@@ -1,7 +1,9 @@
 //! The audit log over HTTP: staff actions and CPR reveals are recorded with who, what and why;
 //! `supportdesk audit verify` passes an untouched chain and names a tampered entry.
 
+use desk_tests::hostile_support::db_text;
 use desk_tests::lookup::case_with_cpr;
+use desk_tests::postgres;
 use desk_tests::server::run_cli;
 use desk_tests::web::{csrf_in, with_token};
 use desk_tests::{TestServer, WebClient, demo};
@@ -78,27 +80,41 @@ async fn reveals_need_a_reason_are_audited_and_tampering_is_detected() {
     assert!(checked >= 3, "{out}");
 
     // The reveal is in the log with who and why, and no CPR number anywhere in it.
-    let db = rusqlite::Connection::open(data.join("desk.db")).unwrap();
-    let (id, actor, reason, details): (i64, String, String, String) = db
-        .query_row(
-            "SELECT id, actor, reason, details FROM audit_log WHERE action = 'cpr.reveal' AND target = ?",
-            [&reference],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    let entry = |column: &str| {
+        db_text(
+            &data,
+            &format!(
+                "SELECT CAST({column} AS TEXT) FROM audit_log \
+                 WHERE action = 'cpr.reveal' AND target = '{reference}'"
+            ),
         )
-        .unwrap();
+    };
+    let (id, actor, reason, details) = (
+        entry("id"),
+        entry("actor"),
+        entry("reason"),
+        entry("details"),
+    );
     assert_eq!(actor, "supporter");
     assert!(reason.contains("bekræfter identitet"));
     assert!(!details.contains(&revealed) && !details.contains(&revealed.replace('-', "")));
 
-    // Someone with the file rewrites the reason: the chain names that entry.
-    db.execute_batch("DROP TRIGGER audit_log_no_update")
-        .unwrap();
-    db.execute(
-        "UPDATE audit_log SET reason = 'rutinekontrol' WHERE id = ?",
-        [id],
-    )
-    .unwrap();
-    drop(db);
+    // Someone with access to the database rewrites the reason, past the append-only trigger:
+    // the chain names that entry.
+    let rewrite = format!("UPDATE audit_log SET reason = 'rutinekontrol' WHERE id = {id}");
+    if postgres::active() {
+        let url = postgres::database_for(&data);
+        postgres::psql(
+            &url,
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update",
+        );
+        postgres::psql(&url, &rewrite);
+    } else {
+        let db = rusqlite::Connection::open(data.join("desk.db")).unwrap();
+        db.execute_batch("DROP TRIGGER audit_log_no_update")
+            .unwrap();
+        db.execute_batch(&rewrite).unwrap();
+    }
     let (ok, out, err) = run_cli(&data, &["audit", "verify"], "").await;
     assert!(!ok, "{out}");
     assert!(

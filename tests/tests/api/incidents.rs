@@ -6,12 +6,11 @@
 //! store nothing; the roles are checked.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::Duration;
 
 use desk_tests::browser::{Browser, focused_id, press, tab_until, type_keys, wait_for};
 use desk_tests::citizen::{contact_form, receipt_of, write_in};
-use desk_tests::hostile_support::db_count;
+use desk_tests::hostile_support::{db_count, db_text};
 use desk_tests::smtp::{Received, SmtpServer};
 use desk_tests::web::{location, str_pairs};
 use desk_tests::{TestServer, WebClient, demo};
@@ -25,18 +24,6 @@ const LEAD: (&str, &str) = ("leder", "demo-overblik-2026");
 const BANNER_DA: &str = "Kendt problem, du behøver ikke skrive til os.";
 const BANNER_EN: &str = "Known problem, no need to write in.";
 const CLOSING_DA: &str = "MitID virker igen, og godkendelser virker nu.";
-
-/// One text value from the desk's database (read-only, beside the running server).
-fn db_text(data_dir: &Path, sql: &str) -> String {
-    let db = rusqlite::Connection::open_with_flags(
-        data_dir.join("desk.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open desk.db");
-    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    db.query_row(sql, [], |r| r.get::<_, String>(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
 
 /// Declares an incident as `lead` through the history page's form; returns its id.
 async fn declare(lead: &WebClient, fields: &[(&str, &str)]) -> i64 {

@@ -6,28 +6,15 @@
 //! refused; hostile input is refused with a clear message and changes nothing.
 
 use std::path::Path;
-use std::time::Duration;
 
 use desk_tests::counter::Counter;
-use desk_tests::hostile_support::db_count;
+use desk_tests::hostile_support::{db_count, db_text, db_texts};
 use desk_tests::web::with_token;
 use desk_tests::{TestServer, WebClient, demo};
 use regex::Regex;
 use reqwest::StatusCode;
 
 const POWER_CASE_SUBJECT: &str = "Søn ringer om sin mors Digital Post (fuldmagt)";
-
-/// One text value from the desk's database (read-only, beside the running server).
-fn db_text(data_dir: &Path, sql: &str) -> String {
-    let db = rusqlite::Connection::open_with_flags(
-        data_dir.join("desk.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open desk.db");
-    db.busy_timeout(Duration::from_secs(5)).expect("timeout");
-    db.query_row(sql, [], |r| r.get::<_, String>(0))
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
 
 /// What the rows the power flows write count: refusals, acts, registrations, timeline entries,
 /// powers.
@@ -359,8 +346,8 @@ async fn the_counter_registers_a_paper_power_and_refuses_a_giver_of_fifteen() {
         2
     );
     let stored = desk_tests::hostile_support::stored_text(data)
-        + &db_text(data, "SELECT group_concat(draft, ' ') FROM counter_visits")
-        + &db_text(data, "SELECT group_concat(details, ' ') FROM audit_log");
+        + &db_texts(data, "SELECT draft FROM counter_visits").join(" ")
+        + &db_texts(data, "SELECT details FROM audit_log").join(" ");
     assert!(
         !stored.contains("241280-1122") && !stored.contains("2412801122"),
         "the holder's CPR number is never stored in clear"
