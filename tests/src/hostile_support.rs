@@ -198,6 +198,19 @@ pub fn db_text(data_dir: &Path, sql: &str) -> String {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
+/// Runs a statement on the desk's database beside the running server (a test's shortcut, such
+/// as moving a date into the past).
+pub fn db_execute(data_dir: &Path, sql: &str) {
+    if crate::postgres::active() {
+        crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
+        return;
+    }
+    let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open desk.db");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    db.execute_batch(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 /// The first column of every row `sql` reads, as text.
 pub fn db_texts(data_dir: &Path, sql: &str) -> Vec<String> {
     if crate::postgres::active() {

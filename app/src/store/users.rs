@@ -81,10 +81,15 @@ pub async fn insert_row(tx: &mut Conn, staff: &NewStaff<'_>) -> Result<i64, Stor
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<StaffRecord>, StoreError> {
+    // Every account's name is a valid username: anything else (a NUL byte, which PostgreSQL's
+    // text cannot even hold) names nobody.
+    let Ok(username) = crate::domain::username::Username::parse(username) else {
+        return Ok(None);
+    };
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM staff_users WHERE username = $1"
     ))
-    .bind(username.trim().to_lowercase())
+    .bind(username.as_str())
     .fetch_optional(db.pool())
     .await?;
     row.map(|r| record_from_row(&r)).transpose()

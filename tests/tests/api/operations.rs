@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use desk_tests::citizen::{Acknowledged, contact_form, not_stored, write_in, write_in_repeatedly};
+use desk_tests::hostile_support::db_count;
 use desk_tests::server::{run_cli, run_cli_with};
 use desk_tests::smtp::SmtpServer;
 use desk_tests::web::str_pairs;
@@ -63,11 +64,6 @@ fn observations(scrape: &Scrape, metric: &str, labels: &[(&str, &str)]) -> f64 {
             other => panic!("{metric} is not a histogram: {other:?}"),
         })
         .sum()
-}
-
-fn count_in_db(data_dir: &std::path::Path, sql: &str) -> i64 {
-    let db = rusqlite::Connection::open(data_dir.join("desk.db")).unwrap();
-    db.query_row(sql, [], |row| row.get(0)).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,7 +141,7 @@ async fn prometheus_metrics_are_served_on_their_own_listener_only() {
     let data = server.data_dir();
     for (system, name) in [("mitid", "MitID"), ("digital-post", "Digital Post")] {
         for priority in ["urgent", "high", "normal", "low"] {
-            let expected = count_in_db(
+            let expected = db_count(
                 data,
                 &format!(
                     "SELECT COUNT(*) FROM cases WHERE system = '{name}' AND priority = '{priority}'
@@ -166,7 +162,7 @@ async fn prometheus_metrics_are_served_on_their_own_listener_only() {
             );
         }
     }
-    let failed = count_in_db(data, "SELECT COUNT(*) FROM outbox WHERE state = 'failed'");
+    let failed = db_count(data, "SELECT COUNT(*) FROM outbox WHERE state = 'failed'");
     let failed = failed as f64;
     assert_eq!(
         value(&m, "desk_outbox_failed", &[("channel", "email")])
@@ -174,7 +170,7 @@ async fn prometheus_metrics_are_served_on_their_own_listener_only() {
         failed
     );
     assert_eq!(matching(&m, "desk_outbox_backlog", &[]).count(), 2);
-    let urgent_waiting = count_in_db(
+    let urgent_waiting = db_count(
         data,
         "SELECT COUNT(*) FROM cases WHERE priority = 'urgent' AND first_response_at IS NULL
          AND status IN ('new', 'open', 'waiting_on_citizen')",

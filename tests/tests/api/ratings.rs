@@ -4,6 +4,7 @@
 //! malformed and expired links change nothing.
 
 use desk_tests::citizen::write_in;
+use desk_tests::hostile_support::{db_count, db_execute};
 use desk_tests::smtp::{Received, SmtpServer};
 use desk_tests::web::{location, str_pairs};
 use desk_tests::{TestServer, WebClient, demo};
@@ -116,13 +117,6 @@ async fn case_json(supporter: &WebClient, reference: &str) -> serde_json::Value 
     supporter
         .get_json(&format!("/api/cases/get?reference={reference}"))
         .await
-}
-
-fn sqlite(server: &TestServer) -> rusqlite::Connection {
-    let db = rusqlite::Connection::open(server.data_dir().join("desk.db")).expect("open db");
-    db.busy_timeout(std::time::Duration::from_secs(10))
-        .expect("busy timeout");
-    db
 }
 
 #[tokio::test]
@@ -297,24 +291,19 @@ async fn forged_malformed_and_expired_links_change_nothing() {
     }
 
     // Expired: the link's 30 days are over.
-    sqlite(&server)
-        .execute(
-            "UPDATE case_ratings SET expires_at = '2020-01-01T00:00:00Z'",
-            [],
-        )
-        .expect("expire the link");
+    db_execute(
+        server.data_dir(),
+        "UPDATE case_ratings SET expires_at = '2020-01-01T00:00:00Z'",
+    );
     let (status, page) = citizen
         .page(&format!("/vurdering/{token}?karakter=5"))
         .await;
     assert_eq!(status, StatusCode::GONE);
     assert!(page.contains("Linket er udløbet"), "{page}");
     assert!(case_json(&supporter, &reference).await["rating"].is_null());
-    let rated: i64 = sqlite(&server)
-        .query_row(
-            "SELECT count(*) FROM case_ratings WHERE rating IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let rated = db_count(
+        server.data_dir(),
+        "SELECT count(*) FROM case_ratings WHERE rating IS NOT NULL",
+    );
     assert_eq!(rated, 0);
 }
