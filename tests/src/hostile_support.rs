@@ -211,6 +211,20 @@ pub fn db_execute(data_dir: &Path, sql: &str) {
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
+/// Runs an `INSERT … RETURNING id` on the desk's database beside the running server; the id.
+pub fn db_insert(data_dir: &Path, sql: &str) -> i64 {
+    if crate::postgres::active() {
+        let out = crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
+        return out
+            .parse()
+            .unwrap_or_else(|e| panic!("{sql}: {out:?}: {e}"));
+    }
+    let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open desk.db");
+    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
+    db.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// The first column of every row `sql` reads, as text.
 pub fn db_texts(data_dir: &Path, sql: &str) -> Vec<String> {
     if crate::postgres::active() {

@@ -33,6 +33,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use desk_tests::browser::{Browser, HYDRATED, press, tab_until, type_keys, wait_for};
+use desk_tests::hostile_support::{db_execute, db_insert, db_text};
+use desk_tests::postgres;
 use desk_tests::web::location;
 use desk_tests::{TestServer, WebClient, demo};
 use fantoccini::Locator;
@@ -62,19 +64,19 @@ type Row = (
     i64,
 );
 
+/// A text as an SQL literal (both engines read `'…'` with quotes doubled).
+fn lit(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 fn write_data_set(data_dir: &Path) {
-    let db = rusqlite::Connection::open(data_dir.join("desk.db")).expect("open desk.db");
-    db.busy_timeout(Duration::from_secs(10)).expect("timeout");
-    let supporter: i64 = db
-        .query_row(
-            "SELECT id FROM staff_users WHERE username = 'supporter'",
-            [],
-            |r| r.get(0),
-        )
-        .expect("the demo supporter");
-    let identity: i64 = db
-        .query_row("SELECT MIN(id) FROM identities", [], |r| r.get(0))
-        .expect("a demo identity");
+    let number = |sql: &str| -> i64 {
+        db_text(data_dir, sql)
+            .parse()
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let supporter = number("SELECT id FROM staff_users WHERE username = 'supporter'");
+    let identity = number("SELECT MIN(id) FROM identities");
     // (reference, system, channel, created, first response, resolved, within SLA)
     let cases: [Row; 5] = [
         (
@@ -125,28 +127,38 @@ fn write_data_set(data_dir: &Path) {
     ];
     let mut ids = Vec::new();
     for (reference, system, channel, created, first, resolved, within) in cases {
-        db.execute(
+        let first = first.map_or("NULL".to_owned(), lit);
+        ids.push(db_insert(
+            data_dir,
+            &format!(
             "INSERT INTO cases (reference, subject, system, category, priority, lane, status, channel,
                 created_at, updated_at, sla_started, first_response_due, resolution_due,
                 first_response_at, resolved_at, resolved_within_sla)
-             VALUES (?1, 'Dashboard-testsag', ?2, 'user_id', 'normal', 2, 'closed', ?3, ?4, ?6,
-                '2026-01-05 09:00:00', '2026-01-05 12:00:00', '2026-01-06 12:00:00', ?5, ?6, ?7)",
-            rusqlite::params![reference, system, channel, created, first, resolved, within],
-        )
-        .unwrap_or_else(|e| panic!("insert {reference}: {e}"));
-        ids.push(db.last_insert_rowid());
+             VALUES ({}, 'Dashboard-testsag', {}, 'user_id', 'normal', 2, 'closed', {}, {}, {},
+                '2026-01-05 09:00:00', '2026-01-05 12:00:00', '2026-01-06 12:00:00', {first}, {}, {within})
+             RETURNING id",
+            lit(reference),
+            lit(system),
+            lit(channel),
+            lit(created),
+            lit(resolved),
+            lit(resolved),
+        ),
+        ));
     }
     for (case, at) in [
         (ids[0], "2026-01-05T08:00:45Z"),
         (ids[3], "2026-01-06T12:02:00Z"),
         (ids[4], "2026-01-07T09:00:30Z"),
     ] {
-        db.execute(
-            "INSERT INTO blocks (identity_id, permanent, reason, case_id, verification, blocked_by, blocked_at)
-             VALUES (?1, 0, 'lost', ?2, '{}', ?3, ?4)",
-            rusqlite::params![identity, case, supporter, at],
-        )
-        .expect("insert block");
+        db_execute(
+            data_dir,
+            &format!(
+                "INSERT INTO blocks (identity_id, permanent, reason, case_id, verification, blocked_by, blocked_at)
+                 VALUES ({identity}, 0, 'lost', {case}, '{{}}', {supporter}, {})",
+                lit(at)
+            ),
+        );
     }
     for (case, system, staff, rating, at, token) in [
         (
@@ -174,12 +186,22 @@ fn write_data_set(data_dir: &Path) {
             vec![3_u8; 32],
         ),
     ] {
-        db.execute(
-            "INSERT INTO case_ratings (case_id, token_hash, issued_at, expires_at, system, staff_id, rating, rated_at)
-             VALUES (?1, ?2, ?5, '2026-02-05T00:00:00Z', ?3, ?4, ?6, ?5)",
-            rusqlite::params![case, token, system, staff, at, rating],
-        )
-        .expect("insert rating");
+        let hex: String = token.iter().map(|b| format!("{b:02x}")).collect();
+        let token = if postgres::active() {
+            format!("'\\x{hex}'::bytea")
+        } else {
+            format!("x'{hex}'")
+        };
+        let staff = staff.map_or("NULL".to_owned(), |s| s.to_string());
+        db_execute(
+            data_dir,
+            &format!(
+                "INSERT INTO case_ratings (case_id, token_hash, issued_at, expires_at, system, staff_id, rating, rated_at)
+                 VALUES ({case}, {token}, {at}, '2026-02-05T00:00:00Z', {}, {staff}, {rating}, {at})",
+                lit(system),
+                at = lit(at),
+            ),
+        );
     }
     for (hour, kind, n) in [
         ("2026-01-04T22", "searched", 9),
@@ -193,18 +215,26 @@ fn write_data_set(data_dir: &Path) {
         ("2026-01-07T22", "wrote_in", 1),
         ("2026-01-07T23", "searched", 5),
     ] {
-        db.execute(
-            "INSERT INTO kb_activity (hour, kind, n) VALUES (?1, ?2, ?3)",
-            rusqlite::params![hour, kind, n],
-        )
-        .expect("insert help activity");
+        db_execute(
+            data_dir,
+            &format!(
+                "INSERT INTO kb_activity (hour, kind, n) VALUES ({}, {}, {n})",
+                lit(hour),
+                lit(kind)
+            ),
+        );
     }
     for (i, query) in HOSTILE_QUERIES.iter().enumerate() {
-        db.execute(
-            "INSERT OR REPLACE INTO search_misses (query, lang, count, last_at) VALUES (?1, 'da', ?2, '2026-01-06T10:00:00Z')",
-            rusqlite::params![query, 10 - i as i64],
-        )
-        .expect("insert search miss");
+        db_execute(
+            data_dir,
+            &format!(
+                "INSERT INTO search_misses (query, lang, count, last_at)
+                 VALUES ({}, 'da', {}, '2026-01-06T10:00:00Z')
+                 ON CONFLICT (query, lang) DO UPDATE SET count = excluded.count",
+                lit(query),
+                10 - i as i64
+            ),
+        );
     }
 }
 
