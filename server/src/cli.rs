@@ -509,7 +509,8 @@ async fn rebuild_indexes(config: &Config, db: &app::store::Db) -> Result<(), Cli
         "Search index rebuilt: {} published article(s).",
         indexed.map_err(StartupError::from)?
     );
-    let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir())
+    let node = Application::node_name(config)?;
+    let cases = app::index_sync::cases::CaseSearch::open(&config.case_index_dir(), &node)
         .map_err(StartupError::from)?;
     let bar = progress_bar("Indexing cases");
     let indexed = cases.rebuild(db, report_to(&bar)).await;

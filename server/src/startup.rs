@@ -180,6 +180,16 @@ impl Application {
         }
     }
 
+    /// This desk node's name: random, kept in the data directory, so that its outbox leases
+    /// and its place among the change log's readers outlive a restart.
+    pub fn node_name(config: &Config) -> Result<String, StartupError> {
+        let path = config.data_dir.join("node-name");
+        secret_file::read_or_create(&path).map_err(|source| StartupError::NodeName {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+
     /// The outbox worker: e-mail by SMTP or to .eml files, registry calls over HTTP when a
     /// registry URL is configured.
     pub fn outbox_worker(
@@ -197,15 +207,9 @@ impl Application {
                     .map_err(|e| StartupError::RegistryClient(e.to_string()))?,
             ),
         };
-        // A random name kept in the data directory: the node's outbox leases outlive a restart.
-        let path = config.data_dir.join("node-name");
-        let node = secret_file::read_or_create(&path).map_err(|source| StartupError::NodeName {
-            path: path.display().to_string(),
-            source,
-        })?;
         Ok(Worker {
             db: db.clone(),
-            node,
+            node: Self::node_name(config)?,
             signal,
             mailer,
             from: email::parse_from(&config.mail_from)?,
@@ -272,11 +276,9 @@ impl Application {
             .build();
         let outbox_signal = Arc::new(Notify::new());
         let worker = Self::outbox_worker(config, &db, outbox_signal.clone())?;
-        let cases_index = CaseSearch::open(&config.case_index_dir())?;
-        let applied = cases_index.sync(&db).await?;
-        if applied > 0 {
-            tracing::info!(applied, "case search index caught up with the database");
-        }
+        let cases_index =
+            CaseSearch::open_synced(&config.case_index_dir(), &Self::node_name(config)?, &db)
+                .await?;
         let help_counts = Arc::new(HelpCounts::default());
         help_counts.spawn_flusher(db.clone(), FLUSH_EVERY);
         let app_state = AppState {

@@ -17,6 +17,8 @@ const BATCH: i64 = 500;
 
 pub struct CaseSearch {
     synced: SyncedIndex<CaseIndex>,
+    /// This node's name among the change log's readers.
+    node: String,
 }
 
 /// The document the index gets. Every text goes through the desk's one CPR detector here:
@@ -39,18 +41,39 @@ fn to_doc(c: CaseText) -> CaseDoc {
 }
 
 impl CaseSearch {
-    pub fn open(dir: &Path) -> Result<Self, IndexSyncError> {
-        Ok(Self::new(CaseIndex::open_or_create(dir)?))
+    /// The index in `dir`, kept by the desk node `node`.
+    pub fn open(dir: &Path, node: &str) -> Result<Self, IndexSyncError> {
+        Ok(Self::new(CaseIndex::open_or_create(dir)?, node))
     }
 
-    pub fn in_ram() -> Result<Self, IndexSyncError> {
-        Ok(Self::new(CaseIndex::create_in_ram()?))
-    }
-
-    fn new(index: CaseIndex) -> Self {
+    fn new(index: CaseIndex, node: &str) -> Self {
         Self {
             synced: SyncedIndex::new(index),
+            node: node.to_owned(),
         }
+    }
+
+    /// Opens the index and brings it up to date: caught up from the change log, or rebuilt
+    /// when this node may have missed changes the others pruned (it was away too long).
+    pub async fn open_synced(dir: &Path, node: &str, db: &Db) -> Result<Self, IndexSyncError> {
+        let search = Self::open(dir, node)?;
+        // SQLite has one node, the only one that prunes: it cannot have missed anything.
+        let behind = db.backend() == crate::store::db::Backend::Postgres
+            && search.synced.marker().await?.unwrap_or(0) > 0
+            && !case_search::is_reader(db, node).await?;
+        if behind {
+            let rebuilt = search.rebuild(db, |_, _| {}).await?;
+            tracing::info!(
+                rebuilt,
+                "case search index rebuilt: this node had been away"
+            );
+        } else {
+            let applied = search.sync(db).await?;
+            if applied > 0 {
+                tracing::info!(applied, "case search index caught up with the database");
+            }
+        }
+        Ok(search)
     }
 
     pub fn index(&self) -> &CaseIndex {
@@ -82,7 +105,7 @@ impl CaseSearch {
             self.synced
                 .write(Batch { upserts, deletes }, Some(last))
                 .await?;
-            case_search::prune(db, last).await?;
+            case_search::record_applied(db, &self.node, last, now_ms()).await?;
             since = last;
         }
         Ok(applied)
@@ -115,9 +138,13 @@ impl CaseSearch {
             progress(done, total);
         }
         self.synced.commit_marked(seq).await?;
-        case_search::prune(db, seq).await?;
+        case_search::record_applied(db, &self.node, seq, now_ms()).await?;
         Ok(ids.len())
     }
+}
+
+fn now_ms() -> i64 {
+    crate::store::outbox::now_ms()
 }
 
 #[cfg(test)]
@@ -146,7 +173,7 @@ mod tests {
         let db = Db::open(&dir.path().join("desk.db")).await.unwrap();
         db.migrate().await.unwrap();
         let index_dir = dir.path().join("cases");
-        let search = CaseSearch::open(&index_dir).unwrap();
+        let search = CaseSearch::open(&index_dir, "test-node").unwrap();
         cases::create(&db, new_case("Kodeviser virker ikke", "Batteriet er fladt"))
             .await
             .unwrap();
@@ -164,7 +191,7 @@ mod tests {
         .unwrap();
         drop(search);
 
-        let search = CaseSearch::open(&index_dir).unwrap();
+        let search = CaseSearch::open(&index_dir, "test-node").unwrap();
         assert_eq!(search.sync(&db).await.unwrap(), 1, "only the missed case");
         let hits = search
             .index()

@@ -51,13 +51,47 @@ pub async fn all_ids(db: &Db) -> Result<Vec<i64>, StoreError> {
         .await?)
 }
 
-/// The change log up to what the index has applied is no longer needed.
-pub async fn prune(db: &Db, upto: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM case_changes WHERE seq <= $1")
-        .bind(upto)
-        .execute(db.pool())
+/// A node not seen for this long no longer holds back the pruning of the change log.
+const READER_FORGOTTEN_AFTER_MS: i64 = 7 * 24 * 60 * 60 * 1_000;
+
+/// Records that `node`'s index has applied the change log up to `applied`, and prunes the log
+/// below what every node seen this week has applied (the others rebuild when they return).
+pub async fn record_applied(
+    db: &Db,
+    node: &str,
+    applied: i64,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO index_readers (node, applied, seen_at) VALUES ($1, $2, $3)
+         ON CONFLICT (node) DO UPDATE SET applied = excluded.applied, seen_at = excluded.seen_at",
+    )
+    .bind(node)
+    .bind(applied)
+    .bind(now_ms)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM index_readers WHERE seen_at < $1")
+        .bind(now_ms.saturating_sub(READER_FORGOTTEN_AFTER_MS))
+        .execute(&mut *tx)
         .await?;
+    sqlx::query("DELETE FROM case_changes WHERE seq <= (SELECT MIN(applied) FROM index_readers)")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Whether `node` is among the nodes whose progress holds back the pruning: one that is not
+/// may have missed pruned changes.
+pub async fn is_reader(db: &Db, node: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT applied FROM index_readers WHERE node = $1")
+            .bind(node)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
 }
 
 #[derive(sqlx::FromRow)]
