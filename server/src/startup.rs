@@ -303,10 +303,17 @@ impl Application {
             outbox_signal,
             live: app::live::Bus::on(&db, "desk_live_cases"),
             calls: app::live::Bus::on(&db, "desk_calls"),
-            contact_limits: Arc::new(ContactLimits::new(
-                config.contact_per_client_per_hour,
-                config.contact_per_recipient_per_day,
-            )),
+            contact_limits: Arc::new(
+                ContactLimits::new(
+                    config.contact_per_client_per_hour,
+                    config.contact_per_recipient_per_day,
+                )
+                .shared_by_nodes(
+                    &db,
+                    config.contact_per_client_per_hour,
+                    config.contact_per_recipient_per_day,
+                ),
+            ),
             help_counts: help_counts.clone(),
             incidents: Arc::new(app::domain::incident::Board::new(
                 config.incident_batch_pause_ms,

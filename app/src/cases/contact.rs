@@ -187,7 +187,7 @@ pub async fn submit(
         return Err(ContactError::Phone);
     }
     // After the checks above (a typo costs no allowance), before anything is written or sent.
-    if let Err(refused) = desk.limits.check(client, email) {
+    if let Err(refused) = desk.limits.take(client, email).await? {
         tracing::warn!(%client, limit = ?refused, "contact form refused: rate limit");
         return Err(ContactError::TooMany);
     }

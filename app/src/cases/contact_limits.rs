@@ -12,6 +12,9 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
+use crate::store::db::Backend;
+use crate::store::{Db, StoreError, contact_allowances, outbox};
+
 type Limiter<C> =
     RateLimiter<String, DefaultKeyedStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
@@ -29,11 +32,21 @@ pub enum Refused {
     Recipient,
 }
 
-/// The contact form's two allowances, shared by all requests (they live in `AppState`).
+/// The contact form's two allowances, shared by all requests (they live in `AppState`): in
+/// this process's memory, or in the database that several nodes share.
 pub struct ContactLimits<C: Clock = DefaultClock> {
     per_client: Limiter<C>,
     per_recipient: Limiter<C>,
     checks: AtomicU32,
+    shared: Option<Shared>,
+}
+
+/// The allowances counted in the database (on PostgreSQL, where nodes share it).
+struct Shared {
+    db: Db,
+    /// (one request per this many ms, this many at once)
+    client: (i64, i64),
+    recipient: (i64, i64),
 }
 
 impl ContactLimits {
@@ -45,6 +58,29 @@ impl ContactLimits {
             per_recipient_per_day,
             DefaultClock::default(),
         )
+    }
+
+    /// On PostgreSQL the allowances are counted in the database, so that N nodes do not
+    /// allow N times as much; on SQLite (one node) they stay in memory.
+    pub fn shared_by_nodes(
+        mut self,
+        db: &Db,
+        per_client_per_hour: u32,
+        per_recipient_per_day: u32,
+    ) -> Self {
+        if db.backend() == Backend::Postgres {
+            let rate = |n: u32, window: Duration| {
+                let n = i64::from(n.max(1));
+                let window = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+                ((window / n).max(1), n)
+            };
+            self.shared = Some(Shared {
+                db: db.clone(),
+                client: rate(per_client_per_hour, HOUR),
+                recipient: rate(per_recipient_per_day, DAY),
+            });
+        }
+        self
     }
 }
 
@@ -62,6 +98,7 @@ impl<C: Clock + Clone> ContactLimits<C> {
                 clock,
             ),
             checks: AtomicU32::new(0),
+            shared: None,
         }
     }
 
@@ -86,6 +123,33 @@ impl<C: Clock + Clone> ContactLimits<C> {
             .check_key(&recipient_key(email))
             .map_err(|_| Refused::Recipient)?;
         Ok(())
+    }
+
+    /// Takes one request from both allowances, where they are kept: in the database when
+    /// several nodes share it ([`ContactLimits::shared_by_nodes`]), else in memory.
+    pub async fn take(&self, client: &str, email: &str) -> Result<Result<(), Refused>, StoreError> {
+        let Some(shared) = &self.shared else {
+            return Ok(self.check(client, email));
+        };
+        let now = outbox::now_ms();
+        if self
+            .checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(TIDY_EVERY)
+        {
+            contact_allowances::forget_whole(&shared.db, now).await?;
+        }
+        let (interval, burst) = shared.client;
+        let key = format!("client:{}", client_key(client));
+        if !contact_allowances::take(&shared.db, &key, now, interval, burst).await? {
+            return Ok(Err(Refused::Client));
+        }
+        let (interval, burst) = shared.recipient;
+        let key = format!("recipient:{}", recipient_key(email));
+        if !contact_allowances::take(&shared.db, &key, now, interval, burst).await? {
+            return Ok(Err(Refused::Recipient));
+        }
+        Ok(Ok(()))
     }
 
     /// Senders and recipients currently remembered.

@@ -302,6 +302,14 @@ impl Backend {
         }
     }
 
+    /// The larger of two values.
+    pub fn greatest(self, a: &str, b: &str) -> String {
+        match self {
+            Self::Sqlite => format!("max({a}, {b})"),
+            Self::Postgres => format!("GREATEST({a}, {b})"),
+        }
+    }
+
     /// Where `needle` first occurs in `haystack`, from 1; 0 when it does not.
     pub fn position(self, needle: &str, haystack: &str) -> String {
         match self {

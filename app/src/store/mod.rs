@@ -9,6 +9,7 @@ pub mod case_queue;
 pub mod case_search;
 pub mod cases;
 pub mod citizens;
+pub mod contact_allowances;
 pub mod dashboard;
 pub mod db;
 pub mod group_commit;
