@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use desk_tests::citizen::{Acknowledged, not_stored, write_in_repeatedly};
+use desk_tests::hostile_support::db_texts;
 use desk_tests::server::run_cli_with;
 use desk_tests::smtp::SmtpServer;
 use desk_tests::web::{staff, with_token};
@@ -94,6 +95,27 @@ async fn two_nodes_share_one_database_and_a_killed_node_loses_nothing() {
         acknowledged.len(),
         "a reference was given twice"
     );
+    // Each year's references run 1, 2, 3, … without a gap, whichever node gave them out and
+    // whatever node A had in flight when it died.
+    let mut per_year: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for reference in db_texts(&data_a, "SELECT reference FROM cases") {
+        let mut parts = reference.splitn(3, '-');
+        let (Some("SAG"), Some(year), Some(n)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("not a case reference: {reference}");
+        };
+        per_year
+            .entry(year.to_owned())
+            .or_default()
+            .push(n.parse().unwrap());
+    }
+    for (year, mut numbers) in per_year {
+        numbers.sort_unstable();
+        let expected: Vec<u32> = (1..=u32::try_from(numbers.len()).unwrap()).collect();
+        assert_eq!(
+            numbers, expected,
+            "the references of {year} have a gap or a repeat"
+        );
+    }
 
     // Node B's console heard of cases created through node A (the even writers, whose
     // addresses are `load{writer}-{n}@…`).
@@ -198,4 +220,92 @@ async fn notes_until(web: WebClient, token: String, stop: Arc<AtomicBool>) -> us
         }
     }
     added
+}
+
+/// Each node's case index catches up from the shared change log, whichever node wrote: cases
+/// written through both nodes at once, while node B's index syncs on every search, are all
+/// found by reference on both nodes afterwards. (Change numbers are given out under the write
+/// lock, so none becomes visible after a later one the cursor has passed.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_nodes_search_index_every_case_written_through_either() {
+    assert!(
+        postgres::active(),
+        "two nodes need PostgreSQL: run `bash .ci/desk test-postgres nodes::`"
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let (data_a, data_b) = (temp.path().join("a"), temp.path().join("b"));
+    let shared = postgres::database_for(&data_a);
+    let env = [("DESK_DATABASE_URL", shared.as_str())];
+    let node_a = TestServer::start_in_with(&data_a, &env).await;
+    let node_b = TestServer::start_in_with(&data_b, &env).await;
+    let search_a = WebClient::logged_in(&node_a, demo::SUPPORTER).await;
+    let search_b = WebClient::logged_in(&node_b, demo::SUPPORTER).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..8)
+        .map(|c| {
+            let node = if c % 2 == 0 { &node_a } else { &node_b };
+            tokio::spawn(write_in_repeatedly(WebClient::new(node), c, stop.clone()))
+        })
+        .collect();
+    // Node B's index syncs again and again while both nodes commit.
+    let syncing = {
+        let stop = stop.clone();
+        let web = WebClient::logged_in(&node_b, demo::SUPPORTER).await;
+        tokio::spawn(async move {
+            let mut searches = 0;
+            while !stop.load(Ordering::Relaxed) {
+                search(&web, "adgangskode").await;
+                searches += 1;
+            }
+            searches
+        })
+    };
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut acknowledged: Vec<Acknowledged> = Vec::new();
+    for w in writers {
+        acknowledged.extend(w.await.unwrap());
+    }
+    assert!(
+        syncing.await.unwrap() > 0,
+        "node B never searched during the load"
+    );
+    assert!(
+        acknowledged.len() >= 8,
+        "{} acknowledged",
+        acknowledged.len()
+    );
+
+    for (node, web) in [("A", &search_a), ("B", &search_b)] {
+        let mut missing = Vec::new();
+        for a in &acknowledged {
+            let hits = search(web, &a.reference).await;
+            let found = hits["hits"]
+                .as_array()
+                .is_some_and(|h| h.iter().any(|h| h["reference"] == a.reference.as_str()));
+            if !found {
+                missing.push(a.reference.clone());
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "node {node}'s index misses {} of {} cases, e.g. {:?}",
+            missing.len(),
+            acknowledged.len(),
+            missing.iter().take(5).collect::<Vec<_>>()
+        );
+    }
+}
+
+async fn search(web: &WebClient, q: &str) -> serde_json::Value {
+    let res = web
+        .client
+        .get(web.url("/api/staff/case-search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
 }
