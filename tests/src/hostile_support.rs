@@ -194,8 +194,21 @@ pub fn db_text(data_dir: &Path, sql: &str) -> String {
         return crate::postgres::psql(&crate::postgres::database_for(data_dir), sql);
     }
     open_read_only(data_dir)
-        .query_row(sql, [], |r| r.get::<_, String>(0))
+        .query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))
+        .map(as_text)
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// A value as psql prints it unaligned (NULL as nothing).
+fn as_text(value: rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match value {
+        Value::Null => String::new(),
+        Value::Integer(n) => n.to_string(),
+        Value::Real(x) => x.to_string(),
+        Value::Text(s) => s,
+        Value::Blob(b) => b.iter().map(|b| format!("{b:02x}")).collect(),
+    }
 }
 
 /// Runs a statement on the desk's database beside the running server (a test's shortcut, such
@@ -233,9 +246,10 @@ pub fn db_texts(data_dir: &Path, sql: &str) -> Vec<String> {
     }
     let db = open_read_only(data_dir);
     let mut stmt = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
-    stmt.query_map([], |r| r.get::<_, Option<String>>(0))
+    stmt.query_map([], |r| r.get::<_, rusqlite::types::Value>(0))
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .filter_map(|r| r.expect("row"))
+        .map(|r| as_text(r.expect("row")))
+        .filter(|s| !s.is_empty())
         .collect()
 }
 
