@@ -196,6 +196,19 @@ impl WebClient {
     }
 }
 
+/// The staff case search's answer for `q`, as the console reads it (asserts 200).
+pub async fn case_search(web: &WebClient, q: &str) -> serde_json::Value {
+    let res = web
+        .client
+        .get(web.url("/api/staff/case-search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .expect("GET case-search");
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.expect("case-search JSON")
+}
+
 /// A staff client logged in as `login`, and the CSRF token of the landing page it was sent to
 /// (the login, the landing page and its token are checked).
 pub async fn staff(server: &TestServer, login: (&str, &str)) -> (WebClient, String) {

@@ -2,20 +2,9 @@
 //! misspelt), its reference and the citizen's name; never by a CPR number; supporters only.
 
 use desk_tests::citizen::write_in;
+use desk_tests::web::case_search as search;
 use desk_tests::{TestServer, WebClient, demo};
 use reqwest::StatusCode;
-
-async fn search(web: &WebClient, q: &str) -> serde_json::Value {
-    let res = web
-        .client
-        .get(web.url("/api/staff/case-search"))
-        .query(&[("q", q)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
-}
 
 fn references(page: &serde_json::Value) -> Vec<String> {
     page["hits"]

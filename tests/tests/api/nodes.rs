@@ -15,7 +15,7 @@ use desk_tests::citizen::{Acknowledged, not_stored, write_in_repeatedly};
 use desk_tests::hostile_support::db_texts;
 use desk_tests::server::run_cli_with;
 use desk_tests::smtp::SmtpServer;
-use desk_tests::web::{staff, with_token};
+use desk_tests::web::{case_search as search, staff, with_token};
 use desk_tests::{TestServer, WebClient, demo, postgres};
 use reqwest::StatusCode;
 use reqwest::header::ACCEPT;
@@ -296,16 +296,4 @@ async fn both_nodes_search_index_every_case_written_through_either() {
             missing.iter().take(5).collect::<Vec<_>>()
         );
     }
-}
-
-async fn search(web: &WebClient, q: &str) -> serde_json::Value {
-    let res = web
-        .client
-        .get(web.url("/api/staff/case-search"))
-        .query(&[("q", q)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    res.json().await.unwrap()
 }
