@@ -1,6 +1,9 @@
 //! What the staff case search indexes: a case's facts and the text of its timeline, read for
 //! the cases changed after a given sequence of `case_changes`.
 
+use std::collections::HashMap;
+
+use super::sql_builder::SqlBuilder;
 use super::{Db, StoreError};
 
 /// A case's searchable text as stored; `cases::index_sync` redacts CPR numbers before the
@@ -30,11 +33,14 @@ pub async fn current_seq(db: &Db) -> Result<i64, StoreError> {
     )
 }
 
-/// Cases changed after `seq` (each once), and the last sequence seen.
+/// Cases changed in the next `limit` changes after `seq` (each once), and the last sequence
+/// seen. The window is taken in sequence order first, so the log's primary key always serves
+/// it: PostgreSQL's generic plan for "everything after $1, grouped" scans the whole log.
 pub async fn changed_since(db: &Db, seq: i64, limit: i64) -> Result<(Vec<i64>, i64), StoreError> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT case_id, MAX(seq) AS last FROM case_changes WHERE seq > $1
-         GROUP BY case_id ORDER BY last LIMIT $2",
+        "SELECT case_id, MAX(seq) AS last
+         FROM (SELECT seq, case_id FROM case_changes WHERE seq > $1 ORDER BY seq LIMIT $2) AS w
+         GROUP BY case_id ORDER BY last",
     )
     .bind(seq)
     .bind(limit)
@@ -62,7 +68,8 @@ pub async fn record_applied(
     applied: i64,
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    let mut tx = db.begin_write().await?;
+    // Outside the write lock: pruning below every reader's progress races with nothing.
+    let mut tx = db.begin_unordered().await?;
     sqlx::query(
         "INSERT INTO index_readers (node, applied, seen_at) VALUES ($1, $2, $3)
          ON CONFLICT (node) DO UPDATE SET applied = excluded.applied, seen_at = excluded.seen_at",
@@ -108,64 +115,73 @@ struct CaseRow {
     organisation: Option<String>,
 }
 
-/// The searchable text of these cases; ids of deleted cases are left out.
+/// The searchable text of these cases, in the order of `ids`; ids of deleted cases are left
+/// out. Two statements for the whole set: on PostgreSQL each statement is a round trip.
 pub async fn load(db: &Db, ids: &[i64]) -> Result<Vec<CaseText>, StoreError> {
-    let mut out = Vec::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = SqlBuilder::new(
+        "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
+                z.name, c.party, o.name || ' CVR ' || o.cvr AS organisation
+         FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id
+         LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id IN (",
+    );
+    let mut list = query.separated(", ");
     for id in ids {
-        let row: Option<CaseRow> = sqlx::query_as(
-            "SELECT c.id, c.reference, c.subject, c.system, c.category, c.status, c.updated_at,
-                    z.name, c.party, o.name || ' CVR ' || o.cvr AS organisation
-             FROM cases c LEFT JOIN citizens z ON z.id = c.citizen_id
-             LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.id = $1",
-        )
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
-        let Some(CaseRow {
-            id,
-            reference,
-            subject,
-            system,
-            category,
-            status,
-            updated_at,
-            name,
-            party,
-            organisation,
-        }) = row
-        else {
-            continue;
-        };
-        let bodies: Vec<(String,)> = sqlx::query_as(
-            "SELECT body FROM case_events WHERE case_id = $1 AND body != ''
-               AND kind IN ('created', 'note', 'email_in', 'email_out', 'call')
-             ORDER BY id LIMIT 200",
-        )
-        .bind(id)
+        list.push_bind(*id);
+    }
+    let rows: Vec<CaseRow> = query
+        .push(")")
+        .build_query_as()?
         .fetch_all(db.pool())
         .await?;
+    // The first 200 texts of each case's timeline, oldest first.
+    let mut query = SqlBuilder::new(
+        "SELECT case_id, body FROM (
+             SELECT case_id, body, id,
+                    ROW_NUMBER() OVER (PARTITION BY case_id ORDER BY id) AS n
+             FROM case_events
+             WHERE body != '' AND kind IN ('created', 'note', 'email_in', 'email_out', 'call')
+               AND case_id IN (",
+    );
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    let events: Vec<(i64, String)> = query
+        .push(")) AS e WHERE n <= 200 ORDER BY case_id, id")
+        .build_query_as()?
+        .fetch_all(db.pool())
+        .await?;
+    let mut bodies: HashMap<i64, Vec<String>> = HashMap::new();
+    for (case_id, body) in events {
+        bodies.entry(case_id).or_default().push(body);
+    }
+    let mut rows: HashMap<i64, CaseRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(row) = rows.remove(id) else {
+            continue;
+        };
         let updated_at = time::OffsetDateTime::parse(
-            &updated_at,
+            &row.updated_at,
             &time::format_description::well_known::Rfc3339,
         )
         .map(|t| t.unix_timestamp())
         .unwrap_or_default();
         out.push(CaseText {
-            id,
-            reference,
-            subject,
-            text: bodies
-                .into_iter()
-                .map(|(b,)| b)
-                .collect::<Vec<_>>()
-                .join("\n\n"),
-            citizen_name: name.unwrap_or_default(),
-            system,
-            category,
-            status,
+            id: row.id,
+            reference: row.reference,
+            subject: row.subject,
+            text: bodies.remove(id).unwrap_or_default().join("\n\n"),
+            citizen_name: row.name.unwrap_or_default(),
+            system: row.system,
+            category: row.category,
+            status: row.status,
             updated_at,
-            party,
-            organisation: organisation.unwrap_or_default(),
+            party: row.party,
+            organisation: row.organisation.unwrap_or_default(),
         });
     }
     Ok(out)

@@ -78,6 +78,8 @@ impl From<StoreError> for AppError {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// See [`Db::unflushed`].
+    unflushed: AnyPool,
     backend: Backend,
     writer: GroupCommit,
 }
@@ -115,7 +117,7 @@ impl Db {
             })
             .connect_with(any_options(&options)?)
             .await?;
-        Ok(Self::with_pool(pool, Backend::Sqlite))
+        Ok(Self::with_pool(pool.clone(), pool, Backend::Sqlite))
     }
 
     /// Opens an existing SQLite file without writing to it (a backup being checked).
@@ -125,7 +127,7 @@ impl Db {
             .max_connections(1)
             .connect_with(any_options(&options)?)
             .await?;
-        Ok(Self::with_pool(pool, Backend::Sqlite))
+        Ok(Self::with_pool(pool.clone(), pool, Backend::Sqlite))
     }
 
     async fn open_postgres(url: &str) -> Result<Self, StoreError> {
@@ -135,13 +137,25 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(Self::with_pool(pool, Backend::Postgres))
+        // Connected on first use: most commands never count anything.
+        let unflushed = AnyPoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("SET synchronous_commit = off").await?;
+                    Ok(())
+                })
+            })
+            .connect_lazy(url)?;
+        Ok(Self::with_pool(pool, unflushed, Backend::Postgres))
     }
 
-    fn with_pool(pool: AnyPool, backend: Backend) -> Self {
+    fn with_pool(pool: AnyPool, unflushed: AnyPool, backend: Backend) -> Self {
         let writer = GroupCommit::spawn(pool.clone(), backend);
         Self {
             pool,
+            unflushed,
             backend,
             writer,
         }
@@ -153,6 +167,14 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Connections whose commits do not wait for the disk (PostgreSQL's
+    /// `synchronous_commit = off`), for single-statement writes that a crash may lose without
+    /// harm, such as rate-limit counts: a flush per request would cost more than the count is
+    /// worth. On SQLite the one pool (those counts are kept in memory there anyway).
+    pub fn unflushed(&self) -> &AnyPool {
+        &self.unflushed
     }
 
     fn migrator(&self) -> &'static Migrator {
@@ -193,6 +215,18 @@ impl Db {
         }
     }
 
+    /// A write transaction outside the desk's write order: on PostgreSQL it does not take the
+    /// advisory lock, so it neither waits for nor holds up the writers that do. Only for writes
+    /// whose rows no rule reads-and-decides on under that lock and that touch no case, timeline
+    /// or audit row (their change log's order relies on the lock): outbox leases, the search
+    /// indexes' progress. On SQLite the same as [`Db::begin_write`] (one writer at a time).
+    pub async fn begin_unordered(&self) -> Result<WriteTx, StoreError> {
+        match self.backend {
+            Backend::Sqlite => self.begin_write().await,
+            Backend::Postgres => Ok(self.pool.begin().await?),
+        }
+    }
+
     /// Runs `write` in the next group commit (see [`GroupCommit`]): for frequent small writes,
     /// such as new cases, that should not each wait for their own commit.
     pub async fn write<T, F>(&self, write: F) -> Result<T, StoreError>
@@ -213,6 +247,7 @@ impl Db {
     pub async fn close(&self) {
         self.writer.close().await;
         self.pool.close().await;
+        self.unflushed.close().await;
     }
 }
 
@@ -299,6 +334,15 @@ impl Backend {
         match self {
             Self::Sqlite => format!("group_concat({expr}, ',')"),
             Self::Postgres => format!("string_agg({expr}, ',')"),
+        }
+    }
+
+    /// After a subquery that picks rows to update: PostgreSQL's `FOR UPDATE SKIP LOCKED`, so
+    /// that writers outside the write lock pick disjoint rows; SQLite has one writer at a time.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
         }
     }
 

@@ -90,16 +90,19 @@ pub async fn claim_due(
     lease_until: i64,
     limit: i64,
 ) -> Result<Vec<OutboxItem>, StoreError> {
-    let mut tx = db.begin_write().await?;
-    let mut rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+    // Outside the write lock: a lease decides nothing the lock guards, and two workers still
+    // never lease one row (PostgreSQL skips rows another worker is leasing).
+    let mut tx = db.begin_unordered().await?;
+    let mut rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (
              SELECT id FROM outbox
              WHERE state IN ('queued', 'retrying') AND next_attempt_at <= $3
                AND (lease_until IS NULL OR lease_until <= $3)
-             ORDER BY next_attempt_at, id LIMIT $4)
+             ORDER BY next_attempt_at, id LIMIT $4{})
          RETURNING id, channel, idempotency_key, payload, attempts",
-    )
+        db.backend().skip_locked()
+    ))
     .bind(owner)
     .bind(lease_until)
     .bind(now_ms)
@@ -126,7 +129,7 @@ pub async fn claim_due(
 /// Frees the leases `owner` holds: a worker starting again after its process ended cannot be
 /// delivering them.
 pub async fn release_leases(db: &Db, owner: &str) -> Result<u64, StoreError> {
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_unordered().await?;
     let done = sqlx::query(
         "UPDATE outbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $1",
     )
